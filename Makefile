@@ -1,0 +1,25 @@
+# The README's two commands: `make demo` (the main job) and `make test` (the whole suite).
+SHELL := /bin/bash
+ENV := source scripts/env.sh &&
+
+.PHONY: setup demo test lint typecheck bench
+
+setup:
+	@bash scripts/bootstrap.sh
+
+demo: setup
+	@$(ENV) cdk synth --no-notices --quiet && cdk ls --no-notices
+	@$(ENV) python -m constructs_sfn.cli demo
+
+lint: setup
+	@$(ENV) ruff check constructs_sfn tests benchmarks app.py examples
+	@$(ENV) ruff format --check constructs_sfn tests benchmarks app.py examples
+
+typecheck: setup
+	@$(ENV) mypy
+
+test: setup lint typecheck
+	@$(ENV) pytest -n 2 -q
+
+bench: setup
+	@$(ENV) python benchmarks/run.py

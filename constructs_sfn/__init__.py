@@ -1,0 +1,34 @@
+"""constructs_sfn: AWS Step Functions with the AWS CDK, done properly.
+
+The public names are exported lazily (PEP 562) so that ``import constructs_sfn`` and
+``import constructs_sfn.asl`` never load aws_cdk, jsii or boto3.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from constructs_sfn.cdk import ObservableStateMachine
+    from constructs_sfn.local import LocalStepFunctions
+
+__all__ = ["LocalStepFunctions", "ObservableStateMachine"]
+
+_LAZY = {
+    "ObservableStateMachine": "constructs_sfn.cdk",
+    "LocalStepFunctions": "constructs_sfn.local",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'constructs_sfn' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Idempotent set-up: a local virtual environment with the package and its dev extra, and the
+# Node tooling (Node 22 for jsii, the aws-cdk CLI) from package-lock.json. A second run only
+# checks the stamps and returns in well under a second.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p .stamps
+
+py_stamp=".stamps/python-$(cat pyproject.toml | sha256sum | cut -c1-16)"
+if [ ! -x .venv/bin/python ] || [ ! -f "$py_stamp" ]; then
+  echo "==> creating .venv and installing constructs_sfn[dev]"
+  python3 -m venv .venv
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+  rm -f .stamps/python-*
+  touch "$py_stamp"
+fi
+
+node_stamp=".stamps/node-$(cat package.json package-lock.json | sha256sum | cut -c1-16)"
+if [ ! -x node_modules/.bin/cdk ] || [ ! -x node_modules/.bin/node ] || [ ! -f "$node_stamp" ]; then
+  echo "==> installing Node 22 and the aws-cdk CLI (package-lock.json)"
+  npm ci --no-audit --no-fund --loglevel=error
+  rm -f .stamps/node-*
+  touch "$node_stamp"
+fi
