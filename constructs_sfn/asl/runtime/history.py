@@ -1,0 +1,56 @@
+"""Execution history events, shaped exactly as ``GetExecutionHistory`` returns them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+__all__ = ["DETAILS_KEY", "History"]
+
+# Event type -> the key its details live under, for the types whose key is not derivable.
+DETAILS_KEY: dict[str, str] = {}
+
+
+def _details_key(event_type: str) -> str:
+    key = DETAILS_KEY.get(event_type)
+    if key is None:
+        if event_type.endswith("StateEntered"):
+            key = "stateEnteredEventDetails"
+        elif event_type.endswith("StateExited"):
+            key = "stateExitedEventDetails"
+        else:
+            key = event_type[0].lower() + event_type[1:] + "EventDetails"
+        DETAILS_KEY[event_type] = key
+    return key
+
+
+class History:
+    """An append-only event list with ids and previous-event links."""
+
+    __slots__ = ("enabled", "events", "limit")
+
+    def __init__(self, *, enabled: bool = True, limit: int = 25_000) -> None:
+        self.enabled = enabled
+        self.events: list[dict[str, Any]] = []
+        self.limit = limit
+
+    @property
+    def last_id(self) -> int:
+        """Id of the newest event (0 when empty)."""
+        return len(self.events)
+
+    def add(
+        self, event_type: str, timestamp: datetime, previous: int, details: dict[str, Any] | None = None
+    ) -> int:
+        """Append an event; returns its id."""
+        event_id = len(self.events) + 1
+        event: dict[str, Any] = {
+            "timestamp": timestamp,
+            "type": event_type,
+            "id": event_id,
+            "previousEventId": previous,
+        }
+        if details is not None:
+            event[_details_key(event_type)] = details
+        self.events.append(event)
+        return event_id

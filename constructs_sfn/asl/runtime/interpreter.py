@@ -1,0 +1,466 @@
+"""The interpreter: one :class:`Execution` runs one definition on one input.
+
+A failed execution is a returned result (status, error, cause, history), never a Python
+exception. Every thread of control is a generator run by the :class:`Scheduler`; the state loop,
+Retry/Catch policy, history recording and the context object live here, and each state type's
+behaviour lives in its own module (``state_*.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from collections import ChainMap
+from collections.abc import Callable, Generator, Mapping, MutableMapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.model.states import (
+    Catcher,
+    ChoiceState,
+    FailState,
+    MapState,
+    ParallelState,
+    PassState,
+    Retrier,
+    State,
+    StateMachineDefinition,
+    SucceedState,
+    TaskState,
+    WaitState,
+)
+from constructs_sfn.asl.runtime.clock import Clock, VirtualClock
+from constructs_sfn.asl.runtime.context import ExecutionContextInfo, format_timestamp
+from constructs_sfn.asl.runtime.dataflow import apply_result_path, evaluate_assignment
+from constructs_sfn.asl.runtime.history import History
+from constructs_sfn.asl.runtime.scheduler import Scheduler, Sleep
+from constructs_sfn.asl.services import ExecutionHost, TaskService, UnboundTaskService
+
+__all__ = ["Execution", "Frame", "StateOutcome", "to_json_text"]
+
+MAX_PAYLOAD_BYTES = 256 * 1024
+_NOT_CATCHABLE_BY_ALL = frozenset({ErrorName.RUNTIME})
+_FIELD_RE = re.compile(r"specified for the field '([^']+)'")
+
+StateGen = Generator[Any, Any, "StateOutcome"]
+StateOutcome = tuple[str | None, Any]
+"""What a state handler returns: the next state's name (None: the branch ends) and the output."""
+
+
+def to_json_text(value: Any) -> str:
+    """JSON text as AWS writes it into histories and causes (compact, UTF-8 kept)."""
+    try:
+        from constructs_sfn.asl.jsonpath import to_json_text as shared
+    except ImportError:  # pragma: no cover - the jsonpath package always provides it
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return shared(value)
+
+
+class Frame:
+    """One thread of control: the execution itself, a Parallel branch, or a Map iteration."""
+
+    __slots__ = ("cursor", "definition", "map_item", "own_variables", "record", "variables")
+
+    def __init__(
+        self,
+        definition: StateMachineDefinition,
+        *,
+        parent: Frame | None = None,
+        cursor: int = 0,
+        record: bool = True,
+        map_item: tuple[int, Any] | None = None,
+    ) -> None:
+        self.definition = definition
+        self.own_variables: dict[str, Any] = {}
+        if parent is None:
+            self.variables: MutableMapping[str, Any] = self.own_variables
+        else:
+            parent_maps = parent.variables.maps if isinstance(parent.variables, ChainMap) else [parent.variables]
+            self.variables = ChainMap(self.own_variables, *parent_maps)
+        self.cursor = cursor
+        self.record = record
+        self.map_item = map_item
+
+
+class Execution:
+    """Runs a parsed definition; see the module docstring."""
+
+    def __init__(
+        self,
+        definition: StateMachineDefinition,
+        input_value: Any = None,
+        *,
+        info: ExecutionContextInfo | None = None,
+        services: TaskService | None = None,
+        clock: Clock | None = None,
+        rng_seed: int | None = 0,
+        record_history: bool = True,
+        host: ExecutionHost | None = None,
+        input_text: str | None = None,
+    ) -> None:
+        self.definition = definition
+        self.input_value = {} if input_value is None else input_value
+        self.info = info or ExecutionContextInfo()
+        self.services: TaskService = services or UnboundTaskService()
+        self.clock: Clock = clock or VirtualClock()
+        self.rng = random.Random(rng_seed)
+        self.history = History(enabled=record_history)
+        self.host = host
+        self.scheduler = Scheduler(self.clock)
+        self.status = "RUNNING"
+        self.output: Any = None
+        self.output_text: str | None = None
+        self.error: str | None = None
+        self.cause: str | None = None
+        self.start_date: datetime = self.info.start_time or self.clock.now()
+        self.stop_date: datetime | None = None
+        self.input_text = input_text if input_text is not None else to_json_text(self.input_value)
+        self.execution_object = self.info.execution_object(self.input_value, self.start_date)
+        self.state_machine_object = self.info.state_machine_object()
+        self.tokens: dict[str, dict[str, Any]] = {}
+        """Task tokens handed out and not yet answered: token -> details (state, activity...)."""
+        self.on_finish: list[Callable[[Execution], None]] = []
+        self._started = False
+
+    # -- public API -----------------------------------------------------------------------------
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The history events, as ``GetExecutionHistory`` returns them."""
+        return self.history.events
+
+    def run(self) -> Execution:
+        """Run until finished, or until blocked on a callback; returns ``self``."""
+        if not self._started:
+            self._started = True
+            if isinstance(self.clock, VirtualClock) and self.info.start_time is not None:
+                self.clock.advance_to(self.info.start_time)
+            self.history.add(
+                "ExecutionStarted",
+                self.clock.now(),
+                0,
+                {
+                    "input": self.input_text,
+                    "inputDetails": {"truncated": False},
+                    "roleArn": self.info.role_arn,
+                },
+            )
+            if self.definition.timeout_seconds is not None:
+                self.scheduler.guard_timer(self.definition.timeout_seconds, self._on_execution_timeout)
+            root = Frame(self.definition, cursor=0)
+            self.scheduler.start(self._root_fiber(root))
+        else:
+            self.scheduler.run()
+        self._settle()
+        return self
+
+    def send_task_success(self, token: str, output_text: str) -> bool:
+        """Resume the task waiting on ``token`` with a result; False for an unknown token."""
+        ok = self.scheduler.resolve(token, ("success", output_text))
+        self._settle()
+        return ok
+
+    def send_task_failure(self, token: str, error: str | None, cause: str | None) -> bool:
+        """Fail the task waiting on ``token``."""
+        ok = self.scheduler.resolve(token, ("failure", error, cause))
+        self._settle()
+        return ok
+
+    def send_task_heartbeat(self, token: str) -> bool:
+        """Reset the heartbeat timer of the task waiting on ``token``."""
+        return self.scheduler.heartbeat(token)
+
+    def advance_clock(self, seconds: float) -> None:
+        """Let ``seconds`` pass (fires due heartbeats and timeouts of paused tasks)."""
+        self.scheduler.advance(seconds)
+        self._settle()
+
+    def stop(self, error: str | None = None, cause: str | None = None) -> None:
+        """Abort the execution (``StopExecution``)."""
+        if self.status != "RUNNING":
+            return
+        details: dict[str, Any] = {}
+        if error is not None:
+            details["error"] = error
+        if cause is not None:
+            details["cause"] = cause
+        self.history.add("ExecutionAborted", self.clock.now(), self.history.last_id, details)
+        self.scheduler.finish_root(StatesError("States.Aborted", cause))
+        self.status, self.error, self.cause = "ABORTED", error, cause
+        self._finish()
+
+    # -- the state loop -------------------------------------------------------------------------
+    def _root_fiber(self, frame: Frame) -> Generator[Any, Any, Any]:
+        return (yield from self.run_machine(frame, self.input_value))
+
+    def run_machine(self, frame: Frame, value: Any) -> Generator[Any, Any, Any]:
+        """Run a (sub-)machine from StartAt to its end; returns the final output."""
+        states = frame.definition.states
+        state = states[frame.definition.start_at]
+        while True:
+            next_name, value = yield from self.run_state(frame, state, value)
+            if next_name is None:
+                return value
+            state = states[next_name]
+
+    def run_state(self, frame: Frame, state: State, raw_input: Any) -> StateGen:
+        """Enter, perform (with Retry/Catch) and exit one state."""
+        input_text = self.check_payload(raw_input, state, "input")
+        entered_id = self.event(
+            frame,
+            f"{state.type}StateEntered",
+            {"name": state.name, "input": input_text, "inputDetails": {"truncated": False}},
+        )
+        entered_time = self.clock.now()
+        handler = _HANDLERS[type(state)]
+        retry_counts = [0] * len(state.retry)
+        attempt = 0
+        while True:
+            context = self.context(state, entered_time, attempt, frame)
+            try:
+                outcome = yield from handler(self, frame, state, raw_input, context)
+                return outcome
+            except StatesError as raised:
+                if isinstance(state, FailState):
+                    raise
+                error = self.locate(raised, state, entered_id)
+                delay = self.retry_delay(state.retry, retry_counts, error)
+                if delay is not None:
+                    attempt += 1
+                    if delay > 0:
+                        yield Sleep(delay)
+                    continue
+                catcher = self.find_catcher(state.catch, error)
+                if catcher is None:
+                    self.state_failed_event(frame, state, error)
+                    raise error from raised if error is not raised else None
+                return self.caught(frame, state, catcher, raw_input, error, context)
+
+    def locate(self, error: StatesError, state: State, entered_id: int) -> StatesError:
+        """Prefix evaluation failures with AWS's 'An error occurred while executing...' text."""
+        if getattr(error, "located", False) or error.error not in (
+            ErrorName.RUNTIME,
+            ErrorName.QUERY_EVALUATION_ERROR,
+        ):
+            return error
+        cause = error.cause or ""
+        if not cause.startswith("An error occurred while executing the state"):
+            cause = (
+                f"An error occurred while executing the state '{state.name}' "
+                f"(entered at the event id #{entered_id}). {cause}"
+            )
+        located = StatesError(error.error, cause)
+        located.located = True  # type: ignore[attr-defined]
+        located.evaluation = getattr(error, "evaluation", True)  # type: ignore[attr-defined]
+        return located
+
+    def state_failed_event(self, frame: Frame, state: State, error: StatesError) -> None:
+        """EvaluationFailed (JSONata evaluation) and the state's own ...StateFailed event."""
+        if error.error == ErrorName.QUERY_EVALUATION_ERROR and not getattr(error, "reported", False):
+            match = _FIELD_RE.search(error.cause or "")
+            details: dict[str, Any] = {"error": error.error, "cause": error.cause or ""}
+            if match:
+                details["location"] = match.group(1).split("/")[0]
+            details["state"] = state.name
+            self.event(frame, "EvaluationFailed", dict(sorted(details.items())))
+            error.reported = True  # type: ignore[attr-defined]
+        if state.type in ("Map", "Parallel") and getattr(error, "failed_event_for", None) != state.name:
+            self.event(frame, f"{state.type}StateFailed", None)
+            error.failed_event_for = state.name  # type: ignore[attr-defined]
+
+    def retry_delay(self, retriers: tuple[Retrier, ...], counts: list[int], error: StatesError) -> float | None:
+        """Seconds to wait before the next attempt, or None when no retrier applies."""
+        for index, retrier in enumerate(retriers):
+            if _matches(retrier.error_equals, error.error):
+                if counts[index] >= retrier.max_attempts:
+                    return None
+                delay = retrier.interval_seconds * (retrier.backoff_rate ** counts[index])
+                if retrier.max_delay_seconds is not None:
+                    delay = min(delay, retrier.max_delay_seconds)
+                if retrier.jitter_full:
+                    delay = self.rng.uniform(0, delay)
+                counts[index] += 1
+                return delay
+        return None
+
+    def find_catcher(self, catchers: tuple[Catcher, ...], error: StatesError) -> Catcher | None:
+        """The first catcher whose ErrorEquals matches."""
+        for catcher in catchers:
+            if _matches(catcher.error_equals, error.error):
+                return catcher
+        return None
+
+    def caught(
+        self, frame: Frame, state: State, catcher: Catcher, raw_input: Any, error: StatesError, context: Any
+    ) -> StateOutcome:
+        """Apply a catcher: error output -> ResultPath/Output, Assign, exit event."""
+        error_output = error.as_output()
+        if state.is_jsonata:
+            states = {"input": raw_input, "errorOutput": error_output, "context": context}
+            output = (
+                catcher.output.evaluate(states, frame.variables, field="Output", rng=self.rng)
+                if catcher.output is not None
+                else error_output
+            )
+            assigned = (
+                evaluate_assignment(catcher.assign, states=states, variables=frame.variables, rng=self.rng)
+                if catcher.assign is not None
+                else None
+            )
+        else:
+            assigned = (
+                evaluate_assignment(
+                    catcher.assign, jsonpath_value=error_output, context=context, variables=frame.variables
+                )
+                if catcher.assign is not None
+                else None
+            )
+            if catcher.discard_result:
+                output = raw_input
+            else:
+                output = apply_result_path(catcher.result_path, False, raw_input, error_output)
+        self.exit_state(frame, state, output, assigned)
+        return catcher.next, output
+
+    # -- helpers used by state modules ----------------------------------------------------------
+    def context(self, state: State, entered_time: datetime, attempt: int, frame: Frame) -> dict[str, Any]:
+        """The context object for one attempt of one state."""
+        state_obj: dict[str, Any] = {"Name": state.name, "EnteredTime": format_timestamp(entered_time)}
+        if state.retry:
+            state_obj["RetryCount"] = attempt
+        ctx: dict[str, Any] = {
+            "Execution": self.execution_object,
+            "StateMachine": self.state_machine_object,
+            "State": state_obj,
+        }
+        if frame.map_item is not None:
+            ctx["Map"] = {"Item": {"Index": frame.map_item[0], "Value": frame.map_item[1]}}
+        return ctx
+
+    def event(self, frame: Frame, event_type: str, details: dict[str, Any] | None) -> int:
+        """Append a history event on ``frame``'s chain; returns its id."""
+        if not frame.record:
+            return frame.cursor
+        event_id = self.history.add(event_type, self.clock.now(), frame.cursor, details)
+        frame.cursor = event_id
+        if event_id > self.history.limit:
+            raise StatesError(
+                ErrorName.RUNTIME,
+                f"The execution reached the maximum number of history events ({self.history.limit}).",
+            )
+        return event_id
+
+    def check_payload(self, value: Any, state: State | None, what: str) -> str:
+        """Serialise a payload, enforcing the 256 KiB limit with States.DataLimitExceeded."""
+        text = to_json_text(value)
+        if len(text) > MAX_PAYLOAD_BYTES // 4 and len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+            name = state.name if state is not None else "execution"
+            raise StatesError(
+                ErrorName.DATA_LIMIT_EXCEEDED,
+                f"The state/task '{name}' returned a result with a size exceeding the maximum number of "
+                "bytes service limit.",
+            )
+        return text
+
+    def apply_assignments(self, frame: Frame, assigned: dict[str, Any] | None) -> dict[str, str] | None:
+        """Write variables into ``frame``'s own scope; returns ``assignedVariables`` for history."""
+        if assigned is None:
+            return None
+        frame.own_variables.update(assigned)
+        return {name: to_json_text(value) for name, value in assigned.items()}
+
+    def exit_state(self, frame: Frame, state: State, output: Any, assigned: dict[str, Any] | None) -> None:
+        """Apply assignments and append the ...StateExited event."""
+        output_text = self.check_payload(output, state, "output")
+        recorded = self.apply_assignments(frame, assigned)
+        details: dict[str, Any] = {"name": state.name, "output": output_text, "outputDetails": {"truncated": False}}
+        if recorded is not None:
+            details["assignedVariables"] = recorded
+            details["assignedVariablesDetails"] = {"truncated": False}
+        self.event(frame, f"{state.type}StateExited", details)
+
+    # -- ending ---------------------------------------------------------------------------------
+    def _on_execution_timeout(self) -> None:
+        if self.status != "RUNNING" or self.scheduler.finished:
+            return
+        self.history.add(
+            "ExecutionTimedOut",
+            self.clock.now(),
+            self.history.last_id,
+            {"error": ErrorName.TIMEOUT},
+        )
+        self.scheduler.finish_root(StatesError(ErrorName.TIMEOUT))
+        self.status, self.error, self.cause = "TIMED_OUT", ErrorName.TIMEOUT, None
+        self._finish()
+
+    def _settle(self) -> None:
+        if self.status != "RUNNING" or not self.scheduler.finished:
+            return
+        error = self.scheduler.root_error
+        if error is None:
+            output = self.scheduler.root_result
+            try:
+                text = self.check_payload(output, None, "output")
+            except StatesError as limit:
+                error = limit
+            else:
+                self.output, self.output_text, self.status = output, text, "SUCCEEDED"
+                self.history.add(
+                    "ExecutionSucceeded",
+                    self.clock.now(),
+                    self.history.last_id,
+                    {"output": text, "outputDetails": {"truncated": False}},
+                )
+        if error is not None:
+            states_error = error if isinstance(error, StatesError) else StatesError(ErrorName.RUNTIME, str(error))
+            self.status, self.error, self.cause = "FAILED", states_error.error, states_error.cause
+            details: dict[str, Any] = {}
+            if states_error.error is not None:
+                details["error"] = states_error.error
+            if states_error.cause is not None:
+                details["cause"] = states_error.cause
+            self.history.add("ExecutionFailed", self.clock.now(), self.history.last_id, details)
+        self._finish()
+
+    def _finish(self) -> None:
+        self.stop_date = self.clock.now()
+        self.tokens.clear()
+        for callback in self.on_finish:
+            callback(self)
+
+    def seconds_since_start(self) -> float:
+        """Elapsed execution time on the clock."""
+        return (self.clock.now() - self.start_date) / timedelta(seconds=1)
+
+
+def _matches(error_equals: tuple[str, ...], error: str) -> bool:
+    if error in error_equals:
+        return True
+    if ErrorName.ALL in error_equals and error not in _NOT_CATCHABLE_BY_ALL:
+        return True
+    return ErrorName.TASK_FAILED in error_equals and error not in (ErrorName.TIMEOUT, ErrorName.RUNTIME)
+
+
+def _handlers() -> dict[type[State], Callable[..., StateGen]]:
+    from constructs_sfn.asl.runtime import state_flow, state_map, state_parallel, state_task
+
+    return {
+        PassState: state_flow.run_pass,
+        ChoiceState: state_flow.run_choice,
+        WaitState: state_flow.run_wait,
+        SucceedState: state_flow.run_succeed,
+        FailState: state_flow.run_fail,
+        TaskState: state_task.run_task,
+        ParallelState: state_parallel.run_parallel,
+        MapState: state_map.run_map,
+    }
+
+
+class _LazyHandlers(dict[type[State], Callable[..., StateGen]]):
+    def __missing__(self, key: type[State]) -> Callable[..., StateGen]:
+        self.update(_handlers())
+        return dict.__getitem__(self, key)
+
+
+_HANDLERS = _LazyHandlers()

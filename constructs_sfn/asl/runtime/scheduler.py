@@ -1,0 +1,364 @@
+"""A deterministic scheduler of cooperative fibers on an execution's clock.
+
+Each thread of control (the execution, a Parallel branch, a Map iteration) is a generator that
+yields *effects*: sleep on the clock, wait for an external callback, or fork children and join
+them. Time only moves when every runnable fiber is blocked on a timer; timers that merely guard an
+external wait (task timeouts and heartbeats of callback tasks, the execution timeout) fire only
+when time passes them for another reason or when the caller advances the clock, so a paused
+execution stays paused until somebody answers or lets time pass.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import deque
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from constructs_sfn.asl.errors import StatesError
+from constructs_sfn.asl.runtime.clock import Clock
+
+__all__ = [
+    "Await",
+    "Fiber",
+    "Fork",
+    "ForkResult",
+    "Scheduler",
+    "Sleep",
+    "Waiter",
+]
+
+FiberGen = Generator[Any, Any, Any]
+INTERNAL_ERROR = "States.Runtime"
+
+
+@dataclass(slots=True)
+class Sleep:
+    """Let ``seconds`` pass on the clock. ``guard`` timers do not move time by themselves."""
+
+    seconds: float
+    guard: bool = False
+
+
+@dataclass(slots=True)
+class Await:
+    """Wait for an external answer on ``token`` (send_task_* / activity workers).
+
+    The fiber resumes with ``("success", output_text)``, ``("failure", error, cause)``,
+    ``("timeout",)`` or ``("heartbeat",)``.
+    """
+
+    token: str
+    timeout_seconds: float | None = None
+    heartbeat_seconds: float | None = None
+
+
+@dataclass(slots=True)
+class Fork:
+    """Run children (up to ``max_concurrency`` at once, 0 = all) and resume with a ForkResult.
+
+    ``should_stop(failures, finished)`` is asked after each failure; True stops the join early
+    (remaining children are cancelled).
+    """
+
+    children: Iterator[Callable[[], FiberGen]]
+    count: int
+    max_concurrency: int = 0
+    should_stop: Callable[[int, int], bool] = field(default=lambda failures, finished: failures > 0)
+
+
+@dataclass(slots=True)
+class ForkResult:
+    """Per-child outcomes in child order: a value, or the StatesError it failed with."""
+
+    values: list[Any]
+    errors: dict[int, StatesError]
+    stopped_early: bool
+
+
+class Fiber:
+    """One thread of control."""
+
+    __slots__ = ("done", "gen", "index", "join", "waiter")
+
+    def __init__(self, gen: FiberGen, join: _Join | None = None, index: int = 0) -> None:
+        self.gen = gen
+        self.join = join
+        self.index = index
+        self.done = False
+        self.waiter: Waiter | None = None
+
+
+class _Join:
+    __slots__ = ("active", "errors", "finished", "fork", "parent", "started", "stopped", "values")
+
+    def __init__(self, parent: Fiber, fork: Fork) -> None:
+        self.parent = parent
+        self.fork = fork
+        self.values: list[Any] = [None] * fork.count
+        self.errors: dict[int, StatesError] = {}
+        self.active: list[Fiber] = []
+        self.started = 0
+        self.finished = 0
+        self.stopped = False
+
+
+class _Timer:
+    __slots__ = ("cancelled", "fiber", "guard", "payload")
+
+    def __init__(self, fiber: Fiber, payload: Any, guard: bool) -> None:
+        self.fiber = fiber
+        self.payload = payload
+        self.guard = guard
+        self.cancelled = False
+
+
+class Waiter:
+    """A fiber parked on a task token."""
+
+    __slots__ = ("fiber", "heartbeat_seconds", "heartbeat_timer", "timeout_timer", "token")
+
+    def __init__(self, fiber: Fiber, token: str, heartbeat_seconds: float | None) -> None:
+        self.fiber = fiber
+        self.token = token
+        self.heartbeat_seconds = heartbeat_seconds
+        self.timeout_timer: _Timer | None = None
+        self.heartbeat_timer: _Timer | None = None
+
+
+class Scheduler:
+    """Runs fibers until all are finished or blocked on the outside world."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._ready: deque[tuple[Fiber, Any, BaseException | None]] = deque()
+        self._timers: list[tuple[datetime, int, _Timer]] = []
+        self._seq = itertools.count()
+        self._moving_timers = 0
+        self.waiters: dict[str, Waiter] = {}
+        self._root: Fiber | None = None
+        self.root_result: Any = None
+        self.root_error: BaseException | None = None
+
+    # -- public ---------------------------------------------------------------------------------
+    def start(self, gen: FiberGen) -> None:
+        """Make ``gen`` the root fiber and run."""
+        self._root = Fiber(gen)
+        self._ready.append((self._root, None, None))
+        self.run()
+
+    @property
+    def finished(self) -> bool:
+        """True once the root fiber has returned or raised."""
+        return self._root is not None and self._root.done
+
+    def run(self) -> None:
+        """Step fibers and move time until finished or blocked on external input."""
+        while not self.finished:
+            while self._ready and not self.finished:
+                fiber, value, exc = self._ready.popleft()
+                self._step(fiber, value, exc)
+            if self.finished or not self._fire_next(only_if_moving=True):
+                return
+
+    def advance(self, seconds: float) -> None:
+        """Let ``seconds`` of clock time pass, firing every timer due in that span."""
+        target = self.clock.now() + timedelta(seconds=seconds)
+        while not self.finished and self._timers and self._timers[0][0] <= target:
+            self._fire_next(only_if_moving=False)
+            self.run()
+        self.clock.advance_to(target)
+        self.run()
+
+    def resolve(self, token: str, answer: tuple[Any, ...]) -> bool:
+        """Deliver an external answer; False when nobody waits on ``token``."""
+        waiter = self.waiters.pop(token, None)
+        if waiter is None:
+            return False
+        self._cancel_waiter_timers(waiter)
+        waiter.fiber.waiter = None
+        self._ready.append((waiter.fiber, answer, None))
+        self.run()
+        return True
+
+    def heartbeat(self, token: str) -> bool:
+        """Reset the heartbeat timer of the waiter on ``token``."""
+        waiter = self.waiters.get(token)
+        if waiter is None:
+            return False
+        if waiter.heartbeat_timer is not None and waiter.heartbeat_seconds is not None:
+            waiter.heartbeat_timer.cancelled = True
+            waiter.heartbeat_timer = self._add_timer(
+                waiter.fiber, ("heartbeat", token), waiter.heartbeat_seconds, guard=True
+            )
+        return True
+
+    def guard_timer(self, seconds: float, callback: Callable[[], None]) -> None:
+        """A timer that does not move time by itself (the execution's TimeoutSeconds)."""
+        holder = Fiber(_callback_gen(callback))
+        self._add_timer(holder, None, seconds, guard=True)
+
+    def cancel_all(self) -> None:
+        """Abandon every fiber and timer (the execution ended)."""
+        for _when, _seq, timer in self._timers:
+            timer.cancelled = True
+        self._timers.clear()
+        self._moving_timers = 0
+        self.waiters.clear()
+        self._ready.clear()
+
+    def finish_root(self, error: BaseException) -> None:
+        """End the execution from outside its fibers (timeout, stop)."""
+        if self._root is not None and not self._root.done:
+            self._root.done = True
+            self.root_error = error
+            self.cancel_all()
+
+    # -- internals ------------------------------------------------------------------------------
+    def _add_timer(self, fiber: Fiber, payload: Any, seconds: float, *, guard: bool) -> _Timer:
+        timer = _Timer(fiber, payload, guard)
+        when = self.clock.now() + timedelta(seconds=max(seconds, 0.0))
+        heapq.heappush(self._timers, (when, next(self._seq), timer))
+        if not guard:
+            self._moving_timers += 1
+        return timer
+
+    def _cancel_waiter_timers(self, waiter: Waiter) -> None:
+        for timer in (waiter.timeout_timer, waiter.heartbeat_timer):
+            if timer is not None:
+                timer.cancelled = True
+
+    def _fire_next(self, *, only_if_moving: bool) -> bool:
+        while self._timers and self._timers[0][2].cancelled:
+            heapq.heappop(self._timers)
+        if not self._timers or (only_if_moving and self._moving_timers == 0):
+            return False
+        when, _seq, timer = heapq.heappop(self._timers)
+        if not timer.guard:
+            self._moving_timers -= 1
+        fiber = timer.fiber
+        if fiber.done:
+            return True
+        self.clock.advance_to(when)
+        payload = timer.payload
+        if isinstance(payload, tuple) and payload and payload[0] in ("timeout", "heartbeat"):
+            token = payload[1]
+            waiter = self.waiters.pop(token, None)
+            if waiter is None:
+                return True
+            self._cancel_waiter_timers(waiter)
+            fiber.waiter = None
+            self._ready.append((fiber, (payload[0],), None))
+        else:
+            self._ready.append((fiber, payload, None))
+        return True
+
+    def _step(self, fiber: Fiber, value: Any, exc: BaseException | None) -> None:
+        if fiber.done:
+            return
+        try:
+            effect = fiber.gen.throw(exc) if exc is not None else fiber.gen.send(value)
+        except StopIteration as stop:
+            self._complete(fiber, stop.value, None)
+            return
+        except StatesError as error:
+            self._complete(fiber, None, error)
+            return
+        except Exception as crash:  # an executor bug must surface as a failed execution, not a crash
+            internal = StatesError(INTERNAL_ERROR, f"Internal executor error: {type(crash).__name__}: {crash}")
+            internal.__cause__ = crash
+            self._complete(fiber, None, internal)
+            return
+        self._dispatch(fiber, effect)
+
+    def _dispatch(self, fiber: Fiber, effect: Any) -> None:
+        if isinstance(effect, Sleep):
+            if effect.seconds <= 0 and not effect.guard:
+                self._ready.append((fiber, None, None))
+            else:
+                self._add_timer(fiber, None, effect.seconds, guard=effect.guard)
+        elif isinstance(effect, Await):
+            waiter = Waiter(fiber, effect.token, effect.heartbeat_seconds)
+            if effect.timeout_seconds is not None:
+                waiter.timeout_timer = self._add_timer(
+                    fiber, ("timeout", effect.token), effect.timeout_seconds, guard=True
+                )
+            if effect.heartbeat_seconds is not None:
+                waiter.heartbeat_timer = self._add_timer(
+                    fiber, ("heartbeat", effect.token), effect.heartbeat_seconds, guard=True
+                )
+            fiber.waiter = waiter
+            self.waiters[effect.token] = waiter
+        elif isinstance(effect, Fork):
+            join = _Join(fiber, effect)
+            if effect.count == 0:
+                self._ready.append((fiber, ForkResult([], {}, stopped_early=False), None))
+                return
+            limit = effect.max_concurrency or effect.count
+            for _ in range(min(limit, effect.count)):
+                self._start_child(join)
+        else:  # pragma: no cover - a programming error in a state implementation
+            raise TypeError(f"unknown effect {effect!r}")
+
+    def _start_child(self, join: _Join) -> None:
+        index = join.started
+        join.started += 1
+        factory = next(join.fork.children)
+        child = Fiber(factory(), join, index)
+        join.active.append(child)
+        self._step(child, None, None)
+
+    def _complete(self, fiber: Fiber, value: Any, error: BaseException | None) -> None:
+        fiber.done = True
+        if fiber.waiter is not None:
+            self.waiters.pop(fiber.waiter.token, None)
+            self._cancel_waiter_timers(fiber.waiter)
+            fiber.waiter = None
+        join = fiber.join
+        if join is None:
+            if fiber is self._root:
+                self.root_result = value
+                self.root_error = error
+                self.cancel_all()
+            return
+        if join.stopped:
+            return
+        join.active.remove(fiber)
+        join.finished += 1
+        if error is not None:
+            assert isinstance(error, StatesError)  # noqa: S101 - fibers only raise StatesError
+            join.errors[fiber.index] = error
+            if join.fork.should_stop(len(join.errors), join.finished):
+                self._stop_join(join)
+                return
+        else:
+            join.values[fiber.index] = value
+        if join.started < join.fork.count:
+            self._start_child(join)
+        elif join.finished == join.fork.count:
+            join.stopped = True
+            self._ready.append((join.parent, ForkResult(join.values, join.errors, stopped_early=False), None))
+
+    def _stop_join(self, join: _Join) -> None:
+        join.stopped = True
+        for child in list(join.active):
+            self._cancel_fiber(child)
+        join.active.clear()
+        self._ready.append((join.parent, ForkResult(join.values, join.errors, stopped_early=True), None))
+
+    def _cancel_fiber(self, fiber: Fiber) -> None:
+        fiber.done = True
+        if fiber.waiter is not None:
+            self.waiters.pop(fiber.waiter.token, None)
+            self._cancel_waiter_timers(fiber.waiter)
+            fiber.waiter = None
+        fiber.gen.close()
+
+
+def _callback_gen(callback: Callable[[], None]) -> FiberGen:
+    callback()
+    return
+    yield  # a generator that runs the callback on its first step

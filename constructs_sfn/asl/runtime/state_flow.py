@@ -1,0 +1,240 @@
+"""Pass, Choice, Wait, Succeed and Fail: the states that do no outside work."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.model.states import ChoiceState, FailState, PassState, SucceedState, WaitState
+from constructs_sfn.asl.runtime.dataflow import apply_input_path, jsonpath_effective_input
+from constructs_sfn.asl.runtime.finish import finish_with_result, finish_without_result
+from constructs_sfn.asl.runtime.scheduler import Sleep
+
+if TYPE_CHECKING:
+    from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
+
+__all__ = ["run_choice", "run_fail", "run_pass", "run_succeed", "run_wait"]
+
+
+def run_pass(ex: Execution, frame: Frame, state: PassState, raw_input: Any, context: Any) -> StateGen:
+    """Pass: Result (or the effective input) through the usual output processing."""
+    if state.is_jsonata:
+        output = finish_without_result(ex, frame, state, raw_input, raw_input, context)
+        return state.next, output
+    effective = jsonpath_effective_input(state, raw_input, context, frame.variables)
+    result = state.result if state.has_result else effective
+    output = finish_with_result(ex, frame, state, raw_input, result, context)
+    return state.next, output
+    yield  # a generator like every state handler
+
+
+def run_succeed(ex: Execution, frame: Frame, state: SucceedState, raw_input: Any, context: Any) -> StateGen:
+    """Succeed: ends this branch with the filtered input."""
+    effective = raw_input if state.is_jsonata else apply_input_path(state, raw_input, context, frame.variables)
+    output = finish_without_result(ex, frame, state, raw_input, effective, context)
+    return None, output
+    yield
+
+
+def run_fail(ex: Execution, frame: Frame, state: FailState, raw_input: Any, context: Any) -> StateGen:
+    """Fail: raises the state's error and cause."""
+    variables = frame.variables
+    if state.is_jsonata:
+        states = {"input": raw_input, "context": context}
+        error = (
+            state.error.evaluate(states, variables, field="Error", rng=ex.rng) if state.error is not None else None
+        )
+        cause = (
+            state.cause.evaluate(states, variables, field="Cause", rng=ex.rng) if state.cause is not None else None
+        )
+        for value, name in ((error, "Error"), (cause, "Cause")):
+            if value is not None and not isinstance(value, str):
+                raise StatesError(
+                    ErrorName.QUERY_EVALUATION_ERROR,
+                    f"The JSONata expression specified for the field '{name}' returned an unexpected result type. "
+                    f"Expected 'string', but was '{_json_type(value)}' for value: {_text(value)}",
+                )
+    else:
+        error = _fail_field(state.error, state.error_path, raw_input, context, variables, "ErrorPath")
+        cause = _fail_field(state.cause, state.cause_path, raw_input, context, variables, "CausePath")
+    raise FailStateError(error, cause)
+    yield
+
+
+class FailStateError(StatesError):
+    """Raised by a Fail state: never retried nor caught at that state."""
+
+    def __init__(self, error: str | None, cause: str | None) -> None:
+        super().__init__(error, cause)  # type: ignore[arg-type]
+
+
+def _fail_field(literal: Any, path: Any, raw_input: Any, context: Any, variables: Any, field: str) -> str | None:
+    if path is None:
+        return literal if isinstance(literal, str) else None
+    if hasattr(path, "find"):
+        try:
+            value = path.find(raw_input, context, variables)
+        except StatesError:
+            raise
+        except Exception as missing:
+            raise StatesError(
+                ErrorName.RUNTIME,
+                f"The JSONPath '{path.text}' specified for the field '{field}' could not be found in the input "
+                f"'{_text(raw_input)}'",
+            ) from missing
+    else:
+        value = path.evaluate(raw_input, context, variables)
+    if not isinstance(value, str):
+        raise StatesError(
+            ErrorName.RUNTIME,
+            f"The JSONPath '{getattr(path, 'text', '')}' specified for the field '{field}' "
+            f"must reference a string value, but found '{_text(value)}'",
+        )
+    return value
+
+
+def run_choice(ex: Execution, frame: Frame, state: ChoiceState, raw_input: Any, context: Any) -> StateGen:
+    """Choice: the first matching rule's Next, else Default, else States.NoChoiceMatched."""
+    variables = frame.variables
+    if state.is_jsonata:
+        states = {"input": raw_input, "context": context}
+        for rule in state.choices:
+            if rule.condition.evaluate(states, variables, field="Condition", rng=ex.rng) is True:
+                output = finish_without_result(
+                    ex, frame, state, raw_input, raw_input, context, assign=rule.assign, jsonata_output=rule.output
+                )
+                return rule.next, output
+    else:
+        effective = apply_input_path(state, raw_input, context, variables)
+        for rule, next_name, assign in state.choices:
+            if rule.matches(effective, context, variables):
+                output = finish_without_result(ex, frame, state, raw_input, effective, context, assign=assign)
+                return next_name, output
+    if state.default is None:
+        raise StatesError(ErrorName.NO_CHOICE_MATCHED, "No Matches!")
+    effective = raw_input if state.is_jsonata else apply_input_path(state, raw_input, context, variables)
+    output = finish_without_result(ex, frame, state, raw_input, effective, context)
+    return state.default, output
+    yield
+
+
+def run_wait(ex: Execution, frame: Frame, state: WaitState, raw_input: Any, context: Any) -> StateGen:
+    """Wait: sleeps on the execution's clock (virtual by default)."""
+    variables = frame.variables
+    if state.is_jsonata:
+        effective = raw_input
+        seconds = _wait_seconds_jsonata(ex, state, raw_input, context, variables)
+    else:
+        effective = apply_input_path(state, raw_input, context, variables)
+        seconds = _wait_seconds_jsonpath(ex, state, effective, context, variables)
+    if seconds > 0:
+        yield Sleep(seconds)
+    output = finish_without_result(ex, frame, state, raw_input, effective, context)
+    return state.next, output
+
+
+def _wait_seconds_jsonpath(ex: Execution, state: WaitState, effective: Any, context: Any, variables: Any) -> float:
+    if state.seconds is not None:
+        return float(state.seconds)
+    if state.timestamp is not None:
+        return _until(ex, _parse_ts_or_fail(state.timestamp, "The Timestamp field cannot be parsed as an ISO-8601 "
+                                          f"extended offset date-time format string: {state.timestamp}"))
+    if state.seconds_path is not None:
+        path = state.seconds_path
+        try:
+            value = path.find(effective, context, variables)
+        except StatesError:
+            raise
+        except Exception as missing:
+            raise StatesError(
+                ErrorName.RUNTIME, f"The SecondsPath parameter does not reference an input value: {path.text}"
+            ) from missing
+        if isinstance(value, bool) or not isinstance(value, int | float) or (
+            isinstance(value, float) and not value.is_integer()
+        ):
+            raise StatesError(
+                ErrorName.RUNTIME,
+                f"The SecondsPath parameter cannot be parsed as a long value: {path.text} == {_text(value)}",
+            )
+        if value < 0:
+            raise StatesError(
+                ErrorName.RUNTIME,
+                f"The SecondsPath parameter references a negative value: {path.text} == {_text(value)}",
+            )
+        return float(value)
+    path = state.timestamp_path
+    try:
+        value = path.find(effective, context, variables)
+    except StatesError:
+        raise
+    except Exception as missing:
+        raise StatesError(
+            ErrorName.RUNTIME, f"The TimestampPath parameter does not reference an input value: {path.text}"
+        ) from missing
+    message = (
+        "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format "
+        f"string: {path.text} == {value if isinstance(value, str) else _text(value)}"
+    )
+    return _until(ex, _parse_ts_or_fail(value, message))
+
+
+def _wait_seconds_jsonata(ex: Execution, state: WaitState, raw_input: Any, context: Any, variables: Any) -> float:
+    states = {"input": raw_input, "context": context}
+    if state.seconds is not None:
+        value = state.seconds
+        if hasattr(value, "evaluate"):
+            value = value.evaluate(states, variables, field="Seconds", rng=ex.rng)
+            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or (
+                isinstance(value, float) and not value.is_integer()
+            ):
+                raise StatesError(
+                    ErrorName.QUERY_EVALUATION_ERROR,
+                    "The JSONata expression specified for the field 'Seconds' returned an unexpected result type. "
+                    f"Expected 'integer', but was '{_json_type(value)}' for value: {_text(value)}",
+                )
+        return float(value)
+    value = state.timestamp
+    if hasattr(value, "evaluate"):
+        value = value.evaluate(states, variables, field="Timestamp", rng=ex.rng)
+    return _until(
+        ex,
+        _parse_ts_or_fail(
+            value,
+            "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: "
+            f"{value if isinstance(value, str) else _text(value)}",
+        ),
+    )
+
+
+def _parse_ts_or_fail(value: Any, message: str) -> datetime:
+    from constructs_sfn.asl.runtime.timestamps import parse_timestamp
+
+    parsed = parse_timestamp(value) if isinstance(value, str) else None
+    if parsed is None:
+        raise StatesError(ErrorName.RUNTIME, message)
+    return parsed
+
+
+def _until(ex: Execution, instant: datetime) -> float:
+    return max((instant - ex.clock.now()).total_seconds(), 0.0)
+
+
+def _text(value: Any) -> str:
+    from constructs_sfn.asl.runtime.interpreter import to_json_text
+
+    return to_json_text(value)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"

@@ -1,0 +1,231 @@
+"""Map: run the item processor once per item, inline or as a Distributed Map run."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.model.states import MapState
+from constructs_sfn.asl.runtime.dataflow import apply_input_path
+from constructs_sfn.asl.runtime.finish import finish_with_result
+from constructs_sfn.asl.runtime.scheduler import Fork, ForkResult
+
+if TYPE_CHECKING:
+    from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
+
+__all__ = ["run_map"]
+
+
+def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, context: Any) -> StateGen:
+    """Run one Map state."""
+    variables = frame.variables
+    if state.is_jsonata:
+        states = {"input": raw_input, "context": context}
+        effective = raw_input
+        items = (
+            state.items.evaluate(states, variables, field="Items", rng=ex.rng) if state.items is not None else raw_input
+        )
+        if not isinstance(items, list):
+            expression = getattr(state.items, "source", None) or getattr(state.items, "text", "")
+            raise StatesError(
+                ErrorName.QUERY_EVALUATION_ERROR,
+                f"The JSONata expression '{expression}' specified for the field 'Items' returned an unexpected "
+                f"result type. Expected 'array', but was '{_json_type(items)}' for value: {_text(items)}",
+            )
+    else:
+        effective = apply_input_path(state, raw_input, context, variables)
+        if state.items_path is not None:
+            try:
+                items = state.items_path.find(effective, context, variables)
+            except StatesError:
+                raise
+            except Exception as missing:
+                raise StatesError(
+                    ErrorName.RUNTIME,
+                    f"Invalid path '{state.items_path.text}' : No results for path: {state.items_path.text}",
+                ) from missing
+        else:
+            items = effective
+        if not isinstance(items, list):
+            raise StatesError(
+                ErrorName.RUNTIME,
+                f"Map state input must be an array, but was '{_json_type(items)}': {_text(items)}"
+                if state.items_path is None
+                else f"Invalid path '{state.items_path.text}': The path refers to a value of type "
+                f"'{_json_type(items)}', expected 'array'",
+            )
+    max_concurrency = _max_concurrency(ex, state, effective, raw_input, context, variables)
+    tolerated_count, tolerated_pct = _tolerance(ex, state, effective, raw_input, context, variables)
+    distributed = state.mode == "DISTRIBUTED"
+    ex.event(frame, "MapStateStarted", {"length": len(items)})
+    if distributed:
+        label = state.label or state.name
+        map_run_arn = (
+            f"arn:{ex.info.partition}:states:{ex.info.region}:{ex.info.account_id}:mapRun:"
+            f"{ex.info.state_machine_name}/{label}:{uuid.UUID(int=ex.rng.getrandbits(128), version=4)}"
+        )
+        ex.event(frame, "MapRunStarted", {"mapRunArn": map_run_arn})
+    total = len(items)
+
+    def should_stop(failures: int, finished: int) -> bool:
+        if tolerated_count is None and tolerated_pct is None:
+            return failures > 0
+        over_count = tolerated_count is not None and failures > tolerated_count
+        over_pct = tolerated_pct is not None and total > 0 and failures * 100.0 / total > tolerated_pct
+        if tolerated_count is not None and tolerated_pct is not None:
+            return over_count and over_pct
+        return over_count or over_pct
+
+    start_cursor = frame.cursor
+    factories = (_iteration(ex, frame, state, effective, raw_input, context, i, item, distributed, start_cursor)
+                 for i, item in enumerate(items))
+    result: ForkResult = yield Fork(factories, count=total, max_concurrency=max_concurrency, should_stop=should_stop)
+    if frame.record and not distributed:
+        frame.cursor = ex.history.last_id
+    if result.errors and (result.stopped_early or should_stop(len(result.errors), total)):
+        first = result.errors[min(result.errors)]
+        if distributed:
+            error = (
+                StatesError(
+                    ErrorName.EXCEED_TOLERATED_FAILURE_THRESHOLD,
+                    "The specified tolerated failure threshold was exceeded",
+                )
+                if tolerated_count is not None or tolerated_pct is not None
+                else first
+            )
+            details = {k: v for k, v in (("error", error.error), ("cause", error.cause)) if v is not None}
+            ex.event(frame, "MapRunFailed", details)
+            raise error
+        raise first
+    if distributed:
+        ex.event(frame, "MapRunSucceeded", None)
+    ex.event(frame, "MapStateSucceeded", None)
+    values = [
+        result.errors[i].as_output() if i in result.errors else value for i, value in enumerate(result.values)
+    ]
+    return state.next, finish_with_result(ex, frame, state, raw_input, values, context)
+
+
+def _iteration(
+    ex: Execution,
+    frame: Frame,
+    state: MapState,
+    effective: Any,
+    raw_input: Any,
+    context: Any,
+    index: int,
+    item: Any,
+    distributed: bool,
+    start_cursor: int,
+) -> Callable[[], Generator[Any, Any, Any]]:
+    from constructs_sfn.asl.runtime.interpreter import Frame as FrameType
+
+    def start() -> Generator[Any, Any, Any]:
+        record = frame.record and not distributed
+        child = FrameType(
+            state.processor,  # type: ignore[arg-type]
+            parent=frame,
+            cursor=ex.history.last_id if record else frame.cursor,
+            record=record,
+        )
+        names = {"index": index, "name": state.name}
+        ex.event(child, "MapIterationStarted", names)
+        if state.item_selector is not None:
+            item_context = dict(context)
+            item_context["Map"] = {"Item": {"Index": index, "Value": item}}
+            if state.is_jsonata:
+                value = state.item_selector.evaluate(
+                    {"input": raw_input, "context": item_context}, frame.variables, field="ItemSelector", rng=ex.rng
+                )
+            else:
+                value = state.item_selector.evaluate(effective, item_context, frame.variables)
+        else:
+            value = item
+        try:
+            output = yield from ex.run_machine(child, value)
+        except StatesError:
+            ex.event(child, "MapIterationFailed", names)
+            raise
+        ex.event(child, "MapIterationSucceeded", names)
+        return output
+
+    return start
+
+
+def _max_concurrency(
+    ex: Execution, state: MapState, effective: Any, raw_input: Any, context: Any, variables: Any
+) -> int:
+    value = state.max_concurrency
+    if state.max_concurrency_path is not None:
+        value = _path_number(state.max_concurrency_path, effective, context, variables, "MaxConcurrencyPath")
+    elif hasattr(value, "evaluate"):
+        value = value.evaluate({"input": raw_input, "context": context}, variables, field="MaxConcurrency", rng=ex.rng)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise StatesError(ErrorName.RUNTIME, f"MaxConcurrency must be a non-negative integer, but was {_text(value)}")
+    return int(value)
+
+
+def _tolerance(
+    ex: Execution, state: MapState, effective: Any, raw_input: Any, context: Any, variables: Any
+) -> tuple[int | None, float | None]:
+    count = state.tolerated_failure_count
+    pct = state.tolerated_failure_percentage
+    states = {"input": raw_input, "context": context}
+    if state.tolerated_failure_count_path is not None:
+        count = _path_number(state.tolerated_failure_count_path, effective, context, variables,
+                             "ToleratedFailureCountPath")
+    elif hasattr(count, "evaluate"):
+        count = count.evaluate(states, variables, field="ToleratedFailureCount", rng=ex.rng)
+    if state.tolerated_failure_percentage_path is not None:
+        pct = _path_number(state.tolerated_failure_percentage_path, effective, context, variables,
+                           "ToleratedFailurePercentagePath")
+    elif hasattr(pct, "evaluate"):
+        pct = pct.evaluate(states, variables, field="ToleratedFailurePercentage", rng=ex.rng)
+    if count is not None and count < 0:
+        raise StatesError(ErrorName.RUNTIME, "ToleratedFailureCount cannot be negative.")
+    if pct is not None and not 0 <= pct <= 100:
+        raise StatesError(ErrorName.RUNTIME, "ToleratedFailurePercentage must be between 0 and 100.")
+    return (int(count) if count is not None else None), (float(pct) if pct is not None else None)
+
+
+def _path_number(path: Any, value: Any, context: Any, variables: Any, field: str) -> Any:
+    try:
+        found = path.find(value, context, variables)
+    except StatesError:
+        raise
+    except Exception as missing:
+        raise StatesError(
+            ErrorName.RUNTIME, f"The {field} field refers to value \"null\" which is not a valid integer: {path.text}"
+        ) from missing
+    if isinstance(found, bool) or not isinstance(found, int | float) or (
+        isinstance(found, float) and not math.isfinite(found)
+    ):
+        raise StatesError(
+            ErrorName.RUNTIME,
+            f"The {field} field refers to value \"{found if isinstance(found, str) else _text(found)}\" "
+            f"which is not a valid integer: {path.text}",
+        )
+    return found
+
+
+def _text(value: Any) -> str:
+    from constructs_sfn.asl.runtime.interpreter import to_json_text
+
+    return to_json_text(value)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"

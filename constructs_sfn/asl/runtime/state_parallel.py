@@ -1,0 +1,49 @@
+"""Parallel: every branch gets the same input; the output is the array of branch outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+from constructs_sfn.asl.model.states import ParallelState, StateMachineDefinition
+from constructs_sfn.asl.runtime.dataflow import jsonpath_effective_input
+from constructs_sfn.asl.runtime.finish import finish_with_result
+from constructs_sfn.asl.runtime.scheduler import Fork, ForkResult
+
+if TYPE_CHECKING:
+    from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
+
+__all__ = ["run_parallel"]
+
+
+def run_parallel(ex: Execution, frame: Frame, state: ParallelState, raw_input: Any, context: Any) -> StateGen:
+    """Run all branches; the first branch failure fails the state (other branches stop)."""
+    if state.is_jsonata:
+        states = {"input": raw_input, "context": context}
+        effective = (
+            state.arguments.evaluate(states, frame.variables, field="Arguments", rng=ex.rng)
+            if state.arguments is not None
+            else raw_input
+        )
+    else:
+        effective = jsonpath_effective_input(state, raw_input, context, frame.variables)
+    ex.event(frame, "ParallelStateStarted", None)
+    factories = [_branch(ex, frame, branch, effective) for branch in state.branches]
+    result: ForkResult = yield Fork(iter(factories), count=len(factories))
+    frame.cursor = ex.history.last_id if frame.record else frame.cursor
+    if result.errors:
+        raise result.errors[min(result.errors)]
+    ex.event(frame, "ParallelStateSucceeded", None)
+    return state.next, finish_with_result(ex, frame, state, raw_input, result.values, context)
+
+
+def _branch(
+    ex: Execution, frame: Frame, branch: StateMachineDefinition, value: Any
+) -> Callable[[], Generator[Any, Any, Any]]:
+    from constructs_sfn.asl.runtime.interpreter import Frame as FrameType
+
+    def start() -> Generator[Any, Any, Any]:
+        child = FrameType(branch, parent=frame, cursor=frame.cursor, record=frame.record)
+        return (yield from ex.run_machine(child, value))
+
+    return start

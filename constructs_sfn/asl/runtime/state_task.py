@@ -1,0 +1,377 @@
+"""Task: hand the work to a :class:`TaskService` and apply the integration pattern.
+
+Timeouts and heartbeats are enforced here on the execution's clock: a service reports how long
+the work took (``TaskOutcome.duration``) and the runtime decides whether ``TimeoutSeconds`` or
+``HeartbeatSeconds`` fired first, so nothing ever really sleeps on the virtual clock.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.model.states import TaskState
+from constructs_sfn.asl.runtime.dataflow import apply_input_path, jsonpath_effective_input
+from constructs_sfn.asl.runtime.finish import finish_with_result
+from constructs_sfn.asl.runtime.scheduler import Await, Sleep
+from constructs_sfn.asl.services import TaskOutcome, TaskRequest
+
+if TYPE_CHECKING:
+    from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
+
+__all__ = ["ResourceKind", "new_task_token", "run_task"]
+
+DEFAULT_TIMEOUT_SECONDS = 99_999_999
+
+
+def new_task_token() -> str:
+    """An unguessable task token."""
+    return secrets.token_urlsafe(96)
+
+
+class ResourceKind:
+    """How a Task's ``Resource`` is classified for events and patterns."""
+
+    __slots__ = ("family", "pattern", "resource", "resource_type")
+
+    def __init__(self, arn: str) -> None:
+        self.pattern = "request-response"
+        if arn.endswith(".waitForTaskToken"):
+            self.pattern = "waitForTaskToken"
+        elif arn.endswith(".sync") or arn.endswith(".sync:2"):
+            self.pattern = "sync"
+        parts = arn.split(":")
+        if len(parts) >= 7 and parts[2] == "lambda" and parts[5] == "function":
+            self.family, self.resource_type, self.resource = "lambda-function", "lambda", arn
+        elif len(parts) >= 7 and parts[2] == "states" and parts[5] == "activity":
+            self.family, self.resource_type, self.resource = "activity", "activity", arn
+        elif ":::" in arn:
+            service_part = arn.split(":::", 1)[1]
+            if service_part.startswith("aws-sdk:"):
+                _sdk, service, action = (service_part.split(":", 2) + ["", ""])[:3]
+                self.resource_type, self.resource = f"aws-sdk:{service}", action
+            else:
+                service, _, action = service_part.partition(":")
+                self.resource_type, self.resource = service, action
+            self.family = "service"
+        else:
+            self.family, self.resource_type, self.resource = "service", "unknown", arn
+
+
+def run_task(ex: Execution, frame: Frame, state: TaskState, raw_input: Any, context: Any) -> StateGen:
+    """Perform one attempt of a Task state."""
+    kind = ResourceKind(state.resource)
+    variables = frame.variables
+    token: str | None = None
+    if kind.pattern == "waitForTaskToken" or kind.family == "activity":
+        token = new_task_token()
+        context["Task"] = {"Token": token}
+    if state.is_jsonata:
+        states = {"input": raw_input, "context": context}
+        arguments = (
+            state.arguments.evaluate(states, variables, field="Arguments", rng=ex.rng)
+            if state.arguments is not None
+            else raw_input
+        )
+        timeout = _jsonata_seconds(ex, state.timeout_seconds, states, variables, "TimeoutSeconds")
+        heartbeat = _jsonata_seconds(ex, state.heartbeat_seconds, states, variables, "HeartbeatSeconds")
+        credentials = (
+            state.credentials.evaluate(states, variables, field="Credentials", rng=ex.rng)
+            if state.credentials is not None
+            else None
+        )
+    else:
+        arguments = jsonpath_effective_input(state, raw_input, context, variables)
+        path_input = apply_input_path(state, raw_input, context, variables)
+        timeout = _jsonpath_seconds(state.timeout_seconds, state.timeout_seconds_path, path_input, context, variables,
+                                    "TimeoutSecondsPath")
+        heartbeat = _jsonpath_seconds(state.heartbeat_seconds, state.heartbeat_seconds_path, path_input, context,
+                                      variables, "HeartbeatSecondsPath")
+        credentials = (
+            state.credentials.evaluate(path_input, context, variables) if state.credentials is not None else None
+        )
+    arguments_text = ex.check_payload(arguments, state, "parameters")
+    _scheduled(ex, frame, kind, state, arguments, arguments_text, timeout, heartbeat)
+    if kind.family == "activity":
+        result = yield from _run_activity(ex, frame, kind, state, token or "", arguments_text, timeout, heartbeat)
+        return state.next, finish_with_result(ex, frame, state, raw_input, result, context)
+    _started(ex, frame, kind)
+    request = TaskRequest(
+        resource=state.resource,
+        parameters=arguments,
+        state_name=state.name,
+        execution_arn=ex.info.execution_arn,
+        state_machine_arn=ex.info.state_machine_arn,
+        context=context,
+        attempt=context["State"].get("RetryCount", 0),
+        task_token=token,
+        timeout_seconds=timeout,
+        heartbeat_seconds=heartbeat,
+        credentials=credentials,
+        test_case=ex.info.test_case,
+        query_language=state.query_language,
+        host=ex.host,
+    )
+    try:
+        outcome = ex.services.invoke(request)
+    except StatesError as error:
+        outcome = TaskOutcome(error=error)
+    except Exception as crash:  # a service bug must not crash the executor
+        outcome = TaskOutcome.failure(ErrorName.TASK_FAILED, f"{type(crash).__name__}: {crash}")
+    result = yield from _await_outcome(ex, frame, kind, state, outcome, token, timeout, heartbeat)
+    return state.next, finish_with_result(ex, frame, state, raw_input, result, context)
+
+
+def _await_outcome(
+    ex: Execution,
+    frame: Frame,
+    kind: ResourceKind,
+    state: TaskState,
+    outcome: TaskOutcome,
+    token: str | None,
+    timeout: float | None,
+    heartbeat: float | None,
+) -> Any:
+    callback = kind.pattern == "waitForTaskToken" and not outcome.resolves_callback
+    if outcome.completes:
+        limit, limit_error = _first_limit(outcome, timeout, heartbeat)
+        if limit is not None and limit <= outcome.duration:
+            yield Sleep(limit)
+            _timed_out(ex, frame, kind, limit_error)
+        if outcome.duration > 0:
+            yield Sleep(outcome.duration)
+        if outcome.error is not None:
+            _failed(ex, frame, kind, outcome.error)
+        if not callback:
+            return _succeeded(ex, frame, kind, state, outcome.output)
+        _submitted(ex, frame, kind, state, outcome.output)
+    elif not callback:
+        limit, limit_error = _first_limit(outcome, timeout, heartbeat)
+        if limit is None:
+            # The work never finishes and nothing can time it out: the execution stays RUNNING.
+            yield Await(new_task_token())
+        yield Sleep(limit or 0.0)
+        _timed_out(ex, frame, kind, limit_error)
+    assert token is not None  # noqa: S101 - callback patterns always have a token
+    ex.tokens[token] = {"state": state.name, "kind": kind.family}
+    answer = yield Await(token, timeout_seconds=timeout, heartbeat_seconds=heartbeat)
+    ex.tokens.pop(token, None)
+    if answer[0] == "success":
+        try:
+            value = json.loads(answer[1])
+        except (TypeError, ValueError) as bad:
+            raise StatesError(ErrorName.RUNTIME, "The task output is not valid JSON") from bad
+        return _succeeded(ex, frame, kind, state, value)
+    if answer[0] == "failure":
+        _failed(ex, frame, kind, StatesError(answer[1], answer[2]))
+    _timed_out(ex, frame, kind, ErrorName.TIMEOUT if answer[0] == "timeout" else ErrorName.HEARTBEAT_TIMEOUT)
+    return None
+
+
+def _first_limit(outcome: TaskOutcome, timeout: float | None, heartbeat: float | None) -> tuple[float | None, str]:
+    """The earliest of the task timeout and a missed heartbeat, for work of known duration."""
+    candidates: list[tuple[float, str]] = []
+    if timeout is not None:
+        candidates.append((timeout, ErrorName.TIMEOUT))
+    if heartbeat is not None:
+        if not outcome.completes or not outcome.heartbeat_gaps:
+            if not outcome.completes or outcome.duration >= heartbeat:
+                candidates.append((heartbeat, ErrorName.HEARTBEAT_TIMEOUT))
+        else:
+            elapsed = 0.0
+            for gap in outcome.heartbeat_gaps:
+                if gap >= heartbeat:
+                    candidates.append((elapsed + heartbeat, ErrorName.HEARTBEAT_TIMEOUT))
+                    break
+                elapsed += gap
+    if not candidates:
+        return None, ErrorName.TIMEOUT
+    return min(candidates)
+
+
+def _run_activity(
+    ex: Execution,
+    frame: Frame,
+    kind: ResourceKind,
+    state: TaskState,
+    token: str,
+    input_text: str,
+    timeout: float | None,
+    heartbeat: float | None,
+) -> Any:
+    ex.tokens[token] = {"state": state.name, "kind": "activity", "activity_arn": state.resource, "input": input_text}
+    answer = yield Await(token, timeout_seconds=timeout, heartbeat_seconds=heartbeat)
+    ex.tokens.pop(token, None)
+    if answer[0] == "success":
+        try:
+            value = json.loads(answer[1])
+        except (TypeError, ValueError) as bad:
+            raise StatesError(ErrorName.RUNTIME, "The activity output is not valid JSON") from bad
+        text = ex.check_payload(value, state, "output")
+        ex.event(frame, "ActivitySucceeded", {"output": text, "outputDetails": {"truncated": False}})
+        return value
+    if answer[0] == "failure":
+        details = {k: v for k, v in (("error", answer[1]), ("cause", answer[2])) if v is not None}
+        ex.event(frame, "ActivityFailed", details)
+        raise StatesError(answer[1], answer[2])
+    error = ErrorName.TIMEOUT if answer[0] == "timeout" else ErrorName.HEARTBEAT_TIMEOUT
+    ex.event(frame, "ActivityTimedOut", {"error": error})
+    raise StatesError(error)
+
+
+def activity_started(ex: Execution, token: str, worker_name: str | None) -> None:
+    """Record that a worker picked up the activity task behind ``token``."""
+    details = {"workerName": worker_name} if worker_name else {}
+    ex.history.add("ActivityStarted", ex.clock.now(), ex.history.last_id, details)
+
+
+def _scheduled(
+    ex: Execution,
+    frame: Frame,
+    kind: ResourceKind,
+    state: TaskState,
+    arguments: Any,
+    arguments_text: str,
+    timeout: float | None,
+    heartbeat: float | None,
+) -> None:
+    if kind.family == "lambda-function":
+        details: dict[str, Any] = {"input": arguments_text, "inputDetails": {"truncated": False}, "resource": kind.resource}
+        if timeout is not None:
+            details["timeoutInSeconds"] = int(timeout)
+        ex.event(frame, "LambdaFunctionScheduled", details)
+        return
+    if kind.family == "activity":
+        details = {"input": arguments_text, "inputDetails": {"truncated": False}, "resource": kind.resource}
+        if timeout is not None:
+            details["timeoutInSeconds"] = int(timeout)
+        if heartbeat is not None:
+            details["heartbeatInSeconds"] = int(heartbeat)
+        ex.event(frame, "ActivityScheduled", details)
+        return
+    details = {
+        "resourceType": kind.resource_type,
+        "resource": kind.resource,
+        "region": ex.info.region,
+        "parameters": arguments_text,
+    }
+    if timeout is not None:
+        details["timeoutInSeconds"] = int(timeout)
+    if heartbeat is not None:
+        details["heartbeatInSeconds"] = int(heartbeat)
+    ex.event(frame, "TaskScheduled", details)
+
+
+def _started(ex: Execution, frame: Frame, kind: ResourceKind) -> None:
+    if kind.family == "lambda-function":
+        ex.event(frame, "LambdaFunctionStarted", None)
+    else:
+        ex.event(frame, "TaskStarted", {"resourceType": kind.resource_type, "resource": kind.resource})
+
+
+def _submitted(ex: Execution, frame: Frame, kind: ResourceKind, state: TaskState, output: Any) -> None:
+    if kind.family == "lambda-function":
+        return
+    text = ex.check_payload(output, state, "output")
+    ex.event(
+        frame,
+        "TaskSubmitted",
+        {
+            "resourceType": kind.resource_type,
+            "resource": kind.resource,
+            "output": text,
+            "outputDetails": {"truncated": False},
+        },
+    )
+
+
+def _succeeded(ex: Execution, frame: Frame, kind: ResourceKind, state: TaskState, output: Any) -> Any:
+    try:
+        text = ex.check_payload(output, state, "output")
+    except StatesError as too_big:
+        if kind.family == "lambda-function":
+            too_big = StatesError(
+                too_big.error,
+                f"The state/task '{kind.resource}' returned a result with a size exceeding the maximum number "
+                "of bytes service limit.",
+            )
+        _failed(ex, frame, kind, too_big)
+    if kind.family == "lambda-function":
+        ex.event(frame, "LambdaFunctionSucceeded", {"output": text, "outputDetails": {"truncated": False}})
+    else:
+        ex.event(
+            frame,
+            "TaskSucceeded",
+            {
+                "resourceType": kind.resource_type,
+                "resource": kind.resource,
+                "output": text,
+                "outputDetails": {"truncated": False},
+            },
+        )
+    return output
+
+
+def _failed(ex: Execution, frame: Frame, kind: ResourceKind, error: StatesError) -> None:
+    details: dict[str, Any] = {}
+    if error.error is not None:
+        details["error"] = error.error
+    if error.cause is not None:
+        details["cause"] = error.cause
+    if kind.family == "lambda-function":
+        ex.event(frame, "LambdaFunctionFailed", details)
+    else:
+        details.update({"resourceType": kind.resource_type, "resource": kind.resource})
+        ex.event(frame, "TaskFailed", details)
+    error.located = True  # type: ignore[attr-defined]
+    raise error
+
+
+def _timed_out(ex: Execution, frame: Frame, kind: ResourceKind, error_name: str) -> None:
+    if kind.family == "lambda-function":
+        ex.event(frame, "LambdaFunctionTimedOut", {"error": error_name})
+    else:
+        ex.event(
+            frame,
+            "TaskTimedOut",
+            {"resourceType": kind.resource_type, "resource": kind.resource, "error": error_name},
+        )
+    error = StatesError(error_name)
+    error.located = True  # type: ignore[attr-defined]
+    raise error
+
+
+def _jsonpath_seconds(
+    literal: Any, path: Any, value: Any, context: Any, variables: Any, field: str
+) -> float | None:
+    if path is None:
+        return float(literal) if isinstance(literal, int | float) and not isinstance(literal, bool) else None
+    try:
+        found = path.find(value, context, variables)
+    except StatesError:
+        raise
+    except Exception as missing:
+        raise StatesError(
+            ErrorName.RUNTIME, f"The {field} parameter does not reference an input value: {path.text}"
+        ) from missing
+    if isinstance(found, bool) or not isinstance(found, int) or found <= 0:
+        raise StatesError(
+            ErrorName.RUNTIME, f"The {field} parameter does not reference a positive integer: {path.text} == {found}"
+        )
+    return float(found)
+
+
+def _jsonata_seconds(ex: Execution, value: Any, states: Any, variables: Any, field: str) -> float | None:
+    if value is None:
+        return None
+    if hasattr(value, "evaluate"):
+        value = value.evaluate(states, variables, field=field, rng=ex.rng)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise StatesError(
+            ErrorName.QUERY_EVALUATION_ERROR,
+            f"The JSONata expression specified for the field '{field}' returned an unexpected result type. "
+            f"Expected 'integer', but was '{type(value).__name__}' for value: {value}",
+        )
+    return float(value)
