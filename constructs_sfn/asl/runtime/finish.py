@@ -4,13 +4,28 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from constructs_sfn.asl.runtime.dataflow import apply_output_path, apply_result_path, evaluate_assignment
+from constructs_sfn.asl.runtime.dataflow import (
+    apply_input_path,
+    apply_output_path,
+    apply_result_path,
+    evaluate_assignment,
+)
 
 if TYPE_CHECKING:
     from constructs_sfn.asl.model.states import State
     from constructs_sfn.asl.runtime.interpreter import Execution, Frame
 
-__all__ = ["finish_with_result", "finish_without_result"]
+__all__ = ["effective_input", "finish_with_result", "finish_without_result"]
+
+
+def effective_input(ex: Execution, frame: Frame, state: State, raw_input: Any, context: Any) -> Any:
+    """JSONPath InputPath then Parameters, recording both for TestState."""
+    value = apply_input_path(state, raw_input, context, frame.variables)
+    ex.inspect("afterInputPath", value)
+    if state.parameters is not None:
+        value = state.parameters.evaluate(value, context, frame.variables)
+        ex.inspect("afterParameters", value)
+    return value
 
 
 def finish_with_result(
@@ -31,12 +46,14 @@ def finish_with_result(
     else:
         if state.result_selector is not None:
             result = state.result_selector.evaluate(result, context, variables)
+        ex.inspect("afterResultSelector", result)
         assigned = (
             evaluate_assignment(state.assign, jsonpath_value=result, context=context, variables=variables)
             if state.assign is not None
             else None
         )
         output = apply_result_path(state.result_path, state.result_path_null, raw_input, result)
+        ex.inspect("afterResultPath", output)
         output = apply_output_path(state, output, context, variables)
     ex.exit_state(frame, state, output, assigned)
     return output

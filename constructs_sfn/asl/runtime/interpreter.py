@@ -122,6 +122,9 @@ class Execution:
         self.tokens: dict[str, dict[str, Any]] = {}
         """Task tokens handed out and not yet answered: token -> details (state, activity...)."""
         self.on_finish: list[Callable[[Execution], None]] = []
+        self.inspection: dict[str, Any] | None = None
+        """TestState: the intermediate values of the one state under test, else None."""
+        self.retry_counts_override: int | None = None
         self._started = False
 
     # -- public API -----------------------------------------------------------------------------
@@ -190,6 +193,11 @@ class Execution:
         self.status, self.error, self.cause = "ABORTED", error, cause
         self._finish()
 
+    def inspect(self, key: str, value: Any) -> None:
+        """Record an intermediate value for TestState's inspectionData (no-op in executions)."""
+        if self.inspection is not None:
+            self.inspection[key] = value
+
     # -- the state loop -------------------------------------------------------------------------
     def _root_fiber(self, frame: Frame) -> Generator[Any, Any, Any]:
         return (yield from self.run_machine(frame, self.input_value))
@@ -214,7 +222,8 @@ class Execution:
         )
         entered_time = self.clock.now()
         handler = _HANDLERS[type(state)]
-        retry_counts = [0] * len(state.retry)
+        self.inspect("input", raw_input)
+        retry_counts = [self.retry_counts_override or 0] * len(state.retry)
         attempt = 0
         while True:
             context = self.context(state, entered_time, attempt, frame)
@@ -226,6 +235,8 @@ class Execution:
                     raise
                 error = self.locate(raised, state, entered_id)
                 delay = self.retry_delay(state.retry, retry_counts, error)
+                if delay is not None and self.inspection is not None:
+                    raise RetriableInTest(error, delay, retry_counts) from raised
                 if delay is not None:
                     attempt += 1
                     if delay > 0:
@@ -235,6 +246,8 @@ class Execution:
                 if catcher is None:
                     self.state_failed_event(frame, state, error)
                     raise error from raised if error is not raised else None
+                self.inspect("catchIndex", state.catch.index(catcher))
+                self.inspect("caughtError", error)
                 return self.caught(frame, state, catcher, raw_input, error, context)
 
     def locate(self, error: StatesError, state: State, entered_id: int) -> StatesError:
@@ -432,6 +445,15 @@ class Execution:
     def seconds_since_start(self) -> float:
         """Elapsed execution time on the clock."""
         return (self.clock.now() - self.start_date) / timedelta(seconds=1)
+
+
+class RetriableInTest(StatesError):
+    """TestState does not retry: it reports the retry it would make (status RETRIABLE)."""
+
+    def __init__(self, error: StatesError, delay: float, counts: list[int]) -> None:
+        super().__init__(error.error, error.cause)
+        self.delay = delay
+        self.retry_index = next(i for i, c in enumerate(counts) if c)
 
 
 def _matches(error_equals: tuple[str, ...], error: str) -> bool:

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
 from constructs_sfn.asl.model.states import ChoiceState, FailState, PassState, SucceedState, WaitState
-from constructs_sfn.asl.runtime.dataflow import apply_input_path, jsonpath_effective_input
-from constructs_sfn.asl.runtime.finish import finish_with_result, finish_without_result
+from constructs_sfn.asl.runtime.dataflow import apply_input_path
+from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result, finish_without_result
 from constructs_sfn.asl.runtime.scheduler import Sleep
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ def run_pass(ex: Execution, frame: Frame, state: PassState, raw_input: Any, cont
     if state.is_jsonata:
         output = finish_without_result(ex, frame, state, raw_input, raw_input, context)
         return state.next, output
-    effective = jsonpath_effective_input(state, raw_input, context, frame.variables)
+    effective = effective_input(ex, frame, state, raw_input, context)
     result = state.result if state.has_result else effective
     output = finish_with_result(ex, frame, state, raw_input, result, context)
     return state.next, output
@@ -32,6 +32,8 @@ def run_pass(ex: Execution, frame: Frame, state: PassState, raw_input: Any, cont
 def run_succeed(ex: Execution, frame: Frame, state: SucceedState, raw_input: Any, context: Any) -> StateGen:
     """Succeed: ends this branch with the filtered input."""
     effective = raw_input if state.is_jsonata else apply_input_path(state, raw_input, context, frame.variables)
+    if not state.is_jsonata:
+        ex.inspect("afterInputPath", effective)
     output = finish_without_result(ex, frame, state, raw_input, effective, context)
     return None, output
     yield
@@ -56,6 +58,7 @@ def run_fail(ex: Execution, frame: Frame, state: FailState, raw_input: Any, cont
                     f"Expected 'string', but was '{_json_type(value)}' for value: {_text(value)}",
                 )
     else:
+        ex.inspect("afterInputPath", raw_input)
         error = _fail_field(state.error, state.error_path, raw_input, context, variables, "ErrorPath")
         cause = _fail_field(state.cause, state.cause_path, raw_input, context, variables, "CausePath")
     raise FailStateError(error, cause)
@@ -107,6 +110,7 @@ def run_choice(ex: Execution, frame: Frame, state: ChoiceState, raw_input: Any, 
                 return rule.next, output
     else:
         effective = apply_input_path(state, raw_input, context, variables)
+        ex.inspect("afterInputPath", effective)
         for rule, next_name, assign in state.choices:
             if rule.matches(effective, context, variables):
                 output = finish_without_result(ex, frame, state, raw_input, effective, context, assign=assign)
@@ -127,6 +131,7 @@ def run_wait(ex: Execution, frame: Frame, state: WaitState, raw_input: Any, cont
         seconds = _wait_seconds_jsonata(ex, state, raw_input, context, variables)
     else:
         effective = apply_input_path(state, raw_input, context, variables)
+        ex.inspect("afterInputPath", effective)
         seconds = _wait_seconds_jsonpath(ex, state, effective, context, variables)
     if seconds > 0:
         yield Sleep(seconds)

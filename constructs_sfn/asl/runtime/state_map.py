@@ -37,6 +37,7 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
             )
     else:
         effective = apply_input_path(state, raw_input, context, variables)
+        ex.inspect("afterInputPath", effective)
         if state.items_path is not None:
             try:
                 items = state.items_path.find(effective, context, variables)
@@ -57,8 +58,18 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
                 else f"Invalid path '{state.items_path.text}': The path refers to a value of type "
                 f"'{_json_type(items)}', expected 'array'",
             )
+    if state.items_path is not None:
+        ex.inspect("afterItemsPath", items)
     max_concurrency = _max_concurrency(ex, state, effective, raw_input, context, variables)
     tolerated_count, tolerated_pct = _tolerance(ex, state, effective, raw_input, context, variables)
+    ex.inspect("maxConcurrency", max_concurrency)
+    if tolerated_count is not None:
+        ex.inspect("toleratedFailureCount", tolerated_count)
+    if tolerated_pct is not None:
+        ex.inspect("toleratedFailurePercentage", tolerated_pct)
+    mocked = getattr(ex, "map_result_override", None)
+    if mocked is not None:
+        return state.next, finish_with_result(ex, frame, state, raw_input, mocked, context)
     distributed = state.mode == "DISTRIBUTED"
     ex.event(frame, "MapStateStarted", {"length": len(items)})
     if distributed:

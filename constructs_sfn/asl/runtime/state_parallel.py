@@ -6,8 +6,7 @@ from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.model.states import ParallelState, StateMachineDefinition
-from constructs_sfn.asl.runtime.dataflow import jsonpath_effective_input
-from constructs_sfn.asl.runtime.finish import finish_with_result
+from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result
 from constructs_sfn.asl.runtime.scheduler import Fork, ForkResult
 
 if TYPE_CHECKING:
@@ -26,7 +25,7 @@ def run_parallel(ex: Execution, frame: Frame, state: ParallelState, raw_input: A
             else raw_input
         )
     else:
-        effective = jsonpath_effective_input(state, raw_input, context, frame.variables)
+        effective = effective_input(ex, frame, state, raw_input, context)
     ex.event(frame, "ParallelStateStarted", None)
     factories = [_branch(ex, frame, branch, effective) for branch in state.branches]
     result: ForkResult = yield Fork(iter(factories), count=len(factories))

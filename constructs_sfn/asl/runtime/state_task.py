@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
 from constructs_sfn.asl.model.states import TaskState
-from constructs_sfn.asl.runtime.dataflow import apply_input_path, jsonpath_effective_input
-from constructs_sfn.asl.runtime.finish import finish_with_result
+from constructs_sfn.asl.runtime.dataflow import apply_input_path
+from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result
 from constructs_sfn.asl.runtime.scheduler import Await, Sleep
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 
@@ -75,6 +75,7 @@ def run_task(ex: Execution, frame: Frame, state: TaskState, raw_input: Any, cont
             if state.arguments is not None
             else raw_input
         )
+        ex.inspect("afterArguments", arguments)
         timeout = _jsonata_seconds(ex, state.timeout_seconds, states, variables, "TimeoutSeconds")
         heartbeat = _jsonata_seconds(ex, state.heartbeat_seconds, states, variables, "HeartbeatSeconds")
         credentials = (
@@ -83,7 +84,7 @@ def run_task(ex: Execution, frame: Frame, state: TaskState, raw_input: Any, cont
             else None
         )
     else:
-        arguments = jsonpath_effective_input(state, raw_input, context, variables)
+        arguments = effective_input(ex, frame, state, raw_input, context)
         path_input = apply_input_path(state, raw_input, context, variables)
         timeout = _jsonpath_seconds(state.timeout_seconds, state.timeout_seconds_path, path_input, context, variables,
                                     "TimeoutSecondsPath")
@@ -288,6 +289,7 @@ def _submitted(ex: Execution, frame: Frame, kind: ResourceKind, state: TaskState
 
 
 def _succeeded(ex: Execution, frame: Frame, kind: ResourceKind, state: TaskState, output: Any) -> Any:
+    ex.inspect("result", output)
     try:
         text = ex.check_payload(output, state, "output")
     except StatesError as too_big:

@@ -1,0 +1,139 @@
+"""Argument parsing and the sub-commands of ``constructs-sfn``.
+
+Every failure a user can cause (a missing file, invalid JSON, an invalid definition) is reported
+as one clear line naming the file and location, with exit status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from constructs_sfn.asl import DefinitionError, Execution, ExecutionContextInfo, VirtualClock, parse_definition
+from constructs_sfn.asl.runtime import to_json_text
+
+__all__ = ["main"]
+
+
+class UsageError(Exception):
+    """A user error: printed as one line, exit status 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit status."""
+    parser = argparse.ArgumentParser(prog="constructs-sfn", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run a definition on the local executor")
+    run.add_argument("definition", help="definition file (JSON or YAML)")
+    run.add_argument("--input", default="{}", help="execution input as JSON text, or @file.json")
+    run.add_argument("--history", action="store_true", help="print the execution history")
+    validate = commands.add_parser("validate", help="validate a definition as CreateStateMachine would")
+    validate.add_argument("definition")
+    demo = commands.add_parser("demo", help="run the demo app's workflows from cdk.out")
+    demo.add_argument("--cdk-out", default="cdk.out")
+    demo.add_argument("--scenarios", default="demo_scenarios.json")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "run":
+            return _run(Path(args.definition), args.input, show_history=args.history)
+        if args.command == "validate":
+            return _validate(Path(args.definition))
+        return _demo(Path(args.cdk_out), Path(args.scenarios))
+    except UsageError as error:
+        print(f"constructs-sfn: {error}", file=sys.stderr)
+        return 2
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror or error}") from error
+
+
+def _definition(path: Path) -> Any:
+    try:
+        return parse_definition(_read(path))
+    except DefinitionError as error:
+        raise UsageError(f"{path}: {error}") from error
+
+
+def _input(text: str) -> Any:
+    source = "--input"
+    if text.startswith("@"):
+        source = text[1:]
+        text = _read(Path(source))
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"{source}: not JSON (line {error.lineno}, column {error.colno}): {error.msg}") from error
+
+
+def _run(path: Path, input_text: str, *, show_history: bool) -> int:
+    definition = _definition(path)
+    execution = Execution(definition, _input(input_text), clock=VirtualClock()).run()
+    if show_history:
+        for event in execution.events:
+            print(json.dumps(event, default=str))
+    _print_outcome(path.name, "run", execution)
+    return 0 if execution.status == "SUCCEEDED" else 1
+
+
+def _validate(path: Path) -> int:
+    _definition(path)
+    print(f"{path}: OK")
+    return 0
+
+
+def _print_outcome(machine: str, scenario: str, execution: Execution) -> None:
+    elapsed = execution.seconds_since_start()
+    line = f"{machine} / {scenario}: {execution.status} after {elapsed:g}s of workflow time"
+    if execution.status == "SUCCEEDED":
+        line += f", output {to_json_text(execution.output)}"
+    else:
+        line += f", error {execution.error!r}, cause {execution.cause!r}"
+    print(f"{line} ({len(execution.events)} history events)")
+
+
+def _demo(cdk_out: Path, scenarios_path: Path) -> int:
+    from constructs_sfn.testing.template import TemplateError, extract_state_machines
+
+    templates = sorted(cdk_out.glob("*.template.json"))
+    if not templates:
+        raise UsageError(f"{cdk_out}: no synthesized templates; run 'cdk synth' first")
+    scenarios: dict[str, list[dict[str, Any]]] = {}
+    if scenarios_path.exists():
+        try:
+            scenarios = json.loads(_read(scenarios_path))
+        except json.JSONDecodeError as error:
+            raise UsageError(f"{scenarios_path}: not JSON (line {error.lineno}): {error.msg}") from error
+    failures = 0
+    for template in templates:
+        try:
+            machines = extract_state_machines(template)
+        except TemplateError as error:
+            raise UsageError(str(error)) from error
+        for machine in machines:
+            name = machine.construct_path or machine.logical_id
+            try:
+                definition = parse_definition(machine.definition)
+            except DefinitionError as error:
+                raise UsageError(f"{template} {name}: {error}") from error
+            runs = next((v for k, v in scenarios.items() if k in name), [{"name": "default", "input": {}}])
+            for scenario in runs:
+                info = ExecutionContextInfo(
+                    state_machine_name=machine.logical_id,
+                    execution_name=str(scenario.get("name", "default")),
+                    state_machine_type=machine.state_machine_type,
+                )
+                execution = Execution(definition, scenario.get("input", {}), info=info, clock=VirtualClock()).run()
+                _print_outcome(name, str(scenario.get("name", "default")), execution)
+                expected = scenario.get("expect_status")
+                if expected is not None and expected != execution.status:
+                    failures += 1
+                    print(f"  expected {expected}, got {execution.status}")
+    return 1 if failures else 0
