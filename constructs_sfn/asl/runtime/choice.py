@@ -66,9 +66,15 @@ def _as_string(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+_NUMBER_TYPES: Final = (int, float)
+
+
 def _as_number(value: Any) -> int | float | None:
+    cls = value.__class__
+    if cls is int or cls is float:  # the exact JSON types first: the common, cheap case
+        return value  # type: ignore[no-any-return]
     # bool is an int subclass in Python; in ASL true is not 1.
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if cls is bool or not isinstance(value, _NUMBER_TYPES):
         return None
     return value
 
@@ -246,8 +252,23 @@ def _value_test(name: str, operand: Any, location: str) -> _ValueTest:
     literal = family.coerce(operand)
     if literal is None:
         raise _problem(f"The value for the field '{name}' must be {family.expected}", where)
-    coerce = family.coerce
     compare = family.orderings[ordering]
+    if family is _FAMILIES["Numeric"]:
+        # Inlined fast path for the most common rules: exact JSON number types skip _as_number.
+        def numeric_test(value: Any) -> bool:
+            cls = value.__class__
+            if cls is int or cls is float:
+                return compare(value, literal)
+            return _as_number(value) is not None and compare(value, literal)
+
+        return numeric_test
+    if family is _FAMILIES["String"]:
+
+        def string_test(value: Any) -> bool:
+            return isinstance(value, str) and compare(value, literal)
+
+        return string_test
+    coerce = family.coerce
 
     def test(value: Any) -> bool:
         coerced = coerce(value)
