@@ -282,6 +282,9 @@ class TestTypeTests:
     def test_is_present_on_a_missing_nested_path_and_the_whole_input(self) -> None:
         nested = rule("IsPresent", True, variable="$.a.b[2]")
         assert nested.matches({"a": {"b": [0, 1]}}, {}, NO_VARIABLES) is False
+        assert nested.matches({"a": {"b": "012"}}, {}, NO_VARIABLES) is False  # no indexing into strings
+        assert nested.matches({"a": {"b": {"2": 2}}}, {}, NO_VARIABLES) is False
+        assert nested.matches({"a": [0, 1, 2]}, {}, NO_VARIABLES) is False
         assert nested.matches({"a": {"b": [0, 1, 2]}}, {}, NO_VARIABLES) is True
         assert rule("IsPresent", True, variable="$").matches(7, {}, NO_VARIABLES) is True
 
@@ -667,7 +670,8 @@ JSON_VALUES = st.recursive(
 )
 
 PROPERTY_RULES = [
-    compile_choice_rule({"Variable": "$.v", operator: operand, "Next": "T"}, location=LOCATION)
+    compile_choice_rule({"Variable": variable, operator: operand, "Next": "T"}, location=LOCATION)
+    for variable in ("$.v", "$.v.a[1]", "$.v[0].b")
     for operator, operand in [
         ("StringEquals", "a"),
         ("StringLessThan", "\U0001f600"),
