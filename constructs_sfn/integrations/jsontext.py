@@ -1,0 +1,35 @@
+"""JSON text the way Step Functions writes it: compact, UTF-8, no added whitespace.
+
+AWS serializes ``Cause`` payloads, message bodies and execution inputs with a Java JSON writer
+that emits no spaces (``{"errorMessage":"...","errorType":"..."}``); the corpus confirms it
+(the ETag of an S3 object written from ``{"Dict": "Value"}`` is the MD5 of ``{"Dict":"Value"}``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+__all__ = ["compact_json", "json_text_or_value", "to_json_value"]
+
+
+def compact_json(value: Any) -> str:
+    """Serialize ``value`` as compact JSON text, keeping non-ASCII characters as they are."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def to_json_value(value: Any) -> Any:
+    """A fresh JSON value equal to ``value`` once serialized (tuples become lists, and so on).
+
+    Raises ``TypeError``/``ValueError`` when ``value`` is not JSON serializable; callers turn that
+    into the error the service in question reports.
+    """
+    return json.loads(json.dumps(value, allow_nan=False))
+
+
+def json_text_or_value(text: str) -> Any:
+    """Parse ``text`` as JSON, or return it unchanged when it is not JSON (a Lambda's raw output)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
