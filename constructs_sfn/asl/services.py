@@ -61,7 +61,7 @@ class TaskRequest:
     def integration(self) -> str:
         """``request-response``, ``sync``, ``sync:2`` or ``waitForTaskToken``."""
         base, dot, suffix = self.resource.rpartition(".")
-        if dot and suffix in ("sync", "waitForTaskToken") and ":::" in base or suffix == "waitForTaskToken":
+        if (dot and suffix in ("sync", "waitForTaskToken") and ":::" in base) or suffix == "waitForTaskToken":
             return suffix
         if self.resource.endswith(".sync:2"):
             return "sync:2"

@@ -13,7 +13,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from constructs_sfn.asl import DefinitionError, Execution, ExecutionContextInfo, VirtualClock, parse_definition
+from constructs_sfn.asl import (
+    DefinitionError,
+    Execution,
+    ExecutionContextInfo,
+    VirtualClock,
+    parse_definition,
+)
 from constructs_sfn.asl.runtime import to_json_text
 
 __all__ = ["main"]
@@ -70,7 +76,9 @@ def _input(text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise UsageError(f"{source}: not JSON (line {error.lineno}, column {error.colno}): {error.msg}") from error
+        raise UsageError(
+            f"{source}: not JSON (line {error.lineno}, column {error.colno}): {error.msg}"
+        ) from error
 
 
 def _run(path: Path, input_text: str, *, show_history: bool) -> int:
@@ -130,7 +138,9 @@ def _demo(cdk_out: Path, scenarios_path: Path) -> int:
                     execution_name=str(scenario.get("name", "default")),
                     state_machine_type=machine.state_machine_type,
                 )
-                execution = Execution(definition, scenario.get("input", {}), info=info, clock=VirtualClock()).run()
+                execution = Execution(
+                    definition, scenario.get("input", {}), info=info, clock=VirtualClock()
+                ).run()
                 _print_outcome(name, str(scenario.get("name", "default")), execution)
                 expected = scenario.get("expect_status")
                 if expected is not None and expected != execution.status:

@@ -37,7 +37,7 @@ def resolve_tokens(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, Mapping) and len(value) == 1:
-        (function, argument), = value.items()
+        ((function, argument),) = value.items()
         if function == "Fn::Join" and isinstance(argument, list) and len(argument) == 2:
             separator, parts = argument
             return str(separator).join(resolve_tokens(part) for part in parts)

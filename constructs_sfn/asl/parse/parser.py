@@ -42,11 +42,9 @@ def load_definition_document(definition: str | bytes | Mapping[str, Any]) -> Any
     try:
         return json.loads(text)
     except json.JSONDecodeError as json_error:
-        try:
-            import yaml  # PyYAML: only needed for YAML definitions
-        except ImportError:  # pragma: no cover - PyYAML is a dependency
-            yaml = None
-        if yaml is not None and not text.lstrip().startswith(("{", "[")):
+        import yaml  # PyYAML: only needed for YAML definitions
+
+        if not text.lstrip().startswith(("{", "[")):
             try:
                 loaded = yaml.safe_load(text)
             except yaml.YAMLError:
@@ -176,7 +174,9 @@ class _Parser:
                 if key in doc and doc.get("Type") != "Map":
                     out[attr] = self.template(doc[key], _pointer(where, key))
             if doc.get("Type") == "Map" and "ResultSelector" in doc:
-                out["result_selector"] = self.template(doc["ResultSelector"], _pointer(where, "ResultSelector"))
+                out["result_selector"] = self.template(
+                    doc["ResultSelector"], _pointer(where, "ResultSelector")
+                )
         else:
             if "Arguments" in doc:
                 out["arguments"] = self.jsonata(doc["Arguments"], _pointer(where, "Arguments"))
@@ -195,13 +195,17 @@ class _Parser:
     def task(self, doc: Mapping[str, Any], where: str, ql: str, common: dict[str, Any]) -> TaskState:
         resource = doc.get("Resource")
         if not isinstance(resource, str):
-            raise DefinitionError("The field 'Resource' must be a string", location=_pointer(where, "Resource"))
+            raise DefinitionError(
+                "The field 'Resource' must be a string", location=_pointer(where, "Resource")
+            )
         extra: dict[str, Any] = {"resource": resource}
         for key, attr in (("TimeoutSeconds", "timeout_seconds"), ("HeartbeatSeconds", "heartbeat_seconds")):
             if key in doc:
                 extra[attr] = self.number_or_jsonata(doc[key], _pointer(where, key), ql)
             if f"{key}Path" in doc:
-                extra[f"{attr}_path"] = self.path(doc[f"{key}Path"], _pointer(where, f"{key}Path"), reference=True)
+                extra[f"{attr}_path"] = self.path(
+                    doc[f"{key}Path"], _pointer(where, f"{key}Path"), reference=True
+                )
         if "Credentials" in doc:
             creds = doc["Credentials"]
             extra["credentials"] = (
@@ -237,7 +241,11 @@ class _Parser:
                 from constructs_sfn.asl.runtime.choice import compile_choice_rule
 
                 compiled = compile_choice_rule(rule, location=rule_where)
-                assign = self.assignment(rule["Assign"], _pointer(rule_where, "Assign"), ql) if "Assign" in rule else None
+                assign = (
+                    self.assignment(rule["Assign"], _pointer(rule_where, "Assign"), ql)
+                    if "Assign" in rule
+                    else None
+                )
                 rules.append((compiled, rule.get("Next", ""), assign))
         return ChoiceState(**common, choices=tuple(rules), default=doc.get("Default"))
 
@@ -249,7 +257,9 @@ class _Parser:
             value = doc["Timestamp"]
             extra["timestamp"] = self.jsonata(value, _pointer(where, "Timestamp")) if ql == JSONATA else value
         if "SecondsPath" in doc:
-            extra["seconds_path"] = self.path(doc["SecondsPath"], _pointer(where, "SecondsPath"), reference=True)
+            extra["seconds_path"] = self.path(
+                doc["SecondsPath"], _pointer(where, "SecondsPath"), reference=True
+            )
         if "TimestampPath" in doc:
             extra["timestamp_path"] = self.path(
                 doc["TimestampPath"], _pointer(where, "TimestampPath"), reference=True
@@ -286,8 +296,12 @@ class _Parser:
         }
         if ql == JSONPATH:
             if "ItemsPath" in doc:
-                extra["items_path"] = self.path(doc["ItemsPath"], _pointer(where, "ItemsPath"), reference=True)
-            selector_key = "ItemSelector" if "ItemSelector" in doc else "Parameters" if "Parameters" in doc else None
+                extra["items_path"] = self.path(
+                    doc["ItemsPath"], _pointer(where, "ItemsPath"), reference=True
+                )
+            selector_key = (
+                "ItemSelector" if "ItemSelector" in doc else "Parameters" if "Parameters" in doc else None
+            )
             if selector_key:
                 extra["item_selector"] = self.template(doc[selector_key], _pointer(where, selector_key))
         else:
@@ -331,7 +345,9 @@ class _Parser:
             if doc["ResultPath"] is None:
                 kwargs["discard_result"] = True
             else:
-                kwargs["result_path"] = self.path(doc["ResultPath"], _pointer(where, "ResultPath"), reference=True)
+                kwargs["result_path"] = self.path(
+                    doc["ResultPath"], _pointer(where, "ResultPath"), reference=True
+                )
         if ql == JSONATA and "Output" in doc:
             kwargs["output"] = self.jsonata(doc["Output"], _pointer(where, "Output"))
         if "Assign" in doc:
@@ -349,7 +365,11 @@ class _Parser:
 
         if not isinstance(value, str):
             raise DefinitionError("Expected a JSONPath string", location=where)
-        return compile_reference_path(value, location=where) if reference else compile_path(value, location=where)
+        return (
+            compile_reference_path(value, location=where)
+            if reference
+            else compile_path(value, location=where)
+        )
 
     def path_or_intrinsic(self, value: Any, where: str) -> Any:
         from constructs_sfn.asl.intrinsics import compile_intrinsic, is_intrinsic

@@ -43,8 +43,7 @@ class VirtualClock:
 
     def advance_to(self, instant: datetime) -> None:
         """Jump to ``instant`` (never backwards)."""
-        if instant > self._now:
-            self._now = instant
+        self._now = max(self._now, instant)
 
     def advance(self, seconds: float) -> None:
         """Jump ``seconds`` forward."""

@@ -36,7 +36,9 @@ def finish_with_result(
     if state.is_jsonata:
         states = {"input": raw_input, "result": result, "context": context}
         output = (
-            state.output.evaluate(states, variables, field="Output", rng=ex.rng) if state.output is not None else result
+            state.output.evaluate(states, variables, field="Output", rng=ex.rng)
+            if state.output is not None
+            else result
         )
         assigned = (
             evaluate_assignment(state.assign, states=states, variables=variables, rng=ex.rng)
@@ -77,7 +79,9 @@ def finish_without_result(
         states = {"input": raw_input, "context": context}
         expression = jsonata_output if jsonata_output is not None else state.output
         output = (
-            expression.evaluate(states, variables, field="Output", rng=ex.rng) if expression is not None else raw_input
+            expression.evaluate(states, variables, field="Output", rng=ex.rng)
+            if expression is not None
+            else raw_input
         )
         assigned = (
             evaluate_assignment(assignment, states=states, variables=variables, rng=ex.rng)
@@ -86,7 +90,9 @@ def finish_without_result(
         )
     else:
         assigned = (
-            evaluate_assignment(assignment, jsonpath_value=effective_input, context=context, variables=variables)
+            evaluate_assignment(
+                assignment, jsonpath_value=effective_input, context=context, variables=variables
+            )
             if assignment is not None
             else None
         )

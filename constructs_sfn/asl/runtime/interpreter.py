@@ -12,7 +12,7 @@ import json
 import random
 import re
 from collections import ChainMap
-from collections.abc import Callable, Generator, Mapping, MutableMapping
+from collections.abc import Callable, Generator, MutableMapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -77,7 +77,9 @@ class Frame:
         if parent is None:
             self.variables: MutableMapping[str, Any] = self.own_variables
         else:
-            parent_maps = parent.variables.maps if isinstance(parent.variables, ChainMap) else [parent.variables]
+            parent_maps = (
+                parent.variables.maps if isinstance(parent.variables, ChainMap) else [parent.variables]
+            )
             self.variables = ChainMap(self.own_variables, *parent_maps)
         self.cursor = cursor
         self.record = record
@@ -236,7 +238,7 @@ class Execution:
                 error = self.locate(raised, state, entered_id)
                 delay = self.retry_delay(state.retry, retry_counts, error)
                 if delay is not None and self.inspection is not None:
-                    raise RetriableInTest(error, delay, retry_counts) from raised
+                    raise RetriableInTestError(error, delay, retry_counts) from raised
                 if delay is not None:
                     attempt += 1
                     if delay > 0:
@@ -282,7 +284,9 @@ class Execution:
             self.event(frame, f"{state.type}StateFailed", None)
             error.failed_event_for = state.name  # type: ignore[attr-defined]
 
-    def retry_delay(self, retriers: tuple[Retrier, ...], counts: list[int], error: StatesError) -> float | None:
+    def retry_delay(
+        self, retriers: tuple[Retrier, ...], counts: list[int], error: StatesError
+    ) -> float | None:
         """Seconds to wait before the next attempt, or None when no retrier applies."""
         for index, retrier in enumerate(retriers):
             if _matches(retrier.error_equals, error.error):
@@ -387,7 +391,11 @@ class Execution:
         """Apply assignments and append the ...StateExited event."""
         output_text = self.check_payload(output, state, "output")
         recorded = self.apply_assignments(frame, assigned)
-        details: dict[str, Any] = {"name": state.name, "output": output_text, "outputDetails": {"truncated": False}}
+        details: dict[str, Any] = {
+            "name": state.name,
+            "output": output_text,
+            "outputDetails": {"truncated": False},
+        }
         if recorded is not None:
             details["assignedVariables"] = recorded
             details["assignedVariablesDetails"] = {"truncated": False}
@@ -426,7 +434,9 @@ class Execution:
                     {"output": text, "outputDetails": {"truncated": False}},
                 )
         if error is not None:
-            states_error = error if isinstance(error, StatesError) else StatesError(ErrorName.RUNTIME, str(error))
+            states_error = (
+                error if isinstance(error, StatesError) else StatesError(ErrorName.RUNTIME, str(error))
+            )
             self.status, self.error, self.cause = "FAILED", states_error.error, states_error.cause
             details: dict[str, Any] = {}
             if states_error.error is not None:
@@ -447,7 +457,7 @@ class Execution:
         return (self.clock.now() - self.start_date) / timedelta(seconds=1)
 
 
-class RetriableInTest(StatesError):
+class RetriableInTestError(StatesError):
     """TestState does not retry: it reports the retry it would make (status RETRIABLE)."""
 
     def __init__(self, error: StatesError, delay: float, counts: list[int]) -> None:

@@ -268,7 +268,9 @@ class Scheduler:
             self._complete(fiber, None, error)
             return
         except Exception as crash:  # an executor bug must surface as a failed execution, not a crash
-            internal = StatesError(INTERNAL_ERROR, f"Internal executor error: {type(crash).__name__}: {crash}")
+            internal = StatesError(
+                INTERNAL_ERROR, f"Internal executor error: {type(crash).__name__}: {crash}"
+            )
             internal.__cause__ = crash
             self._complete(fiber, None, internal)
             return
@@ -329,7 +331,7 @@ class Scheduler:
         join.active.remove(fiber)
         join.finished += 1
         if error is not None:
-            assert isinstance(error, StatesError)  # noqa: S101 - fibers only raise StatesError
+            assert isinstance(error, StatesError)
             join.errors[fiber.index] = error
             if join.fork.should_stop(len(join.errors), join.finished):
                 self._stop_join(join)

@@ -31,7 +31,9 @@ def run_pass(ex: Execution, frame: Frame, state: PassState, raw_input: Any, cont
 
 def run_succeed(ex: Execution, frame: Frame, state: SucceedState, raw_input: Any, context: Any) -> StateGen:
     """Succeed: ends this branch with the filtered input."""
-    effective = raw_input if state.is_jsonata else apply_input_path(state, raw_input, context, frame.variables)
+    effective = (
+        raw_input if state.is_jsonata else apply_input_path(state, raw_input, context, frame.variables)
+    )
     if not state.is_jsonata:
         ex.inspect("afterInputPath", effective)
     output = finish_without_result(ex, frame, state, raw_input, effective, context)
@@ -45,10 +47,14 @@ def run_fail(ex: Execution, frame: Frame, state: FailState, raw_input: Any, cont
     if state.is_jsonata:
         states = {"input": raw_input, "context": context}
         error = (
-            state.error.evaluate(states, variables, field="Error", rng=ex.rng) if state.error is not None else None
+            state.error.evaluate(states, variables, field="Error", rng=ex.rng)
+            if state.error is not None
+            else None
         )
         cause = (
-            state.cause.evaluate(states, variables, field="Cause", rng=ex.rng) if state.cause is not None else None
+            state.cause.evaluate(states, variables, field="Cause", rng=ex.rng)
+            if state.cause is not None
+            else None
         )
         for value, name in ((error, "Error"), (cause, "Cause")):
             if value is not None and not isinstance(value, str):
@@ -72,7 +78,9 @@ class FailStateError(StatesError):
         super().__init__(error, cause)  # type: ignore[arg-type]
 
 
-def _fail_field(literal: Any, path: Any, raw_input: Any, context: Any, variables: Any, field: str) -> str | None:
+def _fail_field(
+    literal: Any, path: Any, raw_input: Any, context: Any, variables: Any, field: str
+) -> str | None:
     if path is None:
         return literal if isinstance(literal, str) else None
     if hasattr(path, "find"):
@@ -105,7 +113,14 @@ def run_choice(ex: Execution, frame: Frame, state: ChoiceState, raw_input: Any, 
         for rule in state.choices:
             if rule.condition.evaluate(states, variables, field="Condition", rng=ex.rng) is True:
                 output = finish_without_result(
-                    ex, frame, state, raw_input, raw_input, context, assign=rule.assign, jsonata_output=rule.output
+                    ex,
+                    frame,
+                    state,
+                    raw_input,
+                    raw_input,
+                    context,
+                    assign=rule.assign,
+                    jsonata_output=rule.output,
                 )
                 return rule.next, output
     else:
@@ -139,12 +154,20 @@ def run_wait(ex: Execution, frame: Frame, state: WaitState, raw_input: Any, cont
     return state.next, output
 
 
-def _wait_seconds_jsonpath(ex: Execution, state: WaitState, effective: Any, context: Any, variables: Any) -> float:
+def _wait_seconds_jsonpath(
+    ex: Execution, state: WaitState, effective: Any, context: Any, variables: Any
+) -> float:
     if state.seconds is not None:
         return float(state.seconds)
     if state.timestamp is not None:
-        return _until(ex, _parse_ts_or_fail(state.timestamp, "The Timestamp field cannot be parsed as an ISO-8601 "
-                                          f"extended offset date-time format string: {state.timestamp}"))
+        return _until(
+            ex,
+            _parse_ts_or_fail(
+                state.timestamp,
+                "The Timestamp field cannot be parsed as an ISO-8601 "
+                f"extended offset date-time format string: {state.timestamp}",
+            ),
+        )
     if state.seconds_path is not None:
         path = state.seconds_path
         try:
@@ -155,8 +178,10 @@ def _wait_seconds_jsonpath(ex: Execution, state: WaitState, effective: Any, cont
             raise StatesError(
                 ErrorName.RUNTIME, f"The SecondsPath parameter does not reference an input value: {path.text}"
             ) from missing
-        if isinstance(value, bool) or not isinstance(value, int | float) or (
-            isinstance(value, float) and not value.is_integer()
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or (isinstance(value, float) and not value.is_integer())
         ):
             raise StatesError(
                 ErrorName.RUNTIME,
@@ -184,14 +209,19 @@ def _wait_seconds_jsonpath(ex: Execution, state: WaitState, effective: Any, cont
     return _until(ex, _parse_ts_or_fail(value, message))
 
 
-def _wait_seconds_jsonata(ex: Execution, state: WaitState, raw_input: Any, context: Any, variables: Any) -> float:
+def _wait_seconds_jsonata(
+    ex: Execution, state: WaitState, raw_input: Any, context: Any, variables: Any
+) -> float:
     states = {"input": raw_input, "context": context}
     if state.seconds is not None:
         value = state.seconds
         if hasattr(value, "evaluate"):
             value = value.evaluate(states, variables, field="Seconds", rng=ex.rng)
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or (
-                isinstance(value, float) and not value.is_integer()
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or value < 0
+                or (isinstance(value, float) and not value.is_integer())
             ):
                 raise StatesError(
                     ErrorName.QUERY_EVALUATION_ERROR,

@@ -26,7 +26,9 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
         states = {"input": raw_input, "context": context}
         effective = raw_input
         items = (
-            state.items.evaluate(states, variables, field="Items", rng=ex.rng) if state.items is not None else raw_input
+            state.items.evaluate(states, variables, field="Items", rng=ex.rng)
+            if state.items is not None
+            else raw_input
         )
         if not isinstance(items, list):
             expression = getattr(state.items, "source", None) or getattr(state.items, "text", "")
@@ -91,9 +93,13 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
         return over_count or over_pct
 
     start_cursor = frame.cursor
-    factories = (_iteration(ex, frame, state, effective, raw_input, context, i, item, distributed, start_cursor)
-                 for i, item in enumerate(items))
-    result: ForkResult = yield Fork(factories, count=total, max_concurrency=max_concurrency, should_stop=should_stop)
+    factories = (
+        _iteration(ex, frame, state, effective, raw_input, context, i, item, distributed, start_cursor)
+        for i, item in enumerate(items)
+    )
+    result: ForkResult = yield Fork(
+        factories, count=total, max_concurrency=max_concurrency, should_stop=should_stop
+    )
     if frame.record and not distributed:
         frame.cursor = ex.history.last_id
     if result.errors and (result.stopped_early or should_stop(len(result.errors), total)):
@@ -149,7 +155,10 @@ def _iteration(
             item_context["Map"] = {"Item": {"Index": index, "Value": item}}
             if state.is_jsonata:
                 value = state.item_selector.evaluate(
-                    {"input": raw_input, "context": item_context}, frame.variables, field="ItemSelector", rng=ex.rng
+                    {"input": raw_input, "context": item_context},
+                    frame.variables,
+                    field="ItemSelector",
+                    rng=ex.rng,
                 )
             else:
                 value = state.item_selector.evaluate(effective, item_context, frame.variables)
@@ -173,9 +182,13 @@ def _max_concurrency(
     if state.max_concurrency_path is not None:
         value = _path_number(state.max_concurrency_path, effective, context, variables, "MaxConcurrencyPath")
     elif hasattr(value, "evaluate"):
-        value = value.evaluate({"input": raw_input, "context": context}, variables, field="MaxConcurrency", rng=ex.rng)
+        value = value.evaluate(
+            {"input": raw_input, "context": context}, variables, field="MaxConcurrency", rng=ex.rng
+        )
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise StatesError(ErrorName.RUNTIME, f"MaxConcurrency must be a non-negative integer, but was {_text(value)}")
+        raise StatesError(
+            ErrorName.RUNTIME, f"MaxConcurrency must be a non-negative integer, but was {_text(value)}"
+        )
     return int(value)
 
 
@@ -186,13 +199,19 @@ def _tolerance(
     pct = state.tolerated_failure_percentage
     states = {"input": raw_input, "context": context}
     if state.tolerated_failure_count_path is not None:
-        count = _path_number(state.tolerated_failure_count_path, effective, context, variables,
-                             "ToleratedFailureCountPath")
+        count = _path_number(
+            state.tolerated_failure_count_path, effective, context, variables, "ToleratedFailureCountPath"
+        )
     elif hasattr(count, "evaluate"):
         count = count.evaluate(states, variables, field="ToleratedFailureCount", rng=ex.rng)
     if state.tolerated_failure_percentage_path is not None:
-        pct = _path_number(state.tolerated_failure_percentage_path, effective, context, variables,
-                           "ToleratedFailurePercentagePath")
+        pct = _path_number(
+            state.tolerated_failure_percentage_path,
+            effective,
+            context,
+            variables,
+            "ToleratedFailurePercentagePath",
+        )
     elif hasattr(pct, "evaluate"):
         pct = pct.evaluate(states, variables, field="ToleratedFailurePercentage", rng=ex.rng)
     if count is not None and count < 0:
@@ -209,14 +228,17 @@ def _path_number(path: Any, value: Any, context: Any, variables: Any, field: str
         raise
     except Exception as missing:
         raise StatesError(
-            ErrorName.RUNTIME, f"The {field} field refers to value \"null\" which is not a valid integer: {path.text}"
+            ErrorName.RUNTIME,
+            f'The {field} field refers to value "null" which is not a valid integer: {path.text}',
         ) from missing
-    if isinstance(found, bool) or not isinstance(found, int | float) or (
-        isinstance(found, float) and not math.isfinite(found)
+    if (
+        isinstance(found, bool)
+        or not isinstance(found, int | float)
+        or (isinstance(found, float) and not math.isfinite(found))
     ):
         raise StatesError(
             ErrorName.RUNTIME,
-            f"The {field} field refers to value \"{found if isinstance(found, str) else _text(found)}\" "
+            f'The {field} field refers to value "{found if isinstance(found, str) else _text(found)}" '
             f"which is not a valid integer: {path.text}",
         )
     return found

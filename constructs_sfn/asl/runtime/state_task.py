@@ -40,7 +40,7 @@ class ResourceKind:
         self.pattern = "request-response"
         if arn.endswith(".waitForTaskToken"):
             self.pattern = "waitForTaskToken"
-        elif arn.endswith(".sync") or arn.endswith(".sync:2"):
+        elif arn.endswith((".sync", ".sync:2")):
             self.pattern = "sync"
         parts = arn.split(":")
         if len(parts) >= 7 and parts[2] == "lambda" and parts[5] == "function":
@@ -50,7 +50,7 @@ class ResourceKind:
         elif ":::" in arn:
             service_part = arn.split(":::", 1)[1]
             if service_part.startswith("aws-sdk:"):
-                _sdk, service, action = (service_part.split(":", 2) + ["", ""])[:3]
+                _sdk, service, action = [*service_part.split(":", 2), "", ""][:3]
                 self.resource_type, self.resource = f"aws-sdk:{service}", action
             else:
                 service, _, action = service_part.partition(":")
@@ -86,17 +86,33 @@ def run_task(ex: Execution, frame: Frame, state: TaskState, raw_input: Any, cont
     else:
         arguments = effective_input(ex, frame, state, raw_input, context)
         path_input = apply_input_path(state, raw_input, context, variables)
-        timeout = _jsonpath_seconds(state.timeout_seconds, state.timeout_seconds_path, path_input, context, variables,
-                                    "TimeoutSecondsPath")
-        heartbeat = _jsonpath_seconds(state.heartbeat_seconds, state.heartbeat_seconds_path, path_input, context,
-                                      variables, "HeartbeatSecondsPath")
+        timeout = _jsonpath_seconds(
+            state.timeout_seconds,
+            state.timeout_seconds_path,
+            path_input,
+            context,
+            variables,
+            "TimeoutSecondsPath",
+        )
+        heartbeat = _jsonpath_seconds(
+            state.heartbeat_seconds,
+            state.heartbeat_seconds_path,
+            path_input,
+            context,
+            variables,
+            "HeartbeatSecondsPath",
+        )
         credentials = (
-            state.credentials.evaluate(path_input, context, variables) if state.credentials is not None else None
+            state.credentials.evaluate(path_input, context, variables)
+            if state.credentials is not None
+            else None
         )
     arguments_text = ex.check_payload(arguments, state, "parameters")
     _scheduled(ex, frame, kind, state, arguments, arguments_text, timeout, heartbeat)
     if kind.family == "activity":
-        result = yield from _run_activity(ex, frame, kind, state, token or "", arguments_text, timeout, heartbeat)
+        result = yield from _run_activity(
+            ex, frame, kind, state, token or "", arguments_text, timeout, heartbeat
+        )
         return state.next, finish_with_result(ex, frame, state, raw_input, result, context)
     _started(ex, frame, kind)
     request = TaskRequest(
@@ -155,7 +171,7 @@ def _await_outcome(
             yield Await(new_task_token())
         yield Sleep(limit or 0.0)
         _timed_out(ex, frame, kind, limit_error)
-    assert token is not None  # noqa: S101 - callback patterns always have a token
+    assert token is not None
     ex.tokens[token] = {"state": state.name, "kind": kind.family}
     answer = yield Await(token, timeout_seconds=timeout, heartbeat_seconds=heartbeat)
     ex.tokens.pop(token, None)
@@ -171,7 +187,9 @@ def _await_outcome(
     return None
 
 
-def _first_limit(outcome: TaskOutcome, timeout: float | None, heartbeat: float | None) -> tuple[float | None, str]:
+def _first_limit(
+    outcome: TaskOutcome, timeout: float | None, heartbeat: float | None
+) -> tuple[float | None, str]:
     """The earliest of the task timeout and a missed heartbeat, for work of known duration."""
     candidates: list[tuple[float, str]] = []
     if timeout is not None:
@@ -202,7 +220,12 @@ def _run_activity(
     timeout: float | None,
     heartbeat: float | None,
 ) -> Any:
-    ex.tokens[token] = {"state": state.name, "kind": "activity", "activity_arn": state.resource, "input": input_text}
+    ex.tokens[token] = {
+        "state": state.name,
+        "kind": "activity",
+        "activity_arn": state.resource,
+        "input": input_text,
+    }
     answer = yield Await(token, timeout_seconds=timeout, heartbeat_seconds=heartbeat)
     ex.tokens.pop(token, None)
     if answer[0] == "success":
@@ -239,7 +262,11 @@ def _scheduled(
     heartbeat: float | None,
 ) -> None:
     if kind.family == "lambda-function":
-        details: dict[str, Any] = {"input": arguments_text, "inputDetails": {"truncated": False}, "resource": kind.resource}
+        details: dict[str, Any] = {
+            "input": arguments_text,
+            "inputDetails": {"truncated": False},
+            "resource": kind.resource,
+        }
         if timeout is not None:
             details["timeoutInSeconds"] = int(timeout)
         ex.event(frame, "LambdaFunctionScheduled", details)
@@ -360,7 +387,8 @@ def _jsonpath_seconds(
         ) from missing
     if isinstance(found, bool) or not isinstance(found, int) or found <= 0:
         raise StatesError(
-            ErrorName.RUNTIME, f"The {field} parameter does not reference a positive integer: {path.text} == {found}"
+            ErrorName.RUNTIME,
+            f"The {field} parameter does not reference a positive integer: {path.text} == {found}",
         )
     return float(found)
 
