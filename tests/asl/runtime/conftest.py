@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from constructs_sfn.asl import Execution, ExecutionContextInfo, VirtualClock, parse_definition
+from constructs_sfn.asl.runtime import Clock
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 
 EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
@@ -61,7 +62,7 @@ def execute(
     input_value: Any = None,
     *,
     services: Any = None,
-    clock: VirtualClock | None = None,
+    clock: Clock | None = None,
     rng_seed: int | None = 0,
     info: ExecutionContextInfo | None = None,
 ) -> Execution:

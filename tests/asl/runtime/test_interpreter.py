@@ -60,9 +60,7 @@ class TestLifecycle:
         assert execution.status == "SUCCEEDED"
 
     def test_none_input_means_an_empty_object(self) -> None:
-        execution = Execution(
-            parse_definition(single({"Type": "Pass"})), None, clock=VirtualClock.fixed()
-        ).run()
+        execution = Execution(parse_definition(single({"Type": "Pass"})), None, clock=VirtualClock.fixed()).run()
 
         assert execution.output == {}
         assert details(execution.events[0])["input"] == "{}"
@@ -253,9 +251,7 @@ class TestJsonPathDataFlow:
         )
 
     def test_parameters_with_a_missing_path_fail_naming_the_field(self) -> None:
-        execution = execute(
-            single({"Type": "Pass", "Parameters": {"value.$": "$.no_such_jsonpath"}}), {"a": 1}
-        )
+        execution = execute(single({"Type": "Pass", "Parameters": {"value.$": "$.no_such_jsonpath"}}), {"a": 1})
 
         assert execution.error == "States.Runtime"
         assert execution.cause == (
@@ -457,9 +453,7 @@ class TestStopAndTimeout:
         assert execution.stop_date == EPOCH + timedelta(seconds=9)
 
     def test_on_finish_callbacks_run_once_at_the_end(self) -> None:
-        execution = Execution(
-            parse_definition(single({"Type": "Wait", "Seconds": 3})), {}, clock=VirtualClock.fixed()
-        )
+        execution = Execution(parse_definition(single({"Type": "Wait", "Seconds": 3})), {}, clock=VirtualClock.fixed())
         seen: list[tuple[str, datetime | None]] = []
         execution.on_finish.append(lambda ex: seen.append((ex.status, ex.stop_date)))
 
@@ -491,9 +485,7 @@ class TestHistoryLimit:
         assert execution.error == "States.Runtime"
         assert "maximum number of history events (20)" in (execution.cause or "")
 
-    @pytest.mark.xfail(
-        strict=True, reason="BUG: record_history=False is ignored (History.enabled is never read)"
-    )
+    @pytest.mark.xfail(strict=True, reason="BUG: record_history=False is ignored (History.enabled is never read)")
     def test_record_history_false_records_no_events(self) -> None:
         execution = Execution(
             parse_definition(single({"Type": "Pass", "Result": 1})),

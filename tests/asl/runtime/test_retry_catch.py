@@ -78,9 +78,7 @@ class TestRetryPolicy:
             "MaxDelaySeconds": 50,
         }
 
-        execution = execute(
-            single(task(Retry=[retry])), services=FakeService(failing_then("E", "E", "E", "E"))
-        )
+        execution = execute(single(task(Retry=[retry])), services=FakeService(failing_then("E", "E", "E", "E")))
 
         assert scheduled_at(execution) == [0, 10, 40, 90, 140]
 
@@ -125,9 +123,7 @@ class TestRetryPolicy:
         assert (execution.stop_date - EPOCH).total_seconds() == 7 * 3600
 
     def test_retries_stay_inside_the_state(self) -> None:
-        execution = execute(
-            single(task(Retry=[{"ErrorEquals": ["E"]}])), services=FakeService(failing_then("E"))
-        )
+        execution = execute(single(task(Retry=[{"ErrorEquals": ["E"]}])), services=FakeService(failing_then("E")))
 
         assert types(execution) == [
             "ExecutionStarted",
@@ -336,9 +332,7 @@ class TestCatch:
         execution = execute(
             machine(
                 {
-                    "T": task(
-                        TimeoutSeconds=1, Catch=[{"ErrorEquals": ["States.Timeout"], "Next": "H"}], End=True
-                    ),
+                    "T": task(TimeoutSeconds=1, Catch=[{"ErrorEquals": ["States.Timeout"], "Next": "H"}], End=True),
                     "H": {"Type": "Pass", "End": True},
                 }
             ),
@@ -479,9 +473,7 @@ class TestCatch:
         execution = execute(
             machine(
                 {
-                    "T": task(
-                        OutputPath="$.missing", Catch=[{"ErrorEquals": ["States.ALL"], "Next": "H"}], End=True
-                    ),
+                    "T": task(OutputPath="$.missing", Catch=[{"ErrorEquals": ["States.ALL"], "Next": "H"}], End=True),
                     "H": {"Type": "Pass", "End": True},
                 }
             ),
@@ -518,9 +510,7 @@ class TestCatch:
             {
                 "P": {
                     "Type": "Parallel",
-                    "Branches": [
-                        {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Inner", "Cause": "x"}}}
-                    ],
+                    "Branches": [{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Inner", "Cause": "x"}}}],
                     "Catch": [{"ErrorEquals": ["Inner"], "Next": "H", "ResultPath": "$.e"}],
                     "End": True,
                 },

@@ -151,17 +151,13 @@ class TestRequestResponse:
         }
 
     def test_bare_lambda_failure_events(self) -> None:
-        execution = execute(
-            single(task(LAMBDA_ARN)), services=FakeService(TaskOutcome.failure("Exception", "trace"))
-        )
+        execution = execute(single(task(LAMBDA_ARN)), services=FakeService(TaskOutcome.failure("Exception", "trace")))
 
         assert details(one(execution, "LambdaFunctionFailed")) == {"error": "Exception", "cause": "trace"}
         assert details(execution.events[-1]) == {"error": "Exception", "cause": "trace"}
 
     def test_service_failure_events(self) -> None:
-        execution = execute(
-            single(task()), services=FakeService(TaskOutcome.failure("Lambda.Unknown", "why"))
-        )
+        execution = execute(single(task()), services=FakeService(TaskOutcome.failure("Lambda.Unknown", "why")))
 
         assert details(one(execution, "TaskFailed")) == {
             "error": "Lambda.Unknown",
@@ -214,9 +210,7 @@ class TestRequestResponse:
         assert execution.output == {"answer": 42}
 
     def test_a_lambda_result_over_the_limit_names_the_function(self) -> None:
-        execution = execute(
-            single(task(LAMBDA_ARN)), services=FakeService(TaskOutcome.success("x" * 300_000))
-        )
+        execution = execute(single(task(LAMBDA_ARN)), services=FakeService(TaskOutcome.success("x" * 300_000)))
 
         assert execution.error == "States.DataLimitExceeded"
         assert execution.cause == (
@@ -247,9 +241,7 @@ class TestDurationAndTimeouts:
         assert execution.stop_date == EPOCH + timedelta(seconds=90)
 
     def test_work_longer_than_timeout_seconds_times_out(self) -> None:
-        execution = execute(
-            single(task(TimeoutSeconds=5)), services=FakeService(TaskOutcome.success({}, duration=10))
-        )
+        execution = execute(single(task(TimeoutSeconds=5)), services=FakeService(TaskOutcome.success({}, duration=10)))
 
         assert (execution.status, execution.error, execution.cause) == ("FAILED", "States.Timeout", None)
         timed_out = one(execution, "TaskTimedOut")
@@ -271,9 +263,7 @@ class TestDurationAndTimeouts:
         assert details(one(execution, "LambdaFunctionTimedOut")) == {"error": "States.Timeout"}
 
     def test_work_within_timeout_succeeds(self) -> None:
-        execution = execute(
-            single(task(TimeoutSeconds=5)), services=FakeService(TaskOutcome.success({}, duration=4))
-        )
+        execution = execute(single(task(TimeoutSeconds=5)), services=FakeService(TaskOutcome.success({}, duration=4)))
 
         assert execution.status == "SUCCEEDED"
 
@@ -387,9 +377,7 @@ class TestDurationAndTimeouts:
 class TestWaitForTaskToken:
     def start(self, **fields: Any) -> tuple[Any, FakeService, str]:
         service = FakeService(TaskOutcome.success({"MessageId": "m-1"}))
-        state = task(
-            SQS_CALLBACK, Parameters={"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}}, **fields
-        )
+        state = task(SQS_CALLBACK, Parameters={"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}}, **fields)
         execution = execute(single(state), {"order": 1}, services=service)
         token = service.requests[0].task_token
         assert token is not None
@@ -417,9 +405,7 @@ class TestWaitForTaskToken:
             "output": '{"MessageId":"m-1"}',
             "outputDetails": {"truncated": False},
         }
-        assert (
-            decoded(details(one(execution, "TaskScheduled"))["parameters"])["MessageBody"]["token"] == token
-        )
+        assert decoded(details(one(execution, "TaskScheduled"))["parameters"])["MessageBody"]["token"] == token
 
     def test_send_task_success_resumes_with_the_callback_output(self) -> None:
         execution, _service, token = self.start()
@@ -452,9 +438,7 @@ class TestWaitForTaskToken:
         service = FakeService()
         definition = machine(
             {
-                "T": task(
-                    SQS_CALLBACK, Catch=[{"ErrorEquals": ["Rejected"], "Next": "H", "ResultPath": "$.e"}]
-                ),
+                "T": task(SQS_CALLBACK, Catch=[{"ErrorEquals": ["Rejected"], "Next": "H", "ResultPath": "$.e"}]),
                 "H": {"Type": "Pass", "End": True},
             }
         )
@@ -516,9 +500,7 @@ class TestWaitForTaskToken:
         assert "TaskSubmitted" not in types(execution)
 
     def test_a_failed_submission_fails_without_waiting(self) -> None:
-        execution = execute(
-            single(task(SQS_CALLBACK)), services=FakeService(TaskOutcome.failure("SQS.Err", "x"))
-        )
+        execution = execute(single(task(SQS_CALLBACK)), services=FakeService(TaskOutcome.failure("SQS.Err", "x")))
 
         assert (execution.status, execution.error) == ("FAILED", "SQS.Err")
         assert execution.tokens == {}
