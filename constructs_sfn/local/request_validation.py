@@ -1,0 +1,131 @@
+"""Request validation in the two layers a real call goes through.
+
+1. boto3 validates a request against the API model before sending it (types, required members,
+   minimum lengths) and raises ``ParamValidationError``; botocore's own validator is reused.
+2. Step Functions' front end checks the remaining model constraints (maximum lengths, ranges,
+   enums, patterns) before any business logic, answering ``ValidationException`` with the
+   ``N validation error(s) detected: ...`` message of AWS's request validator.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from constructs_sfn.local.errors import AwsErrorCode, aws_error, param_validation_error
+from constructs_sfn.local.service_model import operation_model
+
+if TYPE_CHECKING:
+    from botocore.model import Shape
+
+__all__ = ["validate_request"]
+
+# AWS prints an enum's allowed values in the order of its (hash-based) set, not the model's
+# order; where that order has been observed it is recorded here.
+_ENUM_ORDER_SEEN_ON_AWS = {
+    "ExecutionStatus": ("SUCCEEDED", "TIMED_OUT", "PENDING_REDRIVE", "ABORTED", "FAILED", "RUNNING"),
+}
+# Payload strings whose length limit AWS counts in UTF-8 bytes rather than in characters.
+_BYTE_SIZED_SHAPES = frozenset({"SensitiveData", "SensitiveDataJobInput"})
+
+
+def validate_request(operation: str, params: Mapping[str, Any], *, metadata: Mapping[str, Any] | None = None) -> None:
+    """Raise what boto3 or Step Functions would raise for a malformed ``operation`` request."""
+    from botocore.validate import ParamValidator
+
+    shape = operation_model(operation).input_shape
+    if shape is None:  # pragma: no cover - every operation of the API takes input
+        return
+    report = ParamValidator().validate(dict(params), shape)
+    if report.has_errors():
+        raise param_validation_error(report.generate_report())
+    problems: list[str] = []
+    _check(params, shape, "", problems)
+    if problems:
+        count = len(problems)
+        noun = "error" if count == 1 else "errors"
+        message = f"{count} validation {noun} detected: " + "; ".join(problems)
+        raise aws_error(AwsErrorCode.VALIDATION, message, operation, metadata=metadata)
+
+
+def _check(value: Any, shape: Shape, path: str, problems: list[str]) -> None:
+    kind = shape.type_name
+    if kind == "structure":
+        for member_name, member_shape in shape.members.items():  # type: ignore[attr-defined]
+            if member_name in value and value[member_name] is not None:
+                child = f"{path}.{member_name}" if path else member_name
+                _check(value[member_name], member_shape, child, problems)
+    elif kind == "list":
+        _check_bounds(value, shape, path, problems, measure=len(value), what="length")
+        for index, item in enumerate(value, start=1):
+            _check(item, shape.member, f"{path}.{index}.member", problems)  # type: ignore[attr-defined]
+    elif kind == "map":
+        for key, item in value.items():
+            _check(item, shape.value, f"{path}.{key}", problems)  # type: ignore[attr-defined]
+    elif kind == "string":
+        _check_string(value, shape, path, problems)
+    elif kind in ("integer", "long"):
+        _check_bounds(value, shape, path, problems, measure=value, what="value")
+
+
+def _check_string(value: str, shape: Shape, path: str, problems: list[str]) -> None:
+    enum = shape.enum  # type: ignore[attr-defined]
+    if enum and value not in enum:
+        allowed = ", ".join(_ENUM_ORDER_SEEN_ON_AWS.get(shape.name, tuple(enum)))
+        problems.append(
+            f"{_subject(value, shape, path)} failed to satisfy constraint: "
+            f"Member must satisfy enum value set: [{allowed}]"
+        )
+        return
+    limit = shape.metadata.get("max")
+    if limit is not None:
+        if shape.name in _BYTE_SIZED_SHAPES:
+            if len(value.encode("utf-8", "surrogatepass")) > limit:
+                problems.append(
+                    f"{_subject(value, shape, path)} failed to satisfy constraint: "
+                    f"Member must have size less than or equal to {limit} bytes in UTF-8 encoding"
+                )
+                return
+        elif _java_length(value) > limit:
+            problems.append(
+                f"{_subject(value, shape, path)} failed to satisfy constraint: "
+                f"Member must have length less than or equal to {limit}"
+            )
+            return
+    pattern = shape.metadata.get("pattern")
+    if pattern is not None and not _matches_java_pattern(pattern, value):
+        problems.append(
+            f"{_subject(value, shape, path)} failed to satisfy constraint: "
+            f"Member must satisfy regular expression pattern: {pattern}"
+        )
+
+
+def _check_bounds(value: Any, shape: Shape, path: str, problems: list[str], *, measure: int, what: str) -> None:
+    limit = shape.metadata.get("max")
+    if limit is not None and measure > limit:
+        problems.append(
+            f"{_subject(value, shape, path)} failed to satisfy constraint: "
+            f"Member must have {what} less than or equal to {limit}"
+        )
+
+
+def _subject(value: Any, shape: Shape, path: str) -> str:
+    # AWS never echoes a member modelled as sensitive, only names where it is.
+    if shape.metadata.get("sensitive"):
+        return f"Value at '{path}'"
+    return f"Value '{value}' at '{path}'"
+
+
+def _java_length(text: str) -> int:
+    """Length in UTF-16 code units, as Java's ``String.length()`` counts it."""
+    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+
+
+def _matches_java_pattern(pattern: str, value: str) -> bool:
+    # \p{ASCII} is the only construct of the Step Functions model that Python's re lacks.
+    translated = pattern.replace(r"\p{ASCII}", r"[\x00-\x7f]")
+    try:
+        return re.fullmatch(translated, value) is not None
+    except re.error:  # pragma: no cover - every pattern of the model compiles
+        return True
