@@ -186,6 +186,8 @@ class MapState(State):
     items_path: Any = None
     items: Any = None
     """JSONata ``Items`` (a JsonataValue), or a literal array."""
+    items_source: str | None = None
+    """The text of the JSONata ``Items`` expression, for AWS's error messages."""
     item_selector: Any = None
     item_reader: Mapping[str, Any] | None = None
     item_batcher: Mapping[str, Any] | None = None

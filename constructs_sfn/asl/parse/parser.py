@@ -57,9 +57,7 @@ def load_definition_document(definition: str | bytes | Mapping[str, Any]) -> Any
         ) from json_error
 
 
-def parse_definition(
-    definition: str | bytes | Mapping[str, Any], *, validate: bool = True
-) -> StateMachineDefinition:
+def parse_definition(definition: str | bytes | Mapping[str, Any], *, validate: bool = True) -> StateMachineDefinition:
     """Parse and compile a definition; raise :class:`DefinitionError` with locations when invalid."""
     document = load_definition_document(definition)
     if validate:
@@ -174,9 +172,7 @@ class _Parser:
                 if key in doc and doc.get("Type") != "Map":
                     out[attr] = self.template(doc[key], _pointer(where, key))
             if doc.get("Type") == "Map" and "ResultSelector" in doc:
-                out["result_selector"] = self.template(
-                    doc["ResultSelector"], _pointer(where, "ResultSelector")
-                )
+                out["result_selector"] = self.template(doc["ResultSelector"], _pointer(where, "ResultSelector"))
         else:
             if "Arguments" in doc:
                 out["arguments"] = self.jsonata(doc["Arguments"], _pointer(where, "Arguments"))
@@ -184,9 +180,7 @@ class _Parser:
                 out["output"] = self.jsonata(doc["Output"], _pointer(where, "Output"))
         if "Assign" in doc:
             out["assign"] = self.assignment(doc["Assign"], _pointer(where, "Assign"), ql)
-        out["retry"] = tuple(
-            self.retrier(r, _pointer(where, "Retry", i)) for i, r in enumerate(doc.get("Retry") or ())
-        )
+        out["retry"] = tuple(self.retrier(r, _pointer(where, "Retry", i)) for i, r in enumerate(doc.get("Retry") or ()))
         out["catch"] = tuple(
             self.catcher(c, _pointer(where, "Catch", i), ql) for i, c in enumerate(doc.get("Catch") or ())
         )
@@ -195,17 +189,13 @@ class _Parser:
     def task(self, doc: Mapping[str, Any], where: str, ql: str, common: dict[str, Any]) -> TaskState:
         resource = doc.get("Resource")
         if not isinstance(resource, str):
-            raise DefinitionError(
-                "The field 'Resource' must be a string", location=_pointer(where, "Resource")
-            )
+            raise DefinitionError("The field 'Resource' must be a string", location=_pointer(where, "Resource"))
         extra: dict[str, Any] = {"resource": resource}
         for key, attr in (("TimeoutSeconds", "timeout_seconds"), ("HeartbeatSeconds", "heartbeat_seconds")):
             if key in doc:
                 extra[attr] = self.number_or_jsonata(doc[key], _pointer(where, key), ql)
             if f"{key}Path" in doc:
-                extra[f"{attr}_path"] = self.path(
-                    doc[f"{key}Path"], _pointer(where, f"{key}Path"), reference=True
-                )
+                extra[f"{attr}_path"] = self.path(doc[f"{key}Path"], _pointer(where, f"{key}Path"), reference=True)
         if "Credentials" in doc:
             creds = doc["Credentials"]
             extra["credentials"] = (
@@ -225,9 +215,7 @@ class _Parser:
                 condition = rule.get("Condition")
                 rules.append(
                     JsonataChoice(
-                        condition=compile_condition(condition, location=_pointer(rule_where, "Condition"))
-                        if isinstance(condition, str)
-                        else condition,
+                        condition=compile_condition(condition, location=_pointer(rule_where, "Condition")),
                         next=rule.get("Next", ""),
                         assign=self.assignment(rule["Assign"], _pointer(rule_where, "Assign"), ql)
                         if "Assign" in rule
@@ -242,9 +230,7 @@ class _Parser:
 
                 compiled = compile_choice_rule(rule, location=rule_where)
                 assign = (
-                    self.assignment(rule["Assign"], _pointer(rule_where, "Assign"), ql)
-                    if "Assign" in rule
-                    else None
+                    self.assignment(rule["Assign"], _pointer(rule_where, "Assign"), ql) if "Assign" in rule else None
                 )
                 rules.append((compiled, rule.get("Next", ""), assign))
         return ChoiceState(**common, choices=tuple(rules), default=doc.get("Default"))
@@ -257,13 +243,9 @@ class _Parser:
             value = doc["Timestamp"]
             extra["timestamp"] = self.jsonata(value, _pointer(where, "Timestamp")) if ql == JSONATA else value
         if "SecondsPath" in doc:
-            extra["seconds_path"] = self.path(
-                doc["SecondsPath"], _pointer(where, "SecondsPath"), reference=True
-            )
+            extra["seconds_path"] = self.path(doc["SecondsPath"], _pointer(where, "SecondsPath"), reference=True)
         if "TimestampPath" in doc:
-            extra["timestamp_path"] = self.path(
-                doc["TimestampPath"], _pointer(where, "TimestampPath"), reference=True
-            )
+            extra["timestamp_path"] = self.path(doc["TimestampPath"], _pointer(where, "TimestampPath"), reference=True)
         return WaitState(**common, **extra)
 
     def fail(self, doc: Mapping[str, Any], where: str, ql: str, common: dict[str, Any]) -> FailState:
@@ -296,17 +278,18 @@ class _Parser:
         }
         if ql == JSONPATH:
             if "ItemsPath" in doc:
-                extra["items_path"] = self.path(
-                    doc["ItemsPath"], _pointer(where, "ItemsPath"), reference=True
-                )
-            selector_key = (
-                "ItemSelector" if "ItemSelector" in doc else "Parameters" if "Parameters" in doc else None
-            )
+                extra["items_path"] = self.path(doc["ItemsPath"], _pointer(where, "ItemsPath"), reference=True)
+            selector_key = "ItemSelector" if "ItemSelector" in doc else "Parameters" if "Parameters" in doc else None
             if selector_key:
                 extra["item_selector"] = self.template(doc[selector_key], _pointer(where, selector_key))
         else:
             if "Items" in doc:
                 extra["items"] = self.jsonata(doc["Items"], _pointer(where, "Items"))
+                if isinstance(doc["Items"], str):
+                    from constructs_sfn.asl.jsonata import expression_text, is_jsonata_expression
+
+                    if is_jsonata_expression(doc["Items"]):
+                        extra["items_source"] = expression_text(doc["Items"])
             if "ItemSelector" in doc:
                 extra["item_selector"] = self.jsonata(doc["ItemSelector"], _pointer(where, "ItemSelector"))
         for field_name, attr in (
@@ -345,9 +328,7 @@ class _Parser:
             if doc["ResultPath"] is None:
                 kwargs["discard_result"] = True
             else:
-                kwargs["result_path"] = self.path(
-                    doc["ResultPath"], _pointer(where, "ResultPath"), reference=True
-                )
+                kwargs["result_path"] = self.path(doc["ResultPath"], _pointer(where, "ResultPath"), reference=True)
         if ql == JSONATA and "Output" in doc:
             kwargs["output"] = self.jsonata(doc["Output"], _pointer(where, "Output"))
         if "Assign" in doc:
@@ -365,11 +346,7 @@ class _Parser:
 
         if not isinstance(value, str):
             raise DefinitionError("Expected a JSONPath string", location=where)
-        return (
-            compile_reference_path(value, location=where)
-            if reference
-            else compile_path(value, location=where)
-        )
+        return compile_reference_path(value, location=where) if reference else compile_path(value, location=where)
 
     def path_or_intrinsic(self, value: Any, where: str) -> Any:
         from constructs_sfn.asl.intrinsics import compile_intrinsic, is_intrinsic

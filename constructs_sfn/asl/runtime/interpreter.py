@@ -77,9 +77,7 @@ class Frame:
         if parent is None:
             self.variables: MutableMapping[str, Any] = self.own_variables
         else:
-            parent_maps = (
-                parent.variables.maps if isinstance(parent.variables, ChainMap) else [parent.variables]
-            )
+            parent_maps = parent.variables.maps if isinstance(parent.variables, ChainMap) else [parent.variables]
             self.variables = ChainMap(self.own_variables, *parent_maps)
         self.cursor = cursor
         self.record = record
@@ -233,7 +231,7 @@ class Execution:
                 outcome = yield from handler(self, frame, state, raw_input, context)
                 return outcome
             except StatesError as raised:
-                if isinstance(state, FailState):
+                if isinstance(state, FailState) and _is_fail_state_error(raised):
                     raise
                 error = self.locate(raised, state, entered_id)
                 delay = self.retry_delay(state.retry, retry_counts, error)
@@ -284,9 +282,7 @@ class Execution:
             self.event(frame, f"{state.type}StateFailed", None)
             error.failed_event_for = state.name  # type: ignore[attr-defined]
 
-    def retry_delay(
-        self, retriers: tuple[Retrier, ...], counts: list[int], error: StatesError
-    ) -> float | None:
+    def retry_delay(self, retriers: tuple[Retrier, ...], counts: list[int], error: StatesError) -> float | None:
         """Seconds to wait before the next attempt, or None when no retrier applies."""
         for index, retrier in enumerate(retriers):
             if _matches(retrier.error_equals, error.error):
@@ -434,9 +430,7 @@ class Execution:
                     {"output": text, "outputDetails": {"truncated": False}},
                 )
         if error is not None:
-            states_error = (
-                error if isinstance(error, StatesError) else StatesError(ErrorName.RUNTIME, str(error))
-            )
+            states_error = error if isinstance(error, StatesError) else StatesError(ErrorName.RUNTIME, str(error))
             self.status, self.error, self.cause = "FAILED", states_error.error, states_error.cause
             details: dict[str, Any] = {}
             if states_error.error is not None:
@@ -472,6 +466,10 @@ def _matches(error_equals: tuple[str, ...], error: str) -> bool:
     if ErrorName.ALL in error_equals and error not in _NOT_CATCHABLE_BY_ALL:
         return True
     return ErrorName.TASK_FAILED in error_equals and error not in (ErrorName.TIMEOUT, ErrorName.RUNTIME)
+
+
+def _is_fail_state_error(error: StatesError) -> bool:
+    return type(error).__name__ == "FailStateError"
 
 
 def _handlers() -> dict[type[State], Callable[..., StateGen]]:

@@ -268,9 +268,7 @@ class Scheduler:
             self._complete(fiber, None, error)
             return
         except Exception as crash:  # an executor bug must surface as a failed execution, not a crash
-            internal = StatesError(
-                INTERNAL_ERROR, f"Internal executor error: {type(crash).__name__}: {crash}"
-            )
+            internal = StatesError(INTERNAL_ERROR, f"Internal executor error: {type(crash).__name__}: {crash}")
             internal.__cause__ = crash
             self._complete(fiber, None, internal)
             return
@@ -299,19 +297,21 @@ class Scheduler:
             if effect.count == 0:
                 self._ready.append((fiber, ForkResult([], {}, stopped_early=False), None))
                 return
-            limit = effect.max_concurrency or effect.count
-            for _ in range(min(limit, effect.count)):
-                self._start_child(join)
+            self._fill(join)
         else:  # pragma: no cover - a programming error in a state implementation
             raise TypeError(f"unknown effect {effect!r}")
 
-    def _start_child(self, join: _Join) -> None:
-        index = join.started
-        join.started += 1
-        factory = next(join.fork.children)
-        child = Fiber(factory(), join, index)
-        join.active.append(child)
-        self._step(child, None, None)
+    def _fill(self, join: _Join) -> None:
+        """Queue children until the concurrency limit is reached (never steps them inline, so a
+        thousand synchronous iterations do not recurse a thousand frames deep)."""
+        limit = join.fork.max_concurrency or join.fork.count
+        while not join.stopped and join.started < join.fork.count and len(join.active) < limit:
+            index = join.started
+            join.started += 1
+            factory = next(join.fork.children)
+            child = Fiber(factory(), join, index)
+            join.active.append(child)
+            self._ready.append((child, None, None))
 
     def _complete(self, fiber: Fiber, value: Any, error: BaseException | None) -> None:
         fiber.done = True
@@ -339,7 +339,7 @@ class Scheduler:
         else:
             join.values[fiber.index] = value
         if join.started < join.fork.count:
-            self._start_child(join)
+            self._fill(join)
         elif join.finished == join.fork.count:
             join.stopped = True
             self._ready.append((join.parent, ForkResult(join.values, join.errors, stopped_early=False), None))

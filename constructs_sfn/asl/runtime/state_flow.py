@@ -31,9 +31,7 @@ def run_pass(ex: Execution, frame: Frame, state: PassState, raw_input: Any, cont
 
 def run_succeed(ex: Execution, frame: Frame, state: SucceedState, raw_input: Any, context: Any) -> StateGen:
     """Succeed: ends this branch with the filtered input."""
-    effective = (
-        raw_input if state.is_jsonata else apply_input_path(state, raw_input, context, frame.variables)
-    )
+    effective = raw_input if state.is_jsonata else apply_input_path(state, raw_input, context, frame.variables)
     if not state.is_jsonata:
         ex.inspect("afterInputPath", effective)
     output = finish_without_result(ex, frame, state, raw_input, effective, context)
@@ -46,16 +44,8 @@ def run_fail(ex: Execution, frame: Frame, state: FailState, raw_input: Any, cont
     variables = frame.variables
     if state.is_jsonata:
         states = {"input": raw_input, "context": context}
-        error = (
-            state.error.evaluate(states, variables, field="Error", rng=ex.rng)
-            if state.error is not None
-            else None
-        )
-        cause = (
-            state.cause.evaluate(states, variables, field="Cause", rng=ex.rng)
-            if state.cause is not None
-            else None
-        )
+        error = state.error.evaluate(states, variables, field="Error", rng=ex.rng) if state.error is not None else None
+        cause = state.cause.evaluate(states, variables, field="Cause", rng=ex.rng) if state.cause is not None else None
         for value, name in ((error, "Error"), (cause, "Cause")):
             if value is not None and not isinstance(value, str):
                 raise StatesError(
@@ -78,9 +68,7 @@ class FailStateError(StatesError):
         super().__init__(error, cause)  # type: ignore[arg-type]
 
 
-def _fail_field(
-    literal: Any, path: Any, raw_input: Any, context: Any, variables: Any, field: str
-) -> str | None:
+def _fail_field(literal: Any, path: Any, raw_input: Any, context: Any, variables: Any, field: str) -> str | None:
     if path is None:
         return literal if isinstance(literal, str) else None
     if hasattr(path, "find"):
@@ -154,9 +142,7 @@ def run_wait(ex: Execution, frame: Frame, state: WaitState, raw_input: Any, cont
     return state.next, output
 
 
-def _wait_seconds_jsonpath(
-    ex: Execution, state: WaitState, effective: Any, context: Any, variables: Any
-) -> float:
+def _wait_seconds_jsonpath(ex: Execution, state: WaitState, effective: Any, context: Any, variables: Any) -> float:
     if state.seconds is not None:
         return float(state.seconds)
     if state.timestamp is not None:
@@ -209,9 +195,7 @@ def _wait_seconds_jsonpath(
     return _until(ex, _parse_ts_or_fail(value, message))
 
 
-def _wait_seconds_jsonata(
-    ex: Execution, state: WaitState, raw_input: Any, context: Any, variables: Any
-) -> float:
+def _wait_seconds_jsonata(ex: Execution, state: WaitState, raw_input: Any, context: Any, variables: Any) -> float:
     states = {"input": raw_input, "context": context}
     if state.seconds is not None:
         value = state.seconds
@@ -238,16 +222,17 @@ def _wait_seconds_jsonata(
             value,
             "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: "
             f"{value if isinstance(value, str) else _text(value)}",
+            error=ErrorName.QUERY_EVALUATION_ERROR,
         ),
     )
 
 
-def _parse_ts_or_fail(value: Any, message: str) -> datetime:
+def _parse_ts_or_fail(value: Any, message: str, *, error: str = ErrorName.RUNTIME) -> datetime:
     from constructs_sfn.asl.runtime.timestamps import parse_timestamp
 
     parsed = parse_timestamp(value) if isinstance(value, str) else None
     if parsed is None:
-        raise StatesError(ErrorName.RUNTIME, message)
+        raise StatesError(error, message)
     return parsed
 
 

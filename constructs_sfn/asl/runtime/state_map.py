@@ -26,12 +26,10 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
         states = {"input": raw_input, "context": context}
         effective = raw_input
         items = (
-            state.items.evaluate(states, variables, field="Items", rng=ex.rng)
-            if state.items is not None
-            else raw_input
+            state.items.evaluate(states, variables, field="Items", rng=ex.rng) if state.items is not None else raw_input
         )
         if not isinstance(items, list):
-            expression = getattr(state.items, "source", None) or getattr(state.items, "text", "")
+            expression = state.items_source or ""
             raise StatesError(
                 ErrorName.QUERY_EVALUATION_ERROR,
                 f"The JSONata expression '{expression}' specified for the field 'Items' returned an unexpected "
@@ -97,9 +95,7 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
         _iteration(ex, frame, state, effective, raw_input, context, i, item, distributed, start_cursor)
         for i, item in enumerate(items)
     )
-    result: ForkResult = yield Fork(
-        factories, count=total, max_concurrency=max_concurrency, should_stop=should_stop
-    )
+    result: ForkResult = yield Fork(factories, count=total, max_concurrency=max_concurrency, should_stop=should_stop)
     if frame.record and not distributed:
         frame.cursor = ex.history.last_id
     if result.errors and (result.stopped_early or should_stop(len(result.errors), total)):
@@ -120,9 +116,7 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
     if distributed:
         ex.event(frame, "MapRunSucceeded", None)
     ex.event(frame, "MapStateSucceeded", None)
-    values = [
-        result.errors[i].as_output() if i in result.errors else value for i, value in enumerate(result.values)
-    ]
+    values = [result.errors[i].as_output() if i in result.errors else value for i, value in enumerate(result.values)]
     return state.next, finish_with_result(ex, frame, state, raw_input, values, context)
 
 
@@ -182,13 +176,9 @@ def _max_concurrency(
     if state.max_concurrency_path is not None:
         value = _path_number(state.max_concurrency_path, effective, context, variables, "MaxConcurrencyPath")
     elif hasattr(value, "evaluate"):
-        value = value.evaluate(
-            {"input": raw_input, "context": context}, variables, field="MaxConcurrency", rng=ex.rng
-        )
+        value = value.evaluate({"input": raw_input, "context": context}, variables, field="MaxConcurrency", rng=ex.rng)
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise StatesError(
-            ErrorName.RUNTIME, f"MaxConcurrency must be a non-negative integer, but was {_text(value)}"
-        )
+        raise StatesError(ErrorName.RUNTIME, f"MaxConcurrency must be a non-negative integer, but was {_text(value)}")
     return int(value)
 
 
@@ -211,6 +201,7 @@ def _tolerance(
             context,
             variables,
             "ToleratedFailurePercentagePath",
+            kind="float",
         )
     elif hasattr(pct, "evaluate"):
         pct = pct.evaluate(states, variables, field="ToleratedFailurePercentage", rng=ex.rng)
@@ -221,7 +212,7 @@ def _tolerance(
     return (int(count) if count is not None else None), (float(pct) if pct is not None else None)
 
 
-def _path_number(path: Any, value: Any, context: Any, variables: Any, field: str) -> Any:
+def _path_number(path: Any, value: Any, context: Any, variables: Any, field: str, kind: str = "integer") -> Any:
     try:
         found = path.find(value, context, variables)
     except StatesError:
@@ -229,8 +220,13 @@ def _path_number(path: Any, value: Any, context: Any, variables: Any, field: str
     except Exception as missing:
         raise StatesError(
             ErrorName.RUNTIME,
-            f'The {field} field refers to value "null" which is not a valid integer: {path.text}',
+            f'The {field} field refers to value "null" which is not a valid {kind}: {path.text}',
         ) from missing
+    if isinstance(found, str):
+        try:
+            found = int(found) if kind == "integer" else float(found)
+        except ValueError:
+            pass
     if (
         isinstance(found, bool)
         or not isinstance(found, int | float)
@@ -239,7 +235,7 @@ def _path_number(path: Any, value: Any, context: Any, variables: Any, field: str
         raise StatesError(
             ErrorName.RUNTIME,
             f'The {field} field refers to value "{found if isinstance(found, str) else _text(found)}" '
-            f"which is not a valid integer: {path.text}",
+            f"which is not a valid {kind}: {path.text}",
         )
     return found
 
