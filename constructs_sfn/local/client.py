@@ -29,7 +29,7 @@ from constructs_sfn.asl.parse import parse_definition
 from constructs_sfn.asl.runtime import Clock, Execution, ExecutionContextInfo, VirtualClock
 from constructs_sfn.asl.services import TaskService, UnboundTaskService
 from constructs_sfn.local.arns import ArnScope, ParsedArn, ResourceKind, parse_arn
-from constructs_sfn.local.definitions import check_definition, diagnostics, invalid_definition_message
+from constructs_sfn.local.definitions import check_definition, validation_result
 from constructs_sfn.local.errors import AwsErrorCode, aws_error
 from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
 from constructs_sfn.local.names import invalid_name_message, is_valid_name
@@ -614,11 +614,8 @@ class LocalStepFunctions:
         params = _given(definition=definition, type=type, severity=severity, maxResults=maxResults)
         self._validate(operation, params)
         checked = check_definition(definition, state_machine_type=type or "STANDARD")
-        wanted = [p for p in checked.problems if severity == "WARNING" or p.severity == "ERROR"]
-        limit = maxResults or 100
-        shown = diagnostics(wanted[:limit])
-        result = "FAIL" if checked.errors else "OK"
-        return self._ok({"result": result, "diagnostics": shown, "truncated": len(wanted) > limit})
+        body = validation_result(checked, severity=severity or "ERROR", max_results=maxResults or 0)
+        return self._ok(body)
 
     def test_state(
         self,
@@ -713,7 +710,7 @@ class LocalStepFunctions:
     def _compile(self, definition: str, machine_type: str, operation: str) -> StateMachineDefinition:
         checked = check_definition(definition, state_machine_type=machine_type)
         if checked.errors or checked.document is None:
-            raise self._error(AwsErrorCode.INVALID_DEFINITION, invalid_definition_message(checked.errors), operation)
+            raise self._error(AwsErrorCode.INVALID_DEFINITION, checked.message, operation)
         try:
             return parse_definition(checked.document, validate=False)
         except DefinitionError as refused:

@@ -16,7 +16,7 @@ from typing import Any
 from constructs_sfn.asl.errors import DefinitionError
 from constructs_sfn.asl.services import TaskService
 from constructs_sfn.local.arns import ArnScope
-from constructs_sfn.local.definitions import check_definition, invalid_definition_message
+from constructs_sfn.local.definitions import check_definition, check_single_state
 from constructs_sfn.local.errors import AwsErrorCode
 from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
 from constructs_sfn.local.mock_validation import mock_result_problem
@@ -136,14 +136,10 @@ def run_request(
 
 def _definition(request: TestStateRequest) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
     """The decoded definition and the state under test; InvalidDefinition as AWS words it."""
-    try:
-        document = parse_json_text(request.definition)
-    except JsonSyntaxError:
-        document = None
     if request.state_name is not None:
         checked = check_definition(request.definition)
         if checked.errors or checked.document is None:
-            raise TestStateRejectedError(AwsErrorCode.INVALID_DEFINITION, invalid_definition_message(checked.errors))
+            raise TestStateRejectedError(AwsErrorCode.INVALID_DEFINITION, checked.message)
         states = checked.document.get("States")
         state = states.get(request.state_name) if isinstance(states, Mapping) else None
         if not isinstance(state, Mapping):
@@ -152,16 +148,15 @@ def _definition(request: TestStateRequest) -> tuple[Mapping[str, Any], Mapping[s
                 f"State '{request.state_name}' does not exist in the definition",
             )
         return checked.document, state
-    if not isinstance(document, Mapping):
+    try:
+        document = parse_json_text(request.definition)
+    except JsonSyntaxError:
         checked = check_definition(request.definition)
-        raise TestStateRejectedError(AwsErrorCode.INVALID_DEFINITION, invalid_definition_message(checked.errors))
-    import json
-
-    wrapped = json.dumps({"StartAt": SINGLE_STATE_NAME, "States": {SINGLE_STATE_NAME: document}})
-    checked = check_definition(wrapped, allow_missing_targets=True)
-    if checked.errors:
-        raise TestStateRejectedError(AwsErrorCode.INVALID_DEFINITION, invalid_definition_message(checked.errors))
-    return document, document
+        raise TestStateRejectedError(AwsErrorCode.INVALID_DEFINITION, checked.message) from None
+    checked = check_single_state(request.definition, document, state_name=SINGLE_STATE_NAME)
+    if checked.errors or checked.document is None:
+        raise TestStateRejectedError(AwsErrorCode.INVALID_DEFINITION, checked.message)
+    return checked.document, checked.document
 
 
 def _is_callback(resource: str) -> bool:
