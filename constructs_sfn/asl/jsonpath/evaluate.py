@@ -203,8 +203,9 @@ class SegmentWalker:
             if _accept(expression, node, root):
                 self._walk(node, index + 1, root, out)
         elif _is_array(node):
+            # AWS: "The @ operator [...] does not match scalar values. It only matches objects."
             for item in node:
-                if _accept(expression, item, root):
+                if _is_object(item) and _accept(expression, item, root):
                     self._walk(item, index + 1, root, out)
         elif self._upstream_definite[index]:
             raise PathNotFound(
@@ -228,10 +229,8 @@ class SegmentWalker:
             for value in node.values():
                 self._descend(value, index, root, out)
         elif _is_array(node):
-            if isinstance(following, FilterSegment):
-                if _accept(following.expression, node, root):
-                    self._walk(node, index + 1, root, out)
-            elif not isinstance(following, Names):
+            # A filter's @ never matches an array, so under ".." filters only test objects.
+            if not isinstance(following, Names | FilterSegment):
                 self._walk(node, index + 1, root, out)
             for value in node:
                 self._descend(value, index, root, out)

@@ -12,7 +12,7 @@ from typing import Any
 
 from constructs_sfn.asl.errors import DefinitionError
 from constructs_sfn.asl.jsonpath.evaluate import PathNotFound, SegmentWalker
-from constructs_sfn.asl.jsonpath.nodes import Indexes, Names, Segment
+from constructs_sfn.asl.jsonpath.nodes import FunctionCall, Indexes, Names, Segment
 from constructs_sfn.asl.jsonpath.parser import parse_path
 
 __all__ = ["Path", "PathNotFound", "compile_path", "compile_reference_path"]
@@ -141,11 +141,12 @@ def compile_path(text: str, *, location: str = "") -> Path:
 
 
 def compile_reference_path(text: str, *, location: str = "") -> Path:
-    """Compile a Reference Path (a definite path: no wildcards, filters, slices, unions or ``..``)."""
+    """Compile a Reference Path: a definite path without wildcards, filters, slices, unions,
+    ``..`` or functions such as ``length()``."""
     path = compile_path(text, location=location)
-    if not path.is_definite:
+    if not path.is_definite or any(isinstance(segment, FunctionCall) for segment in path.segments):
         raise DefinitionError(
-            f"The value {text!r} is not a valid Reference Path: it may select more than one node",
+            f"The value {text!r} is not a valid Reference Path: it must select a single node",
             location=location,
         )
     return path
