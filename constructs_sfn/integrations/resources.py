@@ -147,7 +147,7 @@ def parse_resource(resource: str) -> ResourceRef:
             action=parts[2],
             partition=partition,
         )
-    if len(parts) == 2 and parts[0] and parts[1]:
+    if len(parts) == 2 and parts[0] and parts[1] and parts[0] != "aws-sdk":
         return ResourceRef(
             resource=resource,
             kind="optimized",
