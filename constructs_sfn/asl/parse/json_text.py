@@ -205,7 +205,7 @@ class _Scanner:
             char = self._next_significant()
 
     def _eof_in(self, kind: str, start: int) -> _SyntaxError:
-        line, column = _line_column(self.text, start + 1)
+        line, column = _line_column(self.text, start)
         return _SyntaxError(
             f"Unexpected end-of-input: expected close marker for {kind} (start marker at "
             f"[Source: {_source_description(self.text)}; line: {line}, column: {column}])",

@@ -96,7 +96,7 @@ def _steps_definite(text: str, position: int) -> bool | None:
             while position < end and text[position] not in _NAME_STOP:
                 position += 1
             name = text[start:position]
-            if not name or name.strip() != name:
+            if not name or name.strip() != name or "]" in name:
                 return None
             if name == "*":
                 definite = False
