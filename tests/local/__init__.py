@@ -1,0 +1,1 @@
+"""Tests of constructs_sfn.local."""
