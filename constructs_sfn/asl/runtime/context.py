@@ -33,14 +33,17 @@ class ExecutionContextInfo:
 
     def execution_object(self, input_value: Any, start_time: datetime) -> dict[str, Any]:
         """``$$.Execution``."""
-        return {
+        execution = {
             "Id": self.execution_arn,
             "Input": input_value,
             "StartTime": format_timestamp(start_time),
             "Name": self.execution_name,
             "RoleArn": self.role_arn,
-            "RedriveCount": self.redrive_count,
         }
+        if self.state_machine_type != "EXPRESS":
+            # Express executions cannot be redriven, and AWS leaves the count out of their context.
+            execution["RedriveCount"] = self.redrive_count
+        return execution
 
     def state_machine_object(self) -> dict[str, Any]:
         """``$$.StateMachine``."""

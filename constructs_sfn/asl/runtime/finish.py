@@ -28,17 +28,13 @@ def effective_input(ex: Execution, frame: Frame, state: State, raw_input: Any, c
     return value
 
 
-def finish_with_result(
-    ex: Execution, frame: Frame, state: State, raw_input: Any, result: Any, context: Any
-) -> Any:
+def finish_with_result(ex: Execution, frame: Frame, state: State, raw_input: Any, result: Any, context: Any) -> Any:
     """Task/Map/Parallel/Pass: ResultSelector, ResultPath, OutputPath (or JSONata Output)."""
     variables = frame.variables
     if state.is_jsonata:
         states = {"input": raw_input, "result": result, "context": context}
         output = (
-            state.output.evaluate(states, variables, field="Output", rng=ex.rng)
-            if state.output is not None
-            else result
+            state.output.evaluate(states, variables, field="Output", rng=ex.rng) if state.output is not None else result
         )
         assigned = (
             evaluate_assignment(state.assign, states=states, variables=variables, rng=ex.rng)
@@ -79,9 +75,7 @@ def finish_without_result(
         states = {"input": raw_input, "context": context}
         expression = jsonata_output if jsonata_output is not None else state.output
         output = (
-            expression.evaluate(states, variables, field="Output", rng=ex.rng)
-            if expression is not None
-            else raw_input
+            expression.evaluate(states, variables, field="Output", rng=ex.rng) if expression is not None else raw_input
         )
         assigned = (
             evaluate_assignment(assignment, states=states, variables=variables, rng=ex.rng)
@@ -90,9 +84,7 @@ def finish_without_result(
         )
     else:
         assigned = (
-            evaluate_assignment(
-                assignment, jsonpath_value=effective_input, context=context, variables=variables
-            )
+            evaluate_assignment(assignment, jsonpath_value=effective_input, context=context, variables=variables)
             if assignment is not None
             else None
         )

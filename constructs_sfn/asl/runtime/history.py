@@ -39,9 +39,7 @@ class History:
         """Id of the newest event (0 when empty)."""
         return len(self.events)
 
-    def add(
-        self, event_type: str, timestamp: datetime, previous: int, details: dict[str, Any] | None = None
-    ) -> int:
+    def add(self, event_type: str, timestamp: datetime, previous: int, details: dict[str, Any] | None = None) -> int:
         """Append an event; returns its id."""
         event_id = len(self.events) + 1
         event: dict[str, Any] = {

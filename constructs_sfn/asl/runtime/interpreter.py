@@ -244,7 +244,7 @@ class Execution:
                     continue
                 catcher = self.find_catcher(state.catch, error)
                 if catcher is None:
-                    self.state_failed_event(frame, state, error)
+                    self.state_failed_event(frame, state, error, entered_id)
                     raise error from raised if error is not raised else None
                 self.inspect("catchIndex", state.catch.index(catcher))
                 self.inspect("caughtError", error)
@@ -268,19 +268,28 @@ class Execution:
         located.evaluation = getattr(error, "evaluation", True)  # type: ignore[attr-defined]
         return located
 
-    def state_failed_event(self, frame: Frame, state: State, error: StatesError) -> None:
-        """EvaluationFailed (JSONata evaluation) and the state's own ...StateFailed event."""
-        if error.error == ErrorName.QUERY_EVALUATION_ERROR and not getattr(error, "reported", False):
+    def state_failed_event(self, frame: Frame, state: State, error: StatesError, entered_id: int) -> None:
+        """EvaluationFailed for a JSONata evaluation failure, then Map/Parallel's ...StateFailed.
+
+        AWS links EvaluationFailed to the event *before* the state was entered, and records no
+        ...StateFailed for a States.Runtime failure of the state's own fields.
+        """
+        if error.error != ErrorName.QUERY_EVALUATION_ERROR or getattr(error, "reported", False):
+            return
+        details: dict[str, Any] = {"cause": error.cause or "", "error": error.error}
+        location = getattr(error, "field", None)
+        if location is None:
             match = _FIELD_RE.search(error.cause or "")
-            details: dict[str, Any] = {"error": error.error, "cause": error.cause or ""}
-            if match:
-                details["location"] = match.group(1).split("/")[0]
-            details["state"] = state.name
-            self.event(frame, "EvaluationFailed", dict(sorted(details.items())))
-            error.reported = True  # type: ignore[attr-defined]
-        if state.type in ("Map", "Parallel") and getattr(error, "failed_event_for", None) != state.name:
+            location = match.group(1).split("/")[0] if match else None
+        if location is not None:
+            details["location"] = location
+        details["state"] = state.name
+        if frame.record:
+            entered_prev = self.history.events[entered_id - 1]["previousEventId"]
+            frame.cursor = self.history.add("EvaluationFailed", self.clock.now(), entered_prev, details)
+        error.reported = True  # type: ignore[attr-defined]
+        if state.type in ("Map", "Parallel"):
             self.event(frame, f"{state.type}StateFailed", None)
-            error.failed_event_for = state.name  # type: ignore[attr-defined]
 
     def retry_delay(self, retriers: tuple[Retrier, ...], counts: list[int], error: StatesError) -> float | None:
         """Seconds to wait before the next attempt, or None when no retrier applies."""
@@ -351,12 +360,20 @@ class Execution:
             ctx["Map"] = {"Item": {"Index": frame.map_item[0], "Value": frame.map_item[1]}}
         return ctx
 
-    def event(self, frame: Frame, event_type: str, details: dict[str, Any] | None) -> int:
-        """Append a history event on ``frame``'s chain; returns its id."""
+    def event(
+        self, frame: Frame, event_type: str, details: dict[str, Any] | None, *, side: bool = False
+    ) -> int:
+        """Append a history event on ``frame``'s chain; returns its id.
+
+        A ``side`` event (MapStateSucceeded, MapRunSucceeded...) links to the newest event and
+        leaves the chain where it was, as AWS records them.
+        """
         if not frame.record:
             return frame.cursor
-        event_id = self.history.add(event_type, self.clock.now(), frame.cursor, details)
-        frame.cursor = event_id
+        previous = self.history.last_id if side else frame.cursor
+        event_id = self.history.add(event_type, self.clock.now(), previous, details)
+        if not side:
+            frame.cursor = event_id
         if event_id > self.history.limit:
             raise StatesError(
                 ErrorName.RUNTIME,
@@ -378,7 +395,7 @@ class Execution:
 
     def apply_assignments(self, frame: Frame, assigned: dict[str, Any] | None) -> dict[str, str] | None:
         """Write variables into ``frame``'s own scope; returns ``assignedVariables`` for history."""
-        if assigned is None:
+        if not assigned:
             return None
         frame.own_variables.update(assigned)
         return {name: to_json_text(value) for name, value in assigned.items()}

@@ -232,7 +232,9 @@ def _parse_ts_or_fail(value: Any, message: str, *, error: str = ErrorName.RUNTIM
 
     parsed = parse_timestamp(value) if isinstance(value, str) else None
     if parsed is None:
-        raise StatesError(error, message)
+        failure = StatesError(error, message)
+        failure.field = "Timestamp"  # type: ignore[attr-defined]
+        raise failure
     return parsed
 
 

@@ -61,8 +61,11 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
     if state.items_path is not None:
         ex.inspect("afterItemsPath", items)
     max_concurrency = _max_concurrency(ex, state, effective, raw_input, context, variables)
-    tolerated_count, tolerated_pct = _tolerance(ex, state, effective, raw_input, context, variables)
     ex.inspect("maxConcurrency", max_concurrency)
+    distributed = state.mode == "DISTRIBUTED"
+    ex.event(frame, "MapStateStarted", {"length": len(items)})
+    # AWS checks the tolerated-failure thresholds only once the Map has started.
+    tolerated_count, tolerated_pct = _tolerance(ex, state, effective, raw_input, context, variables)
     if tolerated_count is not None:
         ex.inspect("toleratedFailureCount", tolerated_count)
     if tolerated_pct is not None:
@@ -70,8 +73,6 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
     mocked = getattr(ex, "map_result_override", None)
     if mocked is not None:
         return state.next, finish_with_result(ex, frame, state, raw_input, mocked, context)
-    distributed = state.mode == "DISTRIBUTED"
-    ex.event(frame, "MapStateStarted", {"length": len(items)})
     if distributed:
         label = state.label or state.name
         map_run_arn = (
@@ -111,11 +112,13 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
             )
             details = {k: v for k, v in (("error", error.error), ("cause", error.cause)) if v is not None}
             ex.event(frame, "MapRunFailed", details)
+            ex.event(frame, "MapStateFailed", None)
             raise error
+        ex.event(frame, "MapStateFailed", None)
         raise first
     if distributed:
-        ex.event(frame, "MapRunSucceeded", None)
-    ex.event(frame, "MapStateSucceeded", None)
+        ex.event(frame, "MapRunSucceeded", None, side=True)
+    ex.event(frame, "MapStateSucceeded", None, side=True)
     values = [result.errors[i].as_output() if i in result.errors else value for i, value in enumerate(result.values)]
     return state.next, finish_with_result(ex, frame, state, raw_input, values, context)
 

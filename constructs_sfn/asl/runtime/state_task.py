@@ -103,16 +103,12 @@ def run_task(ex: Execution, frame: Frame, state: TaskState, raw_input: Any, cont
             "HeartbeatSecondsPath",
         )
         credentials = (
-            state.credentials.evaluate(path_input, context, variables)
-            if state.credentials is not None
-            else None
+            state.credentials.evaluate(path_input, context, variables) if state.credentials is not None else None
         )
     arguments_text = ex.check_payload(arguments, state, "parameters")
     _scheduled(ex, frame, kind, state, arguments, arguments_text, timeout, heartbeat)
     if kind.family == "activity":
-        result = yield from _run_activity(
-            ex, frame, kind, state, token or "", arguments_text, timeout, heartbeat
-        )
+        result = yield from _run_activity(ex, frame, kind, state, token or "", arguments_text, timeout, heartbeat)
         return state.next, finish_with_result(ex, frame, state, raw_input, result, context)
     _started(ex, frame, kind)
     request = TaskRequest(
@@ -187,9 +183,7 @@ def _await_outcome(
     return None
 
 
-def _first_limit(
-    outcome: TaskOutcome, timeout: float | None, heartbeat: float | None
-) -> tuple[float | None, str]:
+def _first_limit(outcome: TaskOutcome, timeout: float | None, heartbeat: float | None) -> tuple[float | None, str]:
     """The earliest of the task timeout and a missed heartbeat, for work of known duration."""
     candidates: list[tuple[float, str]] = []
     if timeout is not None:
@@ -372,9 +366,7 @@ def _timed_out(ex: Execution, frame: Frame, kind: ResourceKind, error_name: str)
     raise error
 
 
-def _jsonpath_seconds(
-    literal: Any, path: Any, value: Any, context: Any, variables: Any, field: str
-) -> float | None:
+def _jsonpath_seconds(literal: Any, path: Any, value: Any, context: Any, variables: Any, field: str) -> float | None:
     if path is None:
         return float(literal) if isinstance(literal, int | float) and not isinstance(literal, bool) else None
     try:

@@ -53,9 +53,7 @@ class _MockService:
                 error=StatesError(error_output.get("error", "States.TaskFailed"), error_output.get("cause")),
                 resolves_callback=True,
             )
-        return TaskOutcome(
-            output=_decode(self.mock.get("result", "null"), "mock.result"), resolves_callback=True
-        )
+        return TaskOutcome(output=_decode(self.mock.get("result", "null"), "mock.result"), resolves_callback=True)
 
 
 def _decode(text: Any, field: str) -> Any:
@@ -64,9 +62,7 @@ def _decode(text: Any, field: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise DefinitionError(
-            f"The field '{field}' is not valid JSON: {error.msg}", code="INVALID_JSON"
-        ) from error
+        raise DefinitionError(f"The field '{field}' is not valid JSON: {error.msg}", code="INVALID_JSON") from error
 
 
 def run_test_state(
@@ -90,9 +86,7 @@ def run_test_state(
         states = definition.get("States") or {}
         name = state_name or definition.get("StartAt")
         if not isinstance(name, str) or name not in states:
-            raise DefinitionError(
-                f"State '{name}' does not exist in the definition", code="INVALID_STATE_NAME"
-            )
+            raise DefinitionError(f"State '{name}' does not exist in the definition", code="INVALID_STATE_NAME")
         state_doc = states[name]
         query_language = definition.get("QueryLanguage", JSONPATH)
     else:
@@ -160,9 +154,7 @@ def _run_one(execution: Execution, frame: Frame, state: Any, value: Any) -> Gene
 def _single_state_machine(state: Any) -> Any:
     from constructs_sfn.asl.model.states import StateMachineDefinition
 
-    return StateMachineDefinition(
-        start_at=state.name, states={state.name: state}, query_language=state.query_language
-    )
+    return StateMachineDefinition(start_at=state.name, states={state.name: state}, query_language=state.query_language)
 
 
 def _merge_context(execution: Execution, context: Mapping[str, Any]) -> None:
