@@ -113,8 +113,10 @@ class TestCreateValidation:
             create(sfn, name)
         assert error_of(excinfo) == (
             "ValidationException",
-            f"1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: "
-            "Member must have length less than or equal to 80",
+            (
+                f"1 validation error detected: Value '{name}' at 'name' failed to satisfy constraint: "
+                "Member must have length less than or equal to 80"
+            ),
         )
 
     def test_empty_name_is_refused_by_boto3_itself(self, sfn: LocalStepFunctions) -> None:
@@ -153,8 +155,10 @@ class TestCreateValidation:
             create(sfn, "fast", text, type="EXPRESS")
         assert error_of(excinfo) == (
             "InvalidDefinition",
-            "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Express state machine does not support "
-            "'.sync' service integration at /States/T/Resource'",
+            (
+                "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Express state machine does not support "
+                "'.sync' service integration at /States/T/Resource'"
+            ),
         )
 
     def test_version_description_needs_publish(self, sfn: LocalStepFunctions) -> None:
@@ -205,8 +209,10 @@ class TestListUpdateDelete:
             sfn.update_state_machine(stateMachineArn=arn)
         assert error_of(excinfo) == (
             "MissingRequiredParameter",
-            "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration "
-            "must be specified",
+            (
+                "Either the definition, the role ARN, the LoggingConfiguration, or the TracingConfiguration "
+                "must be specified"
+            ),
         )
 
     def test_update_validates_the_definition(self, sfn: LocalStepFunctions) -> None:

@@ -72,7 +72,8 @@ class TestStartAndDescribe:
     def test_metadata_only_leaves_data_out(self, sfn: LocalStepFunctions) -> None:
         run = sfn.start_execution(stateMachineArn=create(sfn), input="{}")
         described = sfn.describe_execution(executionArn=run["executionArn"], includedData="METADATA_ONLY")
-        assert "input" not in described and "output" not in described
+        assert "input" not in described
+        assert "output" not in described
         assert described["inputDetails"] == {"included": False}
         assert described["outputDetails"] == {"included": False}
 
@@ -115,8 +116,10 @@ class TestStartValidation:
         [
             (
                 "not some json",
-                "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', "
-                "'true' or 'false')",
+                (
+                    "Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null', "
+                    "'true' or 'false')"
+                ),
             ),
             ("{'not': 'json'", "Unexpected character (''' (code 39)): was expecting double-quote to start field name"),
             ("", "Invalid execution input."),
@@ -137,8 +140,10 @@ class TestStartValidation:
             sfn.start_execution(stateMachineArn=create(sfn), input=json.dumps("é" * 131_072))
         assert error_of(excinfo) == (
             "ValidationException",
-            "1 validation error detected: Value at 'input' failed to satisfy constraint: "
-            "Member must have size less than or equal to 262144 bytes in UTF-8 encoding",
+            (
+                "1 validation error detected: Value at 'input' failed to satisfy constraint: "
+                "Member must have size less than or equal to 262144 bytes in UTF-8 encoding"
+            ),
         )
 
     def test_missing_machine_comes_before_name_and_input(self, sfn: LocalStepFunctions) -> None:
@@ -308,7 +313,8 @@ class TestHistory:
         for event in events:
             for key, value in event.items():
                 if key.endswith("EventDetails"):
-                    assert "input" not in value and "output" not in value
+                    assert "input" not in value
+                    assert "output" not in value
         assert events[0]["executionStartedEventDetails"]["inputDetails"] == {"truncated": False}
         full = sfn.get_execution_history(executionArn=arn)["events"]
         assert full[0]["executionStartedEventDetails"]["input"] == '{"secret": 1}'
@@ -358,8 +364,10 @@ class TestListExecutions:
             sfn.list_executions(stateMachineArn=create(sfn), statusFilter="succeeded")
         assert error_of(excinfo) == (
             "ValidationException",
-            "1 validation error detected: Value 'succeeded' at 'statusFilter' failed to satisfy constraint: "
-            "Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]",
+            (
+                "1 validation error detected: Value 'succeeded' at 'statusFilter' failed to satisfy constraint: "
+                "Member must satisfy enum value set: [SUCCEEDED, TIMED_OUT, PENDING_REDRIVE, ABORTED, FAILED, RUNNING]"
+            ),
         )
 
     def test_missing_and_invalid_machines(self, sfn: LocalStepFunctions) -> None:
