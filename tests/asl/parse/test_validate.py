@@ -77,8 +77,10 @@ def test_an_unknown_top_level_language_resolves_to_jsonata() -> None:
         (SCHEMA, "Value should be one of the following: [JSONPath, JSONata]", "/QueryLanguage"),
         (
             SCHEMA,
-            "The QueryLanguage is set to 'JSONata', but field 'InputPath' is only supported for the "
-            "'JSONPath' QueryLanguage",
+            (
+                "The QueryLanguage is set to 'JSONata', but field 'InputPath' is only supported for the "
+                "'JSONPath' QueryLanguage"
+            ),
             "/States/A",
         ),
     ]
@@ -112,8 +114,10 @@ def test_nested_states_inherit_the_machine_language_not_the_parent_state() -> No
     assert found(definition) == [
         (
             SCHEMA,
-            "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the "
-            "'JSONata' QueryLanguage",
+            (
+                "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the "
+                "'JSONata' QueryLanguage"
+            ),
             "/States/M/ItemProcessor/States/P",
         )
     ]

@@ -24,8 +24,10 @@ VALUE_LIST = "(JSON String, Number, Array, Object or token 'null', 'true' or 'fa
         ('{"a" 1}', "Unexpected character ('1' (code 49)): was expecting a colon to separate field name and value", 7),
         (
             '"a\x01"',
-            "Illegal unquoted character ((CTRL-CHAR, code 1)): has to be escaped using backslash to be "
-            "included in string value",
+            (
+                "Illegal unquoted character ((CTRL-CHAR, code 1)): has to be escaped using backslash to be "
+                "included in string value"
+            ),
             4,
         ),
         ('"\\x"', "Unrecognized character escape 'x' (code 120)", 4),

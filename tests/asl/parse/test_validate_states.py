@@ -59,13 +59,17 @@ def test_language_fields_are_reported_at_the_state() -> None:
     jsonata_fields = {"Type": "Task", "Resource": LAMBDA, "Output": {"v": 1}, "Arguments": {}, "End": True}
     assert only_messages(jsonata_fields) == [
         (
-            "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' "
-            "QueryLanguage",
+            (
+                "The QueryLanguage is set to 'JSONPath', but field 'Output' is only supported for the 'JSONata' "
+                "QueryLanguage"
+            ),
             "/States/S",
         ),
         (
-            "The QueryLanguage is set to 'JSONPath', but field 'Arguments' is only supported for the 'JSONata' "
-            "QueryLanguage",
+            (
+                "The QueryLanguage is set to 'JSONPath', but field 'Arguments' is only supported for the 'JSONata' "
+                "QueryLanguage"
+            ),
             "/States/S",
         ),
     ]
@@ -81,8 +85,10 @@ def test_state_query_language_value() -> None:
     state = {"Type": "Pass", "QueryLanguage": "jsonata", "InputPath": "$.a", "End": True}
     assert only_messages(state) == [
         (
-            "The QueryLanguage is set to 'JSONata', but field 'InputPath' is only supported for the 'JSONPath' "
-            "QueryLanguage",
+            (
+                "The QueryLanguage is set to 'JSONata', but field 'InputPath' is only supported for the 'JSONPath' "
+                "QueryLanguage"
+            ),
             "/States/S",
         ),
         ("Value should be one of the following: [JSONPath, JSONata]", "/States/S/QueryLanguage"),
@@ -217,8 +223,10 @@ def test_jsonata_catcher_refuses_result_path() -> None:
     state = {"Type": "Task", "Resource": LAMBDA, "Catch": catch, "End": True}
     assert only_messages(state, language="JSONata") == [
         (
-            "The QueryLanguage is set to 'JSONata', but field 'ResultPath' is only supported for the 'JSONPath' "
-            "QueryLanguage",
+            (
+                "The QueryLanguage is set to 'JSONata', but field 'ResultPath' is only supported for the 'JSONPath' "
+                "QueryLanguage"
+            ),
             "/States/S/Catch[0]",
         )
     ]
@@ -279,16 +287,20 @@ def test_jsonata_choice_rules() -> None:
     ]
     assert only_messages(choice(*rules), language="JSONata") == [
         (
-            "The QueryLanguage is set to 'JSONata', but field 'Variable' is only supported for the 'JSONPath' "
-            "QueryLanguage",
+            (
+                "The QueryLanguage is set to 'JSONata', but field 'Variable' is only supported for the 'JSONPath' "
+                "QueryLanguage"
+            ),
             "/States/S/Choices[1]",
         ),
         ("The field 'Condition' is required but was missing", "/States/S/Choices[2]"),
     ]
     assert only_messages(choice({"Condition": "{% true %}", "Next": "S"})) == [
         (
-            "The QueryLanguage is set to 'JSONPath', but field 'Condition' is only supported for the 'JSONata' "
-            "QueryLanguage",
+            (
+                "The QueryLanguage is set to 'JSONPath', but field 'Condition' is only supported for the 'JSONata' "
+                "QueryLanguage"
+            ),
             "/States/S/Choices[0]",
         ),
         ("A choice rule must contain exactly one comparison operator", "/States/S/Choices[0]"),
@@ -377,8 +389,10 @@ def test_map_concurrency_and_tolerance() -> None:
     assert only_messages(jsonata, language="JSONata") == []
     assert only_messages({**jsonata, "MaxConcurrencyPath": "$.m"}, language="JSONata") == [
         (
-            "The QueryLanguage is set to 'JSONata', but field 'MaxConcurrencyPath' is only supported for the "
-            "'JSONPath' QueryLanguage",
+            (
+                "The QueryLanguage is set to 'JSONata', but field 'MaxConcurrencyPath' is only supported for the "
+                "'JSONPath' QueryLanguage"
+            ),
             "/States/S",
         )
     ]
@@ -411,8 +425,10 @@ def test_map_reader_batcher_writer() -> None:
     assert only_messages(state) == [
         ("The field 'Resource' is required but was missing", "/States/S/ItemReader"),
         (
-            "The QueryLanguage is set to 'JSONPath', but field 'Arguments' is only supported for the 'JSONata' "
-            "QueryLanguage",
+            (
+                "The QueryLanguage is set to 'JSONPath', but field 'Arguments' is only supported for the 'JSONata' "
+                "QueryLanguage"
+            ),
             "/States/S/ItemReader/Arguments",
         ),
         (
