@@ -243,6 +243,9 @@ class Execution:
                         yield Sleep(delay)
                     continue
                 catcher = self.find_catcher(state.catch, error)
+                if getattr(error, "branch_failure", False):
+                    # Only the attempt that is not retried records Map/ParallelStateFailed.
+                    self.event(frame, f"{state.type}StateFailed", None)
                 if catcher is None:
                     self.state_failed_event(frame, state, error, entered_id)
                     raise error from raised if error is not raised else None
@@ -265,6 +268,9 @@ class Execution:
             )
         located = StatesError(error.error, cause)
         located.located = True  # type: ignore[attr-defined]
+        for attribute in ("field", "branch_failure"):
+            if hasattr(error, attribute):
+                setattr(located, attribute, getattr(error, attribute))
         located.evaluation = getattr(error, "evaluation", True)  # type: ignore[attr-defined]
         return located
 
@@ -285,8 +291,10 @@ class Execution:
             details["location"] = location
         details["state"] = state.name
         if frame.record:
-            entered_prev = self.history.events[entered_id - 1]["previousEventId"]
-            frame.cursor = self.history.add("EvaluationFailed", self.clock.now(), entered_prev, details)
+            # AWS links a Map's EvaluationFailed to the event before MapStateEntered, and every
+            # other state's to its ...StateEntered event.
+            previous = self.history.events[entered_id - 1]["previousEventId"] if state.type == "Map" else frame.cursor
+            frame.cursor = self.history.add("EvaluationFailed", self.clock.now(), previous, details)
         error.reported = True  # type: ignore[attr-defined]
         if state.type in ("Map", "Parallel"):
             self.event(frame, f"{state.type}StateFailed", None)
@@ -360,9 +368,7 @@ class Execution:
             ctx["Map"] = {"Item": {"Index": frame.map_item[0], "Value": frame.map_item[1]}}
         return ctx
 
-    def event(
-        self, frame: Frame, event_type: str, details: dict[str, Any] | None, *, side: bool = False
-    ) -> int:
+    def event(self, frame: Frame, event_type: str, details: dict[str, Any] | None, *, side: bool = False) -> int:
         """Append a history event on ``frame``'s chain; returns its id.
 
         A ``side`` event (MapStateSucceeded, MapRunSucceeded...) links to the newest event and

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import uuid
 from collections.abc import Callable, Generator
@@ -112,9 +113,9 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
             )
             details = {k: v for k, v in (("error", error.error), ("cause", error.cause)) if v is not None}
             ex.event(frame, "MapRunFailed", details)
-            ex.event(frame, "MapStateFailed", None)
+            error.branch_failure = True  # type: ignore[attr-defined]
             raise error
-        ex.event(frame, "MapStateFailed", None)
+        first.branch_failure = True  # type: ignore[attr-defined]
         raise first
     if distributed:
         ex.event(frame, "MapRunSucceeded", None, side=True)
@@ -226,10 +227,8 @@ def _path_number(path: Any, value: Any, context: Any, variables: Any, field: str
             f'The {field} field refers to value "null" which is not a valid {kind}: {path.text}',
         ) from missing
     if isinstance(found, str):
-        try:
+        with contextlib.suppress(ValueError):
             found = int(found) if kind == "integer" else float(found)
-        except ValueError:
-            pass
     if (
         isinstance(found, bool)
         or not isinstance(found, int | float)

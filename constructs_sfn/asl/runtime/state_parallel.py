@@ -31,8 +31,9 @@ def run_parallel(ex: Execution, frame: Frame, state: ParallelState, raw_input: A
     result: ForkResult = yield Fork(iter(factories), count=len(factories))
     frame.cursor = ex.history.last_id if frame.record else frame.cursor
     if result.errors:
-        ex.event(frame, "ParallelStateFailed", None)
-        raise result.errors[min(result.errors)]
+        failure = result.errors[min(result.errors)]
+        failure.branch_failure = True  # type: ignore[attr-defined]
+        raise failure
     ex.event(frame, "ParallelStateSucceeded", None, side=True)
     return state.next, finish_with_result(ex, frame, state, raw_input, result.values, context)
 
