@@ -1,8 +1,10 @@
 """Syntax checks for JSONPath paths and intrinsic function calls, as AWS applies them at creation.
 
-These are recognisers, not compilers: they answer "would AWS accept this text here?" without
-building anything, so the validator can run before (and independently of) the expression engines.
-The grammar follows the Jayway dialect AWS uses: ``$`` (input), ``$$`` (context object) or
+The answer must agree with the compilers the parser runs next, so both questions are put to the
+expression engines (:mod:`constructs_sfn.asl.jsonpath`, :mod:`constructs_sfn.asl.intrinsics`):
+what they refuse with a :class:`DefinitionError` is invalid. The recognisers below are the
+fallback when an engine fails for any other reason (an engine bug must not refuse a definition).
+Their grammar is the Jayway dialect AWS uses: ``$`` (input), ``$$`` (context object) or
 ``$name`` (a workflow variable) followed by ``.name``, ``..name``, ``.*``, ``[n]``, ``['a']``,
 ``[*]``, ``[a:b]``, ``[n,m]`` and ``[?(...)]`` steps.
 """
@@ -12,11 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from constructs_sfn.asl.errors import DefinitionError
+
 __all__ = [
     "INTRINSIC_FUNCTIONS",
     "PathShape",
     "is_intrinsic_call",
-    "looks_like_intrinsic",
+    "own_intrinsic_call",
+    "own_path_shape",
     "path_shape",
 ]
 
@@ -61,7 +66,30 @@ class PathShape:
 
 
 def path_shape(text: str) -> PathShape | None:
-    """The shape of ``text`` as a path, or ``None`` when it is not a valid path."""
+    """The shape of ``text`` as a path, or ``None`` when it is not a valid path.
+
+    ``definite`` means the path is a valid Reference Path (a single node, no function call).
+    """
+    from constructs_sfn.asl.jsonpath import compile_path, compile_reference_path
+
+    try:
+        path = compile_path(text)
+    except DefinitionError:
+        return None
+    except Exception:  # an engine bug: answer with the recogniser
+        return own_path_shape(text)
+    try:
+        compile_reference_path(text)
+        definite = True
+    except DefinitionError:
+        definite = False
+    except Exception:
+        definite = path.is_definite
+    return PathShape(root=path.root_kind, definite=definite)
+
+
+def own_path_shape(text: str) -> PathShape | None:
+    """The recogniser's answer for :func:`path_shape`, without the JSONPath engine."""
     if not text.startswith("$"):
         return None
     if text.startswith("$$"):
@@ -187,15 +215,22 @@ def _quoted_name(part: str) -> bool:
     return len(part) >= 2 and part[0] == part[-1] and part[0] in "'\""
 
 
-def looks_like_intrinsic(text: str) -> bool:
-    """Whether ``text`` is written as a call (``States.Name(...)``), valid or not."""
-    return _FUNCTION_NAME.match(text.lstrip()) is not None and "(" in text
-
-
 def is_intrinsic_call(text: str) -> bool:
-    """Whether ``text`` is a well-formed call of a known intrinsic function."""
-    parser = _IntrinsicParser(text)
-    return parser.parse()
+    """Whether ``text`` is a well-formed call of a known intrinsic function (arity included)."""
+    from constructs_sfn.asl.intrinsics import compile_intrinsic
+
+    try:
+        compile_intrinsic(text)
+    except DefinitionError:
+        return False
+    except Exception:  # an engine bug: answer with the recogniser
+        return own_intrinsic_call(text)
+    return True
+
+
+def own_intrinsic_call(text: str) -> bool:
+    """The recogniser's answer for :func:`is_intrinsic_call`, without the intrinsics engine."""
+    return _IntrinsicParser(text).parse()
 
 
 class _IntrinsicParser:
@@ -306,7 +341,7 @@ class _IntrinsicParser:
                 break
             position += 1
         candidate = text[start:position].rstrip()
-        if path_shape(candidate) is None:
+        if own_path_shape(candidate) is None:
             return False
         self.position = start + len(candidate)
         return True
