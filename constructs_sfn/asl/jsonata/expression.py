@@ -1,0 +1,222 @@
+"""One JSONata expression: compiled once at parse time, evaluated many times.
+
+:func:`compile_expression` parses the text and applies AWS's definition-time checks;
+:meth:`JsonataExpression.evaluate` binds ``$states`` and the workflow variables, runs the engine
+and returns plain JSON, turning every failure into ``States.QueryEvaluationError`` with AWS's
+cause text. Plain variable paths (``$states.input.order.id``, ``$total``), by far the most common
+expressions, are answered by a direct dictionary walk that gives the engine's answer without its
+interpretive overhead.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Mapping
+from typing import Any, Final
+
+from jsonata.jexception import JException
+from jsonata.parser import Parser
+from jsonata.utils import Utils
+
+from constructs_sfn.asl.errors import DefinitionError, DefinitionProblem, ErrorName, StatesError
+from constructs_sfn.asl.jsonata import messages
+from constructs_sfn.asl.jsonata.engine import AwsJsonata, EvaluationTooLong
+from constructs_sfn.asl.jsonata.functions import SequenceTooLarge
+from constructs_sfn.asl.jsonata.jsvalues import UnsupportedResult, to_plain_json
+from constructs_sfn.asl.jsonata.references import top_level_references
+
+__all__ = ["UNDEFINED", "JsonataExpression", "compile_expression"]
+
+
+class _Undefined:
+    """JSONata's *undefined*: the expression produced no value."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "UNDEFINED"
+
+
+UNDEFINED: Final = _Undefined()
+_MISSING = object()
+# The engine's JSON null; a bare ``None`` from the engine means undefined.
+_NULL = Utils.NULL_VALUE
+_SYSTEM_RANDOM = random.SystemRandom()
+_TIMEOUT_DETAIL = "Expression evaluation timeout: Check for infinite loop"
+_MEMORY_DETAIL = "Expression evaluation memory limit exceeded"
+_STACK_DETAIL = (
+    "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."
+)
+_INVALID = "INVALID_JSONATA_EXPRESSION"
+_UNSUPPORTED = "UNSUPPORTED_JSONATA_EXPRESSION"
+# Step attributes that make a path step more than a plain key lookup.
+_STEP_DECORATIONS = (
+    "predicate",
+    "stages",
+    "group",
+    "focus",
+    "index",
+    "tuple",
+    "keep_array",
+    "keep_singleton_array",
+    "consarray",
+    "seeking_parent",
+    "ancestor",
+)
+
+
+def _plain_path(ast: Any) -> tuple[str, tuple[str, ...]] | None:
+    """``(variable, keys)`` when ``ast`` is ``$variable.key.key...`` and nothing more."""
+    if not isinstance(ast, Parser.Symbol):
+        return None
+    steps = [ast] if ast.type == "variable" else getattr(ast, "steps", None) if ast.type == "path" else None
+    if not steps or any(_decorated(step) for step in steps):
+        return None
+    if ast.type == "path" and any(getattr(ast, name, None) for name in _STEP_DECORATIONS):
+        return None
+    head = steps[0]
+    if head.type != "variable" or head.value in ("", "$", None):
+        return None
+    if any(step.type != "name" or not isinstance(step.value, str) for step in steps[1:]):
+        return None
+    return str(head.value), tuple(str(step.value) for step in steps[1:])
+
+
+def _decorated(step: Any) -> bool:
+    return any(getattr(step, name, None) for name in _STEP_DECORATIONS)
+
+
+class JsonataExpression:
+    """A compiled ``{% ... %}`` expression; ``text`` is what AWS quotes in its causes."""
+
+    __slots__ = ("_engine", "_keys", "_root", "text")
+
+    def __init__(self, text: str, engine: AwsJsonata) -> None:
+        self.text = text
+        self._engine = engine
+        path = _plain_path(engine.ast)
+        self._root: str | None = path[0] if path is not None else None
+        self._keys: tuple[str, ...] = path[1] if path is not None else ()
+
+    def evaluate_value(
+        self,
+        states: Mapping[str, Any],
+        variables: Mapping[str, Any],
+        *,
+        field: str,
+        rng: random.Random | None = None,
+        now_millis: int | None = None,
+    ) -> Any:
+        """The plain-JSON result, or :data:`UNDEFINED` when the expression produced nothing.
+
+        Raises ``StatesError(States.QueryEvaluationError)`` when evaluation throws or returns a
+        value JSON cannot represent.
+        """
+        raw = _MISSING
+        if self._root is not None:
+            raw = self._walk(states, variables)
+        if raw is _MISSING:
+            raw = self._run(states, variables, field=field, rng=rng, now_millis=now_millis)
+        if raw is None:
+            return UNDEFINED
+        try:
+            return to_plain_json(raw)
+        except UnsupportedResult:
+            raise StatesError(ErrorName.QUERY_EVALUATION_ERROR, messages.unsupported_result(self.text, field)) from None
+        except RecursionError:
+            raise self._failure(field, _MEMORY_DETAIL, coded=False) from None
+
+    def evaluate(
+        self,
+        states: Mapping[str, Any],
+        variables: Mapping[str, Any],
+        *,
+        field: str,
+        rng: random.Random | None = None,
+        now_millis: int | None = None,
+    ) -> Any:
+        """The plain-JSON result; an undefined result is AWS's "returned nothing" failure."""
+        value = self.evaluate_value(states, variables, field=field, rng=rng, now_millis=now_millis)
+        if value is UNDEFINED:
+            raise StatesError(ErrorName.QUERY_EVALUATION_ERROR, messages.returned_nothing(self.text, field))
+        return value
+
+    def _walk(self, states: Mapping[str, Any], variables: Mapping[str, Any]) -> Any:
+        # The engine's answer for $variable.key.key without the engine: None means undefined,
+        # _MISSING means "ask the engine" (an array on the way, or a name that is not a variable).
+        if self._root == "states":
+            value: Any = states
+        else:
+            value = variables.get(str(self._root), _MISSING)
+            if value is _MISSING:
+                return _MISSING
+        for key in self._keys:
+            if type(value) is dict or isinstance(value, Mapping):
+                value = value.get(key, _MISSING)
+                if value is _MISSING:
+                    return None
+            elif isinstance(value, list):
+                return _MISSING
+            else:
+                return None
+        return _NULL if value is None else value
+
+    def _run(
+        self,
+        states: Mapping[str, Any],
+        variables: Mapping[str, Any],
+        *,
+        field: str,
+        rng: random.Random | None,
+        now_millis: int | None,
+    ) -> Any:
+        clock = int(time.time() * 1000) if now_millis is None else now_millis
+        try:
+            return self._engine.run(states, variables, now_millis=clock, rng=rng or _SYSTEM_RANDOM)
+        except JException as error:
+            detail, coded = messages.evaluation_error_text(error)
+            raise self._failure(field, detail, coded=coded) from None
+        except EvaluationTooLong:
+            raise self._failure(field, _TIMEOUT_DETAIL, coded=False) from None
+        except (SequenceTooLarge, MemoryError):
+            raise self._failure(field, _MEMORY_DETAIL, coded=False) from None
+        except RecursionError:
+            raise self._failure(field, _STACK_DETAIL, coded=False) from None
+        except Exception:  # the engine's own defects surface as Python errors
+            raise StatesError(ErrorName.QUERY_EVALUATION_ERROR, messages.internal_error(self.text, field)) from None
+
+    def _failure(self, field: str, detail: str, *, coded: bool) -> StatesError:
+        return StatesError(
+            ErrorName.QUERY_EVALUATION_ERROR,
+            messages.error_during_evaluation(self.text, field, detail, coded=coded),
+        )
+
+
+def compile_expression(text: str, *, location: str) -> JsonataExpression:
+    """Parse ``text`` (the inside of ``{% %}``) once, with AWS's definition-time checks.
+
+    Raises :class:`DefinitionError` with code ``INVALID_JSONATA_EXPRESSION`` when the text does
+    not parse, and ``UNSUPPORTED_JSONATA_EXPRESSION`` when it reads a top-level field name.
+    """
+    try:
+        engine = AwsJsonata(text)
+    except JException as error:
+        raise DefinitionError(messages.compile_error_text(error), location=location, code=_INVALID) from None
+    except Exception as error:  # the parser's own defects surface as Python errors
+        message = str(error) or type(error).__name__
+        raise DefinitionError(message, location=location, code=_INVALID) from None
+    if engine.errors:
+        raise DefinitionError("Syntax error", location=location, code=_INVALID)
+    names = top_level_references(engine.ast)
+    if names:
+        problems = tuple(
+            DefinitionProblem(
+                code=_UNSUPPORTED,
+                message=f"Reference to '{name}' at the top level is not supported.",
+                location=location,
+            )
+            for name in names
+        )
+        raise DefinitionError(problems[0].message, location=location, code=_UNSUPPORTED, problems=problems)
+    return JsonataExpression(text, engine)
