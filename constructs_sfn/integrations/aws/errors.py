@@ -2,8 +2,10 @@
 
 See :mod:`constructs_sfn.integrations.aws.naming` for the naming rules. Whether an error code
 is *declared* by the service (and so has its own exception class) is read from botocore's
-service model, matching either the error shape's name or its wire error code (SQS answers
-``AWS.SimpleQueueService.NonExistentQueue`` for the ``QueueDoesNotExist`` shape).
+service model, matching either the error shape's name or its wire error code. For services
+that kept their query-protocol error codes (SQS), botocore reports the query code
+(``AWS.SimpleQueueService.NonExistentQueue``) as ``Code`` and the shape's code
+(``QueueDoesNotExist``) as ``QueryErrorCode``; both are tried.
 """
 
 from __future__ import annotations
@@ -64,12 +66,13 @@ def translate_exception(
         meta: Mapping[str, Any] = exc.response.get("ResponseMetadata", {})
         headers: Mapping[str, Any] = meta.get("HTTPHeaders", {}) or {}
         code = str(error.get("Code", "Unknown"))
+        shape_code = str(error.get("QueryErrorCode") or code)
         message = str(error.get("Message", ""))
         status = int(meta.get("HTTPStatusCode", 400) or 400)
         request_id = str(
             meta.get("RequestId") or headers.get("x-amzn-requestid") or headers.get("x-amz-request-id") or ""
         )
-        declared = declared_error_shape(client, code)
+        declared = declared_error_shape(client, shape_code) or declared_error_shape(client, code)
         if style == "optimized":
             return optimized_service_error(
                 service,

@@ -73,7 +73,8 @@ class OptimizedIntegrations:
         if isinstance(result, TaskOutcome):
             return result
         if key == ("events", "putEvents"):
-            body = dict(result.body) if isinstance(result.body, Mapping) else {}
+            raw = result.body if isinstance(result.body, Mapping) else {}
+            body = {key: raw[key] for key in sorted(raw)}
             if body.get("FailedEntryCount", 0):
                 return TaskOutcome.failure("EventBridge.FailedEntry", compact_json(body))
             return TaskOutcome.success(body)
