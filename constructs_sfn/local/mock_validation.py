@@ -88,13 +88,14 @@ def _check(value: Any, shape: Shape, field: str, *, strict: bool) -> str | None:
     if kind == "structure":
         if not isinstance(value, Mapping):
             return f"Field '{field}' must be an object"
-        members = shape.members  # type: ignore[attr-defined]
+        # Step Functions returns SDK results with PascalCase keys, whatever the model's casing.
+        members = {_pascal(name): member for name, member in shape.members.items()}  # type: ignore[attr-defined]
         if strict:
-            for required in shape.required_members:
+            for required in map(_pascal, shape.required_members):
                 if required not in value:
                     return f"Field '{required}' is required"
         for name, item in value.items():
-            member = members.get(name)
+            member = members.get(_pascal(name))
             if member is not None and item is not None:
                 problem = _check(item, member, name, strict=strict)
                 if problem is not None:
@@ -138,6 +139,10 @@ def _check(value: Any, shape: Shape, field: str, *, strict: bool) -> str | None:
     if kind == "boolean" and not isinstance(value, bool):
         return f"Field '{field}' must be a boolean"
     return None
+
+
+def _pascal(name: str) -> str:
+    return name[:1].upper() + name[1:]
 
 
 def _length(length: int, shape: Shape, field: str) -> str | None:

@@ -104,8 +104,10 @@ class TestTaskTokens:
             sfn.send_task_success(taskToken=token, output=json.dumps("x" * 262_144))
         assert error_of(excinfo) == (
             "ValidationException",
-            ("1 validation error detected: Value at 'output' failed to satisfy constraint: "
-            "Member must have size less than or equal to 262144 bytes in UTF-8 encoding"),
+            (
+                "1 validation error detected: Value at 'output' failed to satisfy constraint: "
+                "Member must have size less than or equal to 262144 bytes in UTF-8 encoding"
+            ),
         )
 
     @pytest.mark.xfail(

@@ -1,0 +1,66 @@
+"""TestState mocked results checked against the API they stand in for (botocore models)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from constructs_sfn.local.mock_validation import mock_result_problem
+
+KMS = "arn:aws:states:::aws-sdk:kms:encrypt"
+S3 = "arn:aws:states:::aws-sdk:s3:getObject"
+EVENTS = "arn:aws:states:::events:putEvents"
+DYNAMO = "arn:aws:states:::dynamodb:putItem"
+
+
+@pytest.mark.parametrize(
+    ("resource", "result", "problem"),
+    [
+        (KMS, {"CiphertextBlob": ""}, "Field 'CiphertextBlob' is smaller than the minimum length"),
+        (KMS, {"CiphertextBlob": 123}, "Field 'CiphertextBlob' must be a string"),
+        (S3, {"StorageClass": "Papyrus"}, "Field 'StorageClass' is not an expected value"),
+        (S3, {"ContentLength": "9000"}, "Field 'ContentLength' must be a number"),
+        (S3, {"DeleteMarker": "yes"}, "Field 'DeleteMarker' must be a boolean"),
+        (DYNAMO, {"ConsumedCapacity": {"CapacityUnits": "1.5"}}, "Field 'CapacityUnits' must be a number"),
+        (DYNAMO, {"ConsumedCapacity": []}, "Field 'ConsumedCapacity' must be an object"),
+        (EVENTS, {"Entries": "no"}, "Field 'Entries' must be an array"),
+        (EVENTS, {"Entries": [{"EventId": "ok"}, {"EventId": ["x"]}]}, "Field 'EventId' must be a string"),
+        (
+            "arn:aws:states:::aws-sdk:lambda:getFunction",
+            {"Configuration": {"MemorySize": 127}},
+            "Field 'MemorySize' is less than the minimum value",
+        ),
+    ],
+)
+def test_problems(resource: str, result: Any, problem: str) -> None:
+    assert mock_result_problem(resource, result) == problem
+    assert mock_result_problem(resource, result, mode="PRESENT") == problem
+    assert mock_result_problem(resource, result, mode="NONE") is None
+
+
+@pytest.mark.parametrize("result", [{}, {"random": "json"}, {"Entries": []}, {"Entries": [{"EventId": "e"}]}])
+def test_fields_outside_the_api_and_absent_fields_are_fine(result: Any) -> None:
+    assert mock_result_problem(EVENTS, result) is None
+
+
+def test_strict_requires_required_members() -> None:
+    resource = "arn:aws:states:::aws-sdk:sfn:startExecution"
+    assert mock_result_problem(resource, {"ExecutionArn": "a"}) == "Field 'StartDate' is required"
+    assert (
+        mock_result_problem(resource, {"ExecutionArn": 1, "StartDate": "d"}) == "Field 'ExecutionArn' must be a string"
+    )
+    assert mock_result_problem(resource, {"ExecutionArn": "a"}, mode="PRESENT") is None
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:states:::lambda:invoke",
+        "arn:aws:lambda:us-east-1:1:function:f",
+        "arn:aws:states:::aws-sdk:nosuchservice:doThing",
+        "arn:aws:states:::aws-sdk:s3:noSuchOperation",
+    ],
+)
+def test_unknown_or_reshaped_apis_are_not_checked(resource: str) -> None:
+    assert mock_result_problem(resource, {"StatusCode": "not a number"}) is None
