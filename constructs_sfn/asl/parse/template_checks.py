@@ -23,6 +23,7 @@ __all__ = [
     "check_jsonata_value",
     "check_payload_template",
     "is_path_or_intrinsic",
+    "path_or_intrinsic_message",
 ]
 
 _MAX_DEPTH = 256
@@ -39,6 +40,13 @@ def is_path_or_intrinsic(text: Any) -> bool:
     return is_intrinsic_call(text)
 
 
+def path_or_intrinsic_message(field: str, value: Any) -> str:
+    """AWS's message for a bad ``.$`` value: a ``$...`` text can only have been meant as a path."""
+    if isinstance(value, str) and value.startswith("$"):
+        return f"The value for the field '{field}' must be a valid JSONPath"
+    return f"The value for the field '{field}' must be a valid JSONPath or a valid intrinsic function call"
+
+
 def check_payload_template(sink: ProblemSink, template: Any, location: str) -> None:
     """Check the ``.$`` keys of a JSONPath payload template (nested objects and arrays too)."""
     stack: list[tuple[Any, int]] = [(template, 0)]
@@ -50,11 +58,7 @@ def check_payload_template(sink: ProblemSink, template: Any, location: str) -> N
             for key, item in value.items():
                 if isinstance(key, str) and key.endswith(".$") and len(key) > 2:
                     if not is_path_or_intrinsic(item):
-                        sink.error(
-                            f"The value for the field '{key}' must be a valid JSONPath or a valid "
-                            "intrinsic function call",
-                            location,
-                        )
+                        sink.error(path_or_intrinsic_message(key, item), location)
                     continue
                 stack.append((item, depth + 1))
         elif isinstance(value, list):

@@ -8,7 +8,11 @@ from typing import Any
 from constructs_sfn.asl.parse.jsonata_syntax import expression_body
 from constructs_sfn.asl.parse.path_syntax import path_shape
 from constructs_sfn.asl.parse.schema_context import JSONATA, ProblemSink, is_integer
-from constructs_sfn.asl.parse.template_checks import check_jsonata_value, is_path_or_intrinsic
+from constructs_sfn.asl.parse.template_checks import (
+    check_jsonata_value,
+    is_path_or_intrinsic,
+    path_or_intrinsic_message,
+)
 
 __all__ = [
     "check_integer_field",
@@ -60,10 +64,7 @@ def check_path_or_intrinsic(sink: ProblemSink, value: Any, location: str, field:
     if not sink.expect_type(value, "STRING", location):
         return
     if not is_path_or_intrinsic(value):
-        sink.error(
-            f"The value for the field '{field}' must be a valid JSONPath or a valid intrinsic function call",
-            location,
-        )
+        sink.error(path_or_intrinsic_message(field, value), location)
 
 
 def check_integer_field(

@@ -450,3 +450,11 @@ def test_map_items_in_jsonata_and_items_path_in_jsonpath() -> None:
     assert only_messages(jsonpath) == [
         ("The value for the field 'ItemsPath' must be a valid ReferencePath", "/States/S/ItemsPath")
     ]
+
+
+def test_a_dollar_value_can_only_have_been_meant_as_a_path() -> None:
+    state = {"Type": "Pass", "Parameters": {"p.$": "$.a["}, "End": True}
+    assert only_messages(state) == [("The value for the field 'p.$' must be a valid JSONPath", "/States/S/Parameters")]
+    assert only_messages({"Type": "Fail", "ErrorPath": "$["}) == [
+        ("The value for the field 'ErrorPath' must be a valid JSONPath", "/States/S/ErrorPath")
+    ]
