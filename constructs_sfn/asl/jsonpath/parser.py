@@ -372,8 +372,7 @@ def _parse_relative_path(reader: _Reader) -> RelativePath:
     reader.pos += 1
     segments = _parse_segments(reader, in_filter=True)
     definite = all(
-        segment_is_definite(segment, is_leaf=index == len(segments) - 1)
-        for index, segment in enumerate(segments)
+        segment_is_definite(segment, is_leaf=index == len(segments) - 1) for index, segment in enumerate(segments)
     )
     return RelativePath(from_root, segments, definite)
 
@@ -415,9 +414,7 @@ def _parse_regex(reader: _Reader) -> re.Pattern[str]:
         chars.append(char)
     flags = 0
     while reader.peek() in ("i", "m", "s", "x", "u") and reader.peek():
-        flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE, "u": 0}[
-            reader.peek()
-        ]
+        flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE, "u": 0}[reader.peek()]
         reader.pos += 1
     try:
         return re.compile("".join(chars), flags)

@@ -8,22 +8,18 @@ Jayway-compatible walker in :mod:`constructs_sfn.asl.jsonpath.evaluate`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from constructs_sfn.asl.errors import DefinitionError
 from constructs_sfn.asl.jsonpath.evaluate import PathNotFound, SegmentWalker
 from constructs_sfn.asl.jsonpath.nodes import FunctionCall, Indexes, Names, Segment
 from constructs_sfn.asl.jsonpath.parser import parse_path
 
-__all__ = ["Path", "PathNotFound", "compile_path", "compile_reference_path"]
+__all__ = ["Finder", "Path", "PathNotFound", "compile_path", "compile_reference_path"]
 
 _ROOT_INPUT = "input"
 _ROOT_CONTEXT = "context"
 _ROOT_VARIABLE = "variable"
-
-
-class _MissError(Exception):
-    """Internal: the fast path could not follow a step; the walker then explains why."""
 
 
 def _simple_steps(segments: tuple[Segment, ...]) -> tuple[str | int, ...] | None:
@@ -38,26 +34,41 @@ def _simple_steps(segments: tuple[Segment, ...]) -> tuple[str | int, ...] | None
     return tuple(steps)
 
 
+class Finder(Protocol):
+    """The signature of :attr:`Path.find`."""
+
+    def __call__(self, input: Any, context: Any = None, variables: Mapping[str, Any] | None = None) -> Any:
+        """Evaluate the path (see :class:`Path`)."""
+
+
 class Path:
     """A compiled JSONPath.
 
     Attributes: ``text`` (as written), ``root_kind`` (``"input"``, ``"context"`` or
     ``"variable"``), ``variable_name`` (for ``$name...`` paths), ``segments`` (the syntax tree)
-    and ``is_definite`` (the path selects at most one node: a "Reference Path").
+    ``is_definite`` (the path selects at most one node: a "Reference Path") and ``steps`` (the
+    keys and indexes of a path made only of plain names and single indexes, else None).
+
+    ``find(input, context=None, variables=None)`` evaluates the path: a definite path returns
+    the selected value or raises :class:`PathNotFound` (with Jayway's message, e.g.
+    ``No results for path: $['a']``); an indefinite path returns the list of all matches,
+    possibly empty. It is a per-path specialised function (an attribute, not a method) so that
+    ``$.a.b`` costs little more than two dictionary lookups.
     """
 
-    __slots__ = ("_steps", "_walker", "is_definite", "root_kind", "segments", "text", "variable_name")
+    __slots__ = ("_walker", "find", "is_definite", "root_kind", "segments", "steps", "text", "variable_name")
 
-    def __init__(
-        self, text: str, root_kind: str, variable_name: str | None, segments: tuple[Segment, ...]
-    ) -> None:
+    find: Finder
+
+    def __init__(self, text: str, root_kind: str, variable_name: str | None, segments: tuple[Segment, ...]) -> None:
         self.text = text
         self.root_kind = root_kind
         self.variable_name = variable_name
         self.segments = segments
         self._walker = SegmentWalker(segments)
         self.is_definite: bool = self._walker.is_definite
-        self._steps = _simple_steps(segments)
+        self.steps = _simple_steps(segments)
+        self.find = self._make_finder(self.steps)
 
     def __repr__(self) -> str:
         return f"Path({self.text!r})"
@@ -89,32 +100,7 @@ class Path:
             raise PathNotFound(f"The variable '{name}' is not defined", path_text=self.text)
         return variables[name]
 
-    def find(self, input: Any, context: Any = None, variables: Mapping[str, Any] | None = None) -> Any:
-        """Evaluate the path.
-
-        A definite path returns the selected value or raises :class:`PathNotFound` (with
-        Jayway's message, e.g. ``No results for path: $['a']``); an indefinite path returns the
-        list of all matches, possibly empty.
-        """
-        if self.root_kind == _ROOT_INPUT:
-            node = input
-        else:
-            node = self.root_value(input, context, variables)
-        steps = self._steps
-        if steps is not None:
-            try:
-                for step in steps:
-                    if step.__class__ is int and not isinstance(node, list):
-                        raise _MissError
-                    node = node[step]
-            except (_MissError, LookupError, TypeError):
-                return self._find_slow(self.root_value(input, context, variables))
-            return node
-        return self._find_slow(node)
-
-    def find_all(
-        self, input: Any, context: Any = None, variables: Mapping[str, Any] | None = None
-    ) -> list[Any]:
+    def find_all(self, input: Any, context: Any = None, variables: Mapping[str, Any] | None = None) -> list[Any]:
         """Every selected node as a list, never raising for a miss (definite or not)."""
         root = self.root_value(input, context, variables)
         try:
@@ -130,6 +116,85 @@ class Path:
         except PathNotFound as missing:
             missing.path_text = self.text
             raise
+
+    def _make_finder(self, steps: tuple[str | int, ...] | None) -> Finder:
+        root_value = self.root_value
+        slow = self._find_slow
+        from_input = self.root_kind == _ROOT_INPUT
+        from_context = self.root_kind == _ROOT_CONTEXT
+
+        if steps is None:
+
+            def find_general(input: Any, context: Any = None, variables: Mapping[str, Any] | None = None) -> Any:
+                return slow(input if from_input else root_value(input, context, variables))
+
+            return find_general
+
+        if not steps and from_input:
+
+            def find_input(input: Any, context: Any = None, variables: Mapping[str, Any] | None = None) -> Any:
+                return input
+
+            return find_input
+
+        if from_input and len(steps) <= 2 and all(isinstance(step, str) for step in steps):
+            # Subscripting a str, list, number or null with a str key raises TypeError and a
+            # dict without the key raises KeyError: both fall back to the walker for the message.
+            first = steps[0]
+            if len(steps) == 1:
+
+                def find_one(input: Any, context: Any = None, variables: Mapping[str, Any] | None = None) -> Any:
+                    try:
+                        return input[first]
+                    except (LookupError, TypeError):
+                        return slow(input)
+
+                return find_one
+            second = steps[1]
+
+            def find_two(input: Any, context: Any = None, variables: Mapping[str, Any] | None = None) -> Any:
+                try:
+                    return input[first][second]
+                except (LookupError, TypeError):
+                    return slow(input)
+
+            return find_two
+
+        if not any(isinstance(step, int) for step in steps):
+
+            def find_keys(input: Any, context: Any = None, variables: Mapping[str, Any] | None = None) -> Any:
+                if from_input:
+                    root = input
+                elif from_context:
+                    root = context
+                else:
+                    root = root_value(input, context, variables)
+                node = root
+                try:
+                    for step in steps:
+                        node = node[step]
+                except (LookupError, TypeError):
+                    return slow(root)
+                return node
+
+            return find_keys
+
+        checked = tuple((step, isinstance(step, int)) for step in steps)
+
+        def find_steps(input: Any, context: Any = None, variables: Mapping[str, Any] | None = None) -> Any:
+            root = input if from_input else root_value(input, context, variables)
+            node = root
+            try:
+                for step, is_index in checked:
+                    # A str is subscriptable by an int, but a JSON index only applies to arrays.
+                    if is_index and not isinstance(node, list):
+                        return slow(root)
+                    node = node[step]
+            except (LookupError, TypeError):
+                return slow(root)
+            return node
+
+        return find_steps
 
 
 def compile_path(text: str, *, location: str = "") -> Path:

@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from constructs_sfn.asl.errors import StatesError
 from constructs_sfn.asl.jsonpath.jsontext import to_json_text
-from constructs_sfn.asl.jsonpath.nodes import Indexes, Names
+from constructs_sfn.asl.jsonpath.nodes import Indexes
 from constructs_sfn.asl.jsonpath.path import Path
 
 __all__ = ["RESULT_PATH_ERROR", "set_result_path"]
@@ -36,37 +36,28 @@ def set_result_path(document: Any, path: Path | None, value: Any) -> Any:
         return document
     if not path.segments:
         return value
-    if not isinstance(document, Mapping) and not (
-        isinstance(document, list) and isinstance(path.segments[0], Indexes)
-    ):
+    if not _is_object(document) and not (isinstance(document, list) and isinstance(path.segments[0], Indexes)):
         raise StatesError(
             RESULT_PATH_ERROR,
             f"Unable to apply ReferencePath {path.text} to input {to_json_text(document)}",
         )
-    steps = _steps(path)
+    steps = path.steps
+    if steps is None:
+        # Reference paths are checked at parse time; anything else is a caller's bug.
+        raise StatesError(RESULT_PATH_ERROR, f"Unable to apply ReferencePath {path.text}: not a reference path")
     return _put(document, steps, 0, value, document)
 
 
-def _steps(path: Path) -> tuple[str | int, ...]:
-    steps: list[str | int] = []
-    for segment in path.segments:
-        if isinstance(segment, Names) and len(segment.keys) == 1:
-            steps.append(segment.keys[0])
-        elif isinstance(segment, Indexes) and len(segment.indexes) == 1:
-            steps.append(segment.indexes[0])
-        else:
-            # Reference paths are checked at parse time; a caller passing anything else is a bug.
-            raise StatesError(
-                RESULT_PATH_ERROR, f"Unable to apply ReferencePath {path.text}: not a reference path"
-            )
-    return tuple(steps)
+def _is_object(value: Any) -> bool:
+    # dict first: the ABC check for Mapping is several times slower and rarely needed.
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 def _put(node: Any, steps: tuple[str | int, ...], index: int, value: Any, document: Any) -> Any:
     step = steps[index]
     last = index == len(steps) - 1
     if isinstance(step, str):
-        if not isinstance(node, Mapping):
+        if not _is_object(node):
             raise _step_failure(step, document)
         copy = dict(node)
         if last:

@@ -11,8 +11,8 @@ plain keys first, in the order written, then the ``.$`` keys in ``java.util.Hash
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping
-from typing import Any, Final
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from constructs_sfn.asl.errors import DefinitionError, ErrorName, StatesError
 from constructs_sfn.asl.jsonpath.causes import NULL_INPUT_CAUSE, path_not_found_cause
@@ -22,10 +22,7 @@ from constructs_sfn.asl.jsonpath.path import Path, compile_path
 
 __all__ = ["PayloadTemplate", "compile_payload_template"]
 
-_CONSTANT: Final = 0
-_NESTED: Final = 1
-_PATH: Final = 2
-_INTRINSIC: Final = 3
+Getter = Callable[[Any, Any, "Mapping[str, Any] | None", "random.Random | None"], Any]
 
 
 def _pointer_token(key: str) -> str:
@@ -48,10 +45,21 @@ class _Node:
 
 
 class _ObjectNode(_Node):
-    __slots__ = ("_entries",)
+    """An object with dynamic parts: plain keys (in written order), then the ``.$`` keys."""
 
-    def __init__(self, entries: tuple[tuple[str, int, Any], ...]) -> None:
-        self._entries = entries
+    __slots__ = ("_constants", "_dynamic", "_plain")
+
+    def __init__(
+        self,
+        plain: tuple[tuple[str, Getter | None, Any], ...],
+        dynamic: tuple[tuple[str, Getter], ...],
+    ) -> None:
+        # When every plain key is constant, the output starts as a C-level copy of them.
+        self._constants: dict[str, Any] | None = (
+            {key: value for key, _, value in plain} if all(getter is None for _, getter, _ in plain) else None
+        )
+        self._plain = plain
+        self._dynamic = dynamic
 
     def evaluate(
         self,
@@ -60,14 +68,14 @@ class _ObjectNode(_Node):
         variables: Mapping[str, Any] | None,
         rng: random.Random | None,
     ) -> Any:
-        out: dict[str, Any] = {}
-        for key, kind, payload in self._entries:
-            if kind == _CONSTANT:
-                out[key] = payload
-            elif kind == _PATH:
-                out[key] = _find(payload, key, input, context, variables)
-            else:  # a nested template or an intrinsic call
-                out[key] = payload.evaluate(input, context, variables, rng)
+        if self._constants is not None:
+            out = self._constants.copy()
+        else:
+            out = {}
+            for key, getter, value in self._plain:
+                out[key] = value if getter is None else getter(input, context, variables, rng)
+        for key, getter in self._dynamic:
+            out[key] = getter(input, context, variables, rng)
         return out
 
 
@@ -85,18 +93,23 @@ class _ArrayNode(_Node):
         rng: random.Random | None,
     ) -> Any:
         return [
-            payload.evaluate(input, context, variables, rng) if dynamic else payload
-            for dynamic, payload in self._items
+            payload.evaluate(input, context, variables, rng) if dynamic else payload for dynamic, payload in self._items
         ]
 
 
-def _find(path: Path, key: str, input: Any, context: Any, variables: Mapping[str, Any] | None) -> Any:
-    if input is None and path.root_kind == "input":
-        raise StatesError(ErrorName.RUNTIME, NULL_INPUT_CAUSE)
-    try:
-        return path.find(input, context, variables)
-    except PathNotFound as missing:
-        raise StatesError(ErrorName.RUNTIME, path_not_found_cause(path.text, f"{key}.$", input)) from missing
+def _path_getter(path: Path, field: str) -> Getter:
+    find = path.find
+    from_input = path.root_kind == "input"
+
+    def get(input: Any, context: Any, variables: Mapping[str, Any] | None, rng: random.Random | None) -> Any:
+        if input is None and from_input:
+            raise StatesError(ErrorName.RUNTIME, NULL_INPUT_CAUSE)
+        try:
+            return find(input, context, variables)
+        except PathNotFound as missing:
+            raise StatesError(ErrorName.RUNTIME, path_not_found_cause(path.text, field, input)) from missing
+
+    return get
 
 
 def _invalid(field: str, location: str) -> DefinitionError:
@@ -112,35 +125,28 @@ def _compile(value: Any, location: str) -> _Node | None:
     from constructs_sfn.asl.intrinsics.intrinsic import compile_intrinsic, is_intrinsic
 
     if isinstance(value, Mapping):
-        plain: list[tuple[str, int, Any]] = []
-        dynamic: dict[str, tuple[int, Any]] = {}
-        any_dynamic = False
+        plain: list[tuple[str, Getter | None, Any]] = []
+        dynamic: dict[str, Getter] = {}
         for key, item in value.items():
             if key.endswith(".$"):
-                any_dynamic = True
-                name = key[:-2]
                 if not isinstance(item, str):
                     raise _invalid(key, location)
                 try:
                     if is_intrinsic(item):
-                        dynamic[name] = (_INTRINSIC, compile_intrinsic(item, location=location, field=key))
+                        dynamic[key[:-2]] = compile_intrinsic(item, location=location, field=key).evaluate
                     elif item.startswith("$"):
-                        dynamic[name] = (_PATH, compile_path(item, location=location))
+                        dynamic[key[:-2]] = _path_getter(compile_path(item, location=location), key)
                     else:
                         raise _invalid(key, location)
                 except DefinitionError as error:
                     raise _invalid(key, location) from error
                 continue
             node = _compile(item, f"{location}/{_pointer_token(key)}")
-            if node is None:
-                plain.append((key, _CONSTANT, item))
-            else:
-                any_dynamic = True
-                plain.append((key, _NESTED, node))
-        if not any_dynamic:
+            plain.append((key, None if node is None else node.evaluate, item))
+        if not dynamic and all(getter is None for _, getter, _ in plain):
             return None
-        ordered = [(name, *dynamic[name]) for name in java_hash_order(dynamic)]
-        return _ObjectNode(tuple(plain) + tuple(ordered))
+        ordered = tuple((name, dynamic[name]) for name in java_hash_order(dynamic))
+        return _ObjectNode(tuple(plain), ordered)
     if isinstance(value, list):
         items: list[tuple[bool, Any]] = []
         any_dynamic = False
