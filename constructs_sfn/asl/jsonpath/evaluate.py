@@ -82,7 +82,7 @@ def _is_object(value: Any) -> bool:
 
 
 def _is_array(value: Any) -> bool:
-    return type(value) is list or isinstance(value, tuple)
+    return type(value) is list or isinstance(value, list | tuple)
 
 
 class SegmentWalker:
