@@ -52,6 +52,7 @@ from constructs_sfn.local.shapes import (
 if TYPE_CHECKING:
     from botocore.errorfactory import BaseClientExceptions
     from botocore.exceptions import ClientError
+    from botocore.paginate import Paginator
 
 __all__ = ["LocalStepFunctions"]
 
@@ -113,6 +114,18 @@ class LocalStepFunctions:
         from constructs_sfn.local.service_model import client_exceptions
 
         return client_exceptions()
+
+    def can_paginate(self, operation_name: str) -> bool:
+        """Whether ``get_paginator(operation_name)`` is available, as on a boto3 client."""
+        from constructs_sfn.local.paginators import can_paginate
+
+        return can_paginate(self, operation_name)
+
+    def get_paginator(self, operation_name: str) -> Paginator[Any]:
+        """A boto3-style paginator (``list_executions``, ``get_execution_history``, ...)."""
+        from constructs_sfn.local.paginators import paginator
+
+        return paginator(self, operation_name)
 
     @property
     def services(self) -> TaskService:

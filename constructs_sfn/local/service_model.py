@@ -17,28 +17,41 @@ if TYPE_CHECKING:
     from botocore.errorfactory import BaseClientExceptions
     from botocore.model import OperationModel, ServiceModel
 
-__all__ = ["client_exceptions", "operation_model", "service_model"]
+__all__ = ["client_exceptions", "operation_model", "pagination_configs", "service_model"]
 
 _SERVICE = "stepfunctions"
+
+
+def _load(kind: str) -> dict[str, Any]:
+    """A data file of the Step Functions model (``service-2``, ``paginators-1``), plain or gzipped."""
+    import botocore
+
+    root = os.path.join(os.path.dirname(botocore.__file__), "data", _SERVICE)
+    version = max(entry for entry in os.listdir(root) if entry[:1].isdigit())
+    path = os.path.join(root, version, f"{kind}.json")
+    document: dict[str, Any]
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as handle:
+            document = json.load(handle)
+    else:
+        with gzip.open(f"{path}.gz", "rt", encoding="utf-8") as handle:
+            document = json.load(handle)
+    return document
 
 
 @functools.cache
 def service_model() -> ServiceModel:
     """The Step Functions ``ServiceModel`` of the installed botocore (newest API version)."""
-    import botocore
     from botocore.model import ServiceModel
 
-    root = os.path.join(os.path.dirname(botocore.__file__), "data", _SERVICE)
-    version = max(entry for entry in os.listdir(root) if entry[:1].isdigit())
-    folder = os.path.join(root, version)
-    document: dict[str, Any]
-    if os.path.exists(os.path.join(folder, "service-2.json")):
-        with open(os.path.join(folder, "service-2.json"), encoding="utf-8") as handle:
-            document = json.load(handle)
-    else:
-        with gzip.open(os.path.join(folder, "service-2.json.gz"), "rt", encoding="utf-8") as handle:
-            document = json.load(handle)
-    return ServiceModel(document, service_name=_SERVICE)
+    return ServiceModel(_load("service-2"), service_name=_SERVICE)
+
+
+@functools.cache
+def pagination_configs() -> dict[str, dict[str, Any]]:
+    """botocore's paginator configurations, by operation name (``ListExecutions``)."""
+    configs: dict[str, dict[str, Any]] = _load("paginators-1").get("pagination", {})
+    return configs
 
 
 @functools.cache

@@ -148,8 +148,10 @@ class TestRequestChecks:
         )
         assert (code, message) == (
             "InvalidDefinition",
-            ("Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Value cannot be empty at "
-            "/States/StateName/Branches'"),
+            (
+                "Invalid State Machine Definition: 'SCHEMA_VALIDATION_FAILED: Value cannot be empty at "
+                "/States/StateName/Branches'"
+            ),
         )
         assert runtime.calls == []
 
@@ -176,8 +178,10 @@ class TestRequestChecks:
     def test_map_and_parallel_need_a_mock(self, sfn: LocalStepFunctions, runtime: FakeRuntime, state: str) -> None:
         assert rejected(sfn, definition=state) == (
             "InvalidDefinition",
-            ("TestState API does not support Map or Parallel states. Supported state types include: "
-            "[Task, Wait, Pass, Succeed, Fail, Choice]"),
+            (
+                "TestState API does not support Map or Parallel states. Supported state types include: "
+                "[Task, Wait, Pass, Succeed, Fail, Choice]"
+            ),
         )
 
     @pytest.mark.parametrize("state", [MAP, PARALLEL])
@@ -284,8 +288,10 @@ class TestContext:
             ({"Map": {}}, "'Map' field is not supported when mocking a Context object"),
             (
                 {"Task": {"Token": "abc"}},
-                ("Context object contains 'Task' when state is not a Task state with a '.sync' or "
-                "'.waitForTaskToken' service integration pattern"),
+                (
+                    "Context object contains 'Task' when state is not a Task state with a '.sync' or "
+                    "'.waitForTaskToken' service integration pattern"
+                ),
             ),
         ],
     )
