@@ -13,25 +13,29 @@ from constructs import IConstruct
 
 from constructs_sfn.cdk.errors import ConstructPropsError
 
-__all__ = ["MIN_REASON_LENGTH", "acknowledge_rule"]
+__all__ = ["MIN_REASON_LENGTH", "acknowledge_rule", "reason_problem"]
 
 #: cdk-nag's own floor for a suppression reason; shorter reasons are not explanations.
 MIN_REASON_LENGTH = 10
+
+
+def reason_problem(rule_id: str, reason: object) -> str | None:
+    """What is wrong with ``reason`` as the justification for acknowledging ``rule_id``, or None."""
+    if not isinstance(reason, str) or len(reason.strip()) < MIN_REASON_LENGTH:
+        return (
+            f"acknowledging {rule_id} needs a written reason of at least {MIN_REASON_LENGTH} characters, got {reason!r}"
+        )
+    return None
 
 
 def acknowledge_rule(scope: IConstruct, rule_id: str, reason: str, *, finding: str | None = None) -> None:
     """Acknowledge ``rule_id`` (optionally one ``finding`` of it) on ``scope`` and its children.
 
     ``reason`` is the written justification auditors will read; it must say why the finding is
-    acceptable, so a blank or token-sized reason is refused.
+    acceptable, so a blank or token-sized reason is refused with :class:`ConstructPropsError`.
     """
-    text = reason.strip()
-    if len(text) < MIN_REASON_LENGTH:
-        raise ConstructPropsError(
-            scope.node.path,
-            "reason",
-            f"acknowledging {rule_id} needs a written reason of at least {MIN_REASON_LENGTH} "
-            f"characters, got {reason!r}",
-        )
+    problem = reason_problem(rule_id, reason)
+    if problem is not None:
+        raise ConstructPropsError(scope.node.path, "reason", problem)
     qualified = f"{rule_id}[{finding}]" if finding else rule_id
-    Validations.of(scope).acknowledge(Acknowledgment(id=qualified, reason=text))
+    Validations.of(scope).acknowledge(Acknowledgment(id=qualified, reason=reason.strip()))

@@ -29,8 +29,7 @@ def _outcomes(machine: sfn.StateMachine) -> cloudwatch.GraphWidget:
 
 def _duration(machine: sfn.StateMachine, threshold: Duration | None) -> cloudwatch.GraphWidget:
     percentiles = [
-        machine.metric_time(period=_PERIOD, statistic=stat, label=f"{stat} (ms)")
-        for stat in ("p50", "p90", "p99")
+        machine.metric_time(period=_PERIOD, statistic=stat, label=f"{stat} (ms)") for stat in ("p50", "p90", "p99")
     ]
     annotations = (
         [cloudwatch.HorizontalAnnotation(value=threshold.to_milliseconds(), label="p99 alarm threshold")]

@@ -21,7 +21,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from constructs_sfn.cdk.acknowledgements import acknowledge_rule
+from constructs_sfn.cdk.acknowledgements import acknowledge_rule, reason_problem
 from constructs_sfn.cdk.alarms import EXPRESS_MAX_DURATION, default_execution_time_threshold, resolve_alarms
 from constructs_sfn.cdk.dashboard import create_dashboard as build_dashboard
 from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging, Tracing
@@ -166,8 +166,8 @@ class ObservableStateMachine(Construct):
         self._owner = self._resolve_owner(check, owner)
         timeout_seconds = self._check_timeout(check, timeout, express=express)
 
-        logging = logging or StateMachineLogging.all()
-        tracing = tracing or Tracing.active()
+        logging = StateMachineLogging.all() if logging is None else logging
+        tracing = Tracing.active() if tracing is None else tracing
         self._check_logging(
             check,
             logging,
@@ -179,6 +179,15 @@ class ObservableStateMachine(Construct):
                 "log_removal_policy": log_removal_policy,
             },
         )
+        if not isinstance(tracing, Tracing):
+            check.fail("tracing", "must be Tracing.active() or Tracing.disabled(reason=...)")
+        for prop, rule_id, reason in (
+            ("logging", "AwsSolutions-SF1", logging.reason),
+            ("tracing", "AwsSolutions-SF2", tracing.reason),
+        ):
+            problem = None if reason is None else reason_problem(rule_id, reason)
+            if problem is not None:
+                check.fail(f"{prop}.reason", problem)
         if log_group_name is not None and not check.is_token(log_group_name):
             self._check_log_group_name(check, log_group_name)
 
@@ -191,11 +200,7 @@ class ObservableStateMachine(Construct):
                 if value is not None:
                     check.fail(prop, "has no effect when alarms_enabled=False; remove one of the two")
         threshold_seconds = check.seconds("execution_time_threshold", execution_time_threshold)
-        if (
-            threshold_seconds is not None
-            and timeout_seconds is not None
-            and threshold_seconds >= timeout_seconds
-        ):
+        if threshold_seconds is not None and timeout_seconds is not None and threshold_seconds >= timeout_seconds:
             check.fail(
                 "execution_time_threshold",
                 f"must be shorter than timeout ({timeout_seconds:g} s), got {threshold_seconds:g} s",
@@ -203,9 +208,7 @@ class ObservableStateMachine(Construct):
         duration_threshold = execution_time_threshold or default_execution_time_threshold(
             state_machine_type, timeout_seconds
         )
-        resolved_alarms = (
-            resolve_alarms(check, alarm_options or {}, duration_threshold) if alarms_enabled else []
-        )
+        resolved_alarms = resolve_alarms(check, alarm_options or {}, duration_threshold) if alarms_enabled else []
 
         # --- resources ---------------------------------------------------------------------
         self.role: iam.IRole = role or self._create_role(stack, state_machine_name)
@@ -262,8 +265,7 @@ class ObservableStateMachine(Construct):
         if timeout is None and not express:
             Annotations.of(self).add_warning_v2(
                 "constructs-sfn:noTimeout",
-                "No state machine timeout: a stuck STANDARD execution runs (and bills) for up to a year. "
-                "Set timeout.",
+                "No state machine timeout: a stuck STANDARD execution runs (and bills) for up to a year. Set timeout.",
             )
 
         self.dashboard: cloudwatch.Dashboard | None = None
@@ -291,9 +293,7 @@ class ObservableStateMachine(Construct):
                     "machine never outlives the knowledge of who runs it",
                 )
             if not isinstance(from_context, str):
-                check.fail(
-                    "owner", f"context value {OWNER_CONTEXT_KEY!r} must be a string, got {from_context!r}"
-                )
+                check.fail("owner", f"context value {OWNER_CONTEXT_KEY!r} must be a string, got {from_context!r}")
             owner = from_context
         if check.is_token(owner):
             return owner
@@ -302,8 +302,7 @@ class ObservableStateMachine(Construct):
         if not _TAG_VALUE.match(owner):
             check.fail(
                 "owner",
-                "must be a valid tag value (up to 256 letters, digits, spaces and _ . : / = + - @), "
-                f"got {owner!r}",
+                f"must be a valid tag value (up to 256 letters, digits, spaces and _ . : / = + - @), got {owner!r}",
             )
         return owner.strip()
 

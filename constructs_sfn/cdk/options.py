@@ -74,10 +74,7 @@ class StateMachineLogging:
         return self._level != sfn.LogLevel.OFF
 
     def __repr__(self) -> str:
-        return (
-            f"StateMachineLogging(level={self._level.value}, "
-            f"include_execution_data={self._include_execution_data})"
-        )
+        return f"StateMachineLogging(level={self._level.value}, include_execution_data={self._include_execution_data})"
 
 
 class Tracing:
