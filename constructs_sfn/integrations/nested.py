@@ -107,6 +107,9 @@ class NestedExecutions:
 
 
 def _code_and_message(exc: Exception) -> tuple[str | None, str]:
+    if type(exc).__name__ == "ParamValidationError":
+        # botocore's client-side validation; AWS rejects the same request as a ValidationException.
+        return "ValidationException", str(exc)
     response = getattr(exc, "response", None)
     if isinstance(response, Mapping):
         error = response.get("Error")

@@ -166,6 +166,16 @@ def test_api_errors_are_named_like_aws(make_request: RequestFactory) -> None:
     assert "(Service: Sfn, Status Code: 400, Request ID: " in (sdk.error.cause or "")
 
 
+def test_request_validation_errors(make_request: RequestFactory) -> None:
+    from botocore.exceptions import ParamValidationError
+
+    host = FakeHost(raises=ParamValidationError(report="Invalid length for parameter name"))
+    outcome = NestedExecutions().invoke(_request(make_request, "arn:aws:states:::states:startExecution", host))
+    assert outcome.error is not None
+    assert outcome.error.error == "StepFunctions.ValidationException"
+    assert "Invalid length for parameter name" in (outcome.error.cause or "")
+
+
 def test_states_errors_pass_through(make_request: RequestFactory) -> None:
     host = FakeHost(raises=StatesError("StepFunctions.ExecutionAlreadyExistsException", "exists"))
     outcome = NestedExecutions().invoke(_request(make_request, "arn:aws:states:::states:startExecution", host))
