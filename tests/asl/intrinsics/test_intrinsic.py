@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from constructs_sfn.asl.errors import DefinitionError, StatesError
 from constructs_sfn.asl.intrinsics import Intrinsic, compile_intrinsic, is_intrinsic
@@ -76,3 +78,45 @@ def test_default_rng_is_random() -> None:
 def test_rng_makes_randomness_reproducible() -> None:
     intrinsic = compile_intrinsic("States.Array(States.UUID(), States.MathRandom(0, 1000))")
     assert intrinsic.evaluate({}, rng=random.Random(9)) == intrinsic.evaluate({}, rng=random.Random(9))
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-5, 5, allow_nan=False) | st.text(max_size=4),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.sampled_from("abc"), children, max_size=3),
+    max_leaves=10,
+)
+CALLS = [
+    "States.Format($.a, $.b)",
+    "States.Format('{} {}', $.a, $.b)",
+    "States.StringToJson($.a)",
+    "States.JsonToString($.a)",
+    "States.Array($.a, $.b)",
+    "States.ArrayPartition($.a, $.b)",
+    "States.ArrayContains($.a, $.b)",
+    "States.ArrayRange($.a, $.b, $.c)",
+    "States.ArrayGetItem($.a, $.b)",
+    "States.ArrayLength($.a)",
+    "States.ArrayUnique($.a)",
+    "States.Base64Encode($.a)",
+    "States.Base64Decode($.a)",
+    "States.Hash($.a, $.b)",
+    "States.JsonMerge($.a, $.b, $.c)",
+    "States.MathRandom($.a, $.b)",
+    "States.MathRandom($.a, $.b, $.c)",
+    "States.MathAdd($.a, $.b)",
+    "States.StringSplit($.a, $.b)",
+    "States.ArrayLength($..a)",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(document=st.dictionaries(st.sampled_from("abc"), json_values), text=st.sampled_from(CALLS))
+def test_evaluation_raises_only_states_errors(document: dict[str, object], text: str) -> None:
+    intrinsic = compile_intrinsic(text)
+    try:
+        intrinsic.evaluate(document, rng=random.Random(0))
+    except StatesError as error:
+        failure: StatesError | None = error
+    else:
+        failure = None
+    assert failure is None or (failure.error == "States.Runtime" and failure.cause)
