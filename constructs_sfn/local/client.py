@@ -674,7 +674,7 @@ class LocalStepFunctions:
             state_configuration=stateConfiguration,
         )
         try:
-            body = run_request(request, services=self._services, scope=self._scope)
+            body = run_request(request, services=self._services)
         except TestStateRejectedError as rejected:
             raise self._error(rejected.code, rejected.message, operation) from None
         return self._ok(body)
@@ -697,7 +697,15 @@ class LocalStepFunctions:
         return aws_error(code, message, operation, metadata=self._metadata())
 
     def _validate(self, operation: str, params: Mapping[str, Any]) -> None:
-        validate_request(operation, params, metadata=self._metadata())
+        from botocore.exceptions import ClientError
+
+        try:
+            validate_request(operation, params)
+        except ClientError as error:
+            # Request ids are only drawn for responses that happen, keeping them reproducible.
+            metadata: dict[str, Any] = {**self._metadata(), "HTTPStatusCode": 400}
+            error.response["ResponseMetadata"] = metadata  # type: ignore[typeddict-item]
+            raise
 
     def _now(self) -> datetime:
         return _millis(self._clock.now())

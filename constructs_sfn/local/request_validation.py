@@ -46,7 +46,7 @@ def validate_request(operation: str, params: Mapping[str, Any], *, metadata: Map
         count = len(problems)
         noun = "error" if count == 1 else "errors"
         message = f"{count} validation {noun} detected: " + "; ".join(problems)
-        raise aws_error(AwsErrorCode.VALIDATION, message, operation, metadata=metadata)
+        raise aws_error(AwsErrorCode.VALIDATION, message, operation)
 
 
 def _check(value: Any, shape: Shape, path: str, problems: list[str]) -> None:

@@ -15,7 +15,6 @@ from typing import Any
 
 from constructs_sfn.asl.errors import DefinitionError
 from constructs_sfn.asl.services import TaskService
-from constructs_sfn.local.arns import ArnScope
 from constructs_sfn.local.definitions import check_definition, check_single_state
 from constructs_sfn.local.errors import AwsErrorCode
 from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
@@ -88,14 +87,12 @@ def run_request(
     request: TestStateRequest,
     *,
     services: TaskService,
-    scope: ArnScope,
     runner: RunTestState | None = None,
 ) -> dict[str, Any]:
     """Check ``request`` as AWS does, run the state, and return TestState's response body.
 
     Raises :class:`TestStateRejectedError` for requests AWS refuses.
     """
-    del scope  # the runtime builds the test's identity (express execution ARNs) itself
     document, state = _definition(request)
     state_type = state.get("Type")
     resource = state.get("Resource") if isinstance(state.get("Resource"), str) else ""
