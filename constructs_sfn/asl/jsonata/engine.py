@@ -98,6 +98,9 @@ def _procedure_name(expr: Any) -> Any:
 class AwsJsonata(Jsonata):  # type: ignore[misc]  # the engine is untyped
     """One compiled expression, evaluated the way AWS's JSONata evaluates it."""
 
+    input: Any
+    environment: Any
+
     def __init__(self, expression: str) -> None:
         super().__init__(expression)
         self.environment = _FUNCTIONS
@@ -125,6 +128,74 @@ class AwsJsonata(Jsonata):  # type: ignore[misc]  # the engine is untyped
         self.timestamp = now_millis
         ACTIVE.rng = rng
         return self.eval(self.ast, None, frame)
+
+    def eval(self, expr: Any, input: Any, environment: Any) -> Any:
+        """Evaluate a node on this instance (the engine would look the instance up per node)."""
+        saved_input, saved_environment = self.input, self.environment
+        try:
+            return self._eval(expr, input, environment)
+        finally:
+            self.input, self.environment = saved_input, saved_environment
+
+    def _eval(self, expr: Any, input: Any, environment: Any) -> Any:
+        # The engine's node dispatch without its per-node tracing-hook lookups (we install none),
+        # ordered by how often each node type occurs in Step Functions expressions.
+        self.input = input
+        self.environment = environment
+        kind = getattr(expr, "type", None)
+        if kind == "path":
+            result = self.evaluate_path(expr, input, environment)
+        elif kind == "variable":
+            result = self.evaluate_variable(expr, input, environment)
+        elif kind == "name":
+            result = self.evaluate_name(expr, input, environment)
+        elif kind == "binary":
+            result = self.evaluate_binary(expr, input, environment)
+        elif kind == "function":
+            result = self.evaluate_function(expr, input, environment, _MISSING)
+        elif kind in ("string", "number", "value"):
+            result = self.evaluate_literal(expr)
+        elif kind == "unary":
+            result = self.evaluate_unary(expr, input, environment)
+        elif kind == "condition":
+            result = self.evaluate_condition(expr, input, environment)
+        elif kind == "block":
+            result = self.evaluate_block(expr, input, environment)
+        elif kind == "bind":
+            result = self.evaluate_bind_expression(expr, input, environment)
+        elif kind == "lambda":
+            result = self.evaluate_lambda(expr, input, environment)
+        elif kind == "apply":
+            result = self.evaluate_apply_expression(expr, input, environment)
+        elif kind == "wildcard":
+            result = self.evaluate_wildcard(expr, input)
+        elif kind == "descendant":
+            result = self.evaluate_descendants(expr, input)
+        elif kind == "parent":
+            result = environment.lookup(expr.slot.label)
+        elif kind == "regex":
+            result = self.evaluate_regex(expr)
+        elif kind == "partial":
+            result = self.evaluate_partial_application(expr, input, environment)
+        elif kind == "transform":
+            result = self.evaluate_transform_expression(expr, input, environment)
+        else:
+            result = None
+        predicate = getattr(expr, "predicate", None)
+        if predicate is not None:
+            for item in predicate:
+                result = self.evaluate_filter(item.expr, result, environment)
+        if kind is not None and kind != "path" and getattr(expr, "group", None) is not None:
+            result = self.evaluate_group_expression(expr.group, result, environment)
+        # A sequence of one is its member, an empty sequence is undefined.
+        if isinstance(result, Utils.JList) and result.sequence and not result.tuple_stream:
+            if expr.keep_array:
+                result.keep_singleton = True
+            if not result:
+                result = None
+            elif len(result) == 1 and not result.keep_singleton:
+                result = result[0]
+        return result
 
     def evaluate_numeric_expression(self, lhs: Any, rhs: Any, op: Any) -> Any:
         """JavaScript arithmetic: ``1/0`` is Infinity, ``0/0`` NaN, ``%`` keeps the fraction.

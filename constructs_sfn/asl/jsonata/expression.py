@@ -3,9 +3,8 @@
 :func:`compile_expression` parses the text and applies AWS's definition-time checks;
 :meth:`JsonataExpression.evaluate` binds ``$states`` and the workflow variables, runs the engine
 and returns plain JSON, turning every failure into ``States.QueryEvaluationError`` with AWS's
-cause text. Plain variable paths (``$states.input.order.id``, ``$total``), by far the most common
-expressions, are answered by a direct dictionary walk that gives the engine's answer without its
-interpretive overhead.
+cause text. The common expression shapes (variable paths, comparisons, arithmetic) are answered by
+:mod:`~constructs_sfn.asl.jsonata.fastpath` with the engine's semantics but without its overhead.
 """
 
 from __future__ import annotations
@@ -16,15 +15,14 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from jsonata.jexception import JException
-from jsonata.parser import Parser
-from jsonata.utils import Utils
 
 from constructs_sfn.asl.errors import DefinitionError, DefinitionProblem, ErrorName, StatesError
 from constructs_sfn.asl.jsonata import messages
 from constructs_sfn.asl.jsonata.engine import AwsJsonata, EvaluationTooLong
+from constructs_sfn.asl.jsonata.fastpath import Fallback, compile_fast
 from constructs_sfn.asl.jsonata.functions import SequenceTooLarge
 from constructs_sfn.asl.jsonata.jsvalues import UnsupportedResult, to_plain_json
-from constructs_sfn.asl.jsonata.references import top_level_references
+from constructs_sfn.asl.jsonata.references import unsupported_references
 
 __all__ = ["UNDEFINED", "JsonataExpression", "compile_expression"]
 
@@ -40,8 +38,6 @@ class _Undefined:
 
 UNDEFINED: Final = _Undefined()
 _MISSING = object()
-# The engine's JSON null; a bare ``None`` from the engine means undefined.
-_NULL = Utils.NULL_VALUE
 _SYSTEM_RANDOM = random.SystemRandom()
 _TIMEOUT_DETAIL = "Expression evaluation timeout: Check for infinite loop"
 _MEMORY_DETAIL = "Expression evaluation memory limit exceeded"
@@ -50,54 +46,17 @@ _STACK_DETAIL = (
 )
 _INVALID = "INVALID_JSONATA_EXPRESSION"
 _UNSUPPORTED = "UNSUPPORTED_JSONATA_EXPRESSION"
-# Step attributes that make a path step more than a plain key lookup.
-_STEP_DECORATIONS = (
-    "predicate",
-    "stages",
-    "group",
-    "focus",
-    "index",
-    "tuple",
-    "keep_array",
-    "keep_singleton_array",
-    "consarray",
-    "seeking_parent",
-    "ancestor",
-)
-
-
-def _plain_path(ast: Any) -> tuple[str, tuple[str, ...]] | None:
-    """``(variable, keys)`` when ``ast`` is ``$variable.key.key...`` and nothing more."""
-    if not isinstance(ast, Parser.Symbol):
-        return None
-    steps = [ast] if ast.type == "variable" else getattr(ast, "steps", None) if ast.type == "path" else None
-    if not steps or any(_decorated(step) for step in steps):
-        return None
-    if ast.type == "path" and any(getattr(ast, name, None) for name in _STEP_DECORATIONS):
-        return None
-    head = steps[0]
-    if head.type != "variable" or head.value in ("", "$", None):
-        return None
-    if any(step.type != "name" or not isinstance(step.value, str) for step in steps[1:]):
-        return None
-    return str(head.value), tuple(str(step.value) for step in steps[1:])
-
-
-def _decorated(step: Any) -> bool:
-    return any(getattr(step, name, None) for name in _STEP_DECORATIONS)
 
 
 class JsonataExpression:
     """A compiled ``{% ... %}`` expression; ``text`` is what AWS quotes in its causes."""
 
-    __slots__ = ("_engine", "_keys", "_root", "text")
+    __slots__ = ("_engine", "_fast", "text")
 
     def __init__(self, text: str, engine: AwsJsonata) -> None:
         self.text = text
         self._engine = engine
-        path = _plain_path(engine.ast)
-        self._root: str | None = path[0] if path is not None else None
-        self._keys: tuple[str, ...] = path[1] if path is not None else ()
+        self._fast = compile_fast(engine.ast, engine)
 
     def evaluate_value(
         self,
@@ -113,9 +72,12 @@ class JsonataExpression:
         Raises ``StatesError(States.QueryEvaluationError)`` when evaluation throws or returns a
         value JSON cannot represent.
         """
-        raw = _MISSING
-        if self._root is not None:
-            raw = self._walk(states, variables)
+        raw: Any = _MISSING
+        if self._fast is not None:
+            try:
+                raw = self._fast(states, variables)
+            except Fallback:
+                raw = _MISSING
         if raw is _MISSING:
             raw = self._run(states, variables, field=field, rng=rng, now_millis=now_millis)
         if raw is None:
@@ -141,26 +103,6 @@ class JsonataExpression:
         if value is UNDEFINED:
             raise StatesError(ErrorName.QUERY_EVALUATION_ERROR, messages.returned_nothing(self.text, field))
         return value
-
-    def _walk(self, states: Mapping[str, Any], variables: Mapping[str, Any]) -> Any:
-        # The engine's answer for $variable.key.key without the engine: None means undefined,
-        # _MISSING means "ask the engine" (an array on the way, or a name that is not a variable).
-        if self._root == "states":
-            value: Any = states
-        else:
-            value = variables.get(str(self._root), _MISSING)
-            if value is _MISSING:
-                return _MISSING
-        for key in self._keys:
-            if type(value) is dict or isinstance(value, Mapping):
-                value = value.get(key, _MISSING)
-                if value is _MISSING:
-                    return None
-            elif isinstance(value, list):
-                return _MISSING
-            else:
-                return None
-        return _NULL if value is None else value
 
     def _run(
         self,
@@ -208,15 +150,10 @@ def compile_expression(text: str, *, location: str) -> JsonataExpression:
         raise DefinitionError(message, location=location, code=_INVALID) from None
     if engine.errors:
         raise DefinitionError("Syntax error", location=location, code=_INVALID)
-    names = top_level_references(engine.ast)
-    if names:
+    refused = unsupported_references(engine.ast)
+    if refused:
         problems = tuple(
-            DefinitionProblem(
-                code=_UNSUPPORTED,
-                message=f"Reference to '{name}' at the top level is not supported.",
-                location=location,
-            )
-            for name in names
+            DefinitionProblem(code=_UNSUPPORTED, message=message, location=location) for message in refused
         )
         raise DefinitionError(problems[0].message, location=location, code=_UNSUPPORTED, problems=problems)
     return JsonataExpression(text, engine)

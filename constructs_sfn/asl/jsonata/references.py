@@ -1,10 +1,11 @@
-"""The definition-time check AWS applies to every JSONata expression: no top-level field names.
+"""The definition-time checks AWS applies to every JSONata expression's references.
 
 A Step Functions expression is evaluated with no context item: the input is ``$states.input``.
 A path that starts with a bare field name (``phone``, ``a.b``) would read a context that does not
 exist, and AWS refuses the definition with ``UNSUPPORTED_JSONATA_EXPRESSION: Reference to 'phone'
-at the top level is not supported.``. Names inside a predicate, a later path step, an order-by or
-a transform are relative to a value the expression produced, and are fine.
+at the top level is not supported.``; ``$$`` is refused wherever it appears. Names inside a
+predicate, a later path step, an order-by, a transform or a function body are relative to a value
+the expression produced, and are fine (the parser's own check reads them the same way).
 """
 
 from __future__ import annotations
@@ -13,16 +14,15 @@ from typing import Any
 
 from jsonata.parser import Parser
 
-__all__ = ["top_level_references"]
+__all__ = ["unsupported_references"]
 
 # Children evaluated against the value their node produced, not against the top-level context.
-_RELATIVE_CHILDREN = ("predicate", "stages", "group", "terms", "pattern", "update", "delete")
+_RELATIVE_CHILDREN = ("predicate", "stages", "group", "terms", "pattern", "update", "delete", "body")
 # Children evaluated in the same context as their node.
 _INHERITING_CHILDREN = (
     "expression",
     "procedure",
     "arguments",
-    "body",
     "expr",
     "lhs",
     "rhs",
@@ -36,11 +36,16 @@ _INHERITING_CHILDREN = (
 )
 
 
-def top_level_references(ast: Any) -> list[str]:
-    """The distinct field names read at the top level of ``ast``, in order of appearance."""
+def unsupported_references(ast: Any) -> list[str]:
+    """AWS's message for each distinct reference ``ast`` may not make, in order of appearance."""
     found: list[str] = []
     _visit(ast, top=True, found=found, depth=0)
     return found
+
+
+def _note(found: list[str], message: str) -> None:
+    if message not in found:
+        found.append(message)
 
 
 def _visit(node: Any, *, top: bool, found: list[str], depth: int) -> None:
@@ -52,9 +57,9 @@ def _visit(node: Any, *, top: bool, found: list[str], depth: int) -> None:
         return
     attributes = vars(node)
     if node.type == "name" and top:
-        name = str(node.value)
-        if name not in found:
-            found.append(name)
+        _note(found, f"Reference to '{node.value}' at the top level is not supported.")
+    elif node.type == "variable" and node.value == "$":
+        _note(found, "Reference to '$$' is not supported.")
     steps = attributes.get("steps")
     if node.type == "path" and steps:
         for index, step in enumerate(steps):
