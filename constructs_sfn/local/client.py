@@ -27,6 +27,7 @@ from constructs_sfn.asl.errors import DefinitionError
 from constructs_sfn.asl.model import StateMachineDefinition
 from constructs_sfn.asl.parse import parse_definition
 from constructs_sfn.asl.runtime import Clock, Execution, ExecutionContextInfo, VirtualClock
+from constructs_sfn.asl.runtime.state_task import activity_started
 from constructs_sfn.asl.services import TaskService, UnboundTaskService
 from constructs_sfn.local.arns import ArnScope, ParsedArn, ResourceKind, parse_arn
 from constructs_sfn.local.definitions import check_definition, validation_result
@@ -601,16 +602,22 @@ class LocalStepFunctions:
         operation = "GetActivityTask"
         self._validate(operation, _given(activityArn=activityArn, workerName=workerName))
         record = self._activity(activityArn, operation)
-        from constructs_sfn.asl.runtime.state_task import activity_started
-
+        handed_out: dict[str, Any] | None = None
+        backlog: list[str] = []
         for token in self._activity_backlog:
             owner = self._token_owners[token]
             details = owner.execution.tokens.get(token)
-            if token in self._activity_started or details is None or details.get("activity_arn") != record.arn:
+            if details is None or token in self._activity_started:
+                continue  # answered, timed out, or already with a worker: never handed out again
+            if handed_out is None and details.get("activity_arn") == record.arn:
+                self._activity_started.add(token)
+                activity_started(owner.execution, token, workerName)
+                handed_out = {"taskToken": token, "input": str(details.get("input", "{}"))}
                 continue
-            self._activity_started.add(token)
-            activity_started(owner.execution, token, workerName)
-            return self._ok({"taskToken": token, "input": str(details.get("input", "{}"))})
+            backlog.append(token)
+        self._activity_backlog = backlog
+        if handed_out is not None:
+            return self._ok(handed_out)
         return self._ok({})
 
     # -- definitions ---------------------------------------------------------------------------

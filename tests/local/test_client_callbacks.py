@@ -229,6 +229,26 @@ class TestActivities:
         assert "taskToken" not in sfn.get_activity_task(activityArn=other)
         assert "taskToken" in sfn.get_activity_task(activityArn=mine)
 
+    def test_retried_activity_is_scheduled_again(self, sfn: LocalStepFunctions) -> None:
+        activity = sfn.create_activity(name="flaky")["activityArn"]
+        text = definition(
+            {
+                "Work": {
+                    "Type": "Task",
+                    "Resource": activity,
+                    "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 1, "MaxAttempts": 1}],
+                    "End": True,
+                }
+            }
+        )
+        run = sfn.start_execution(stateMachineArn=create(sfn, "flaky", text))
+        first = sfn.get_activity_task(activityArn=activity)["taskToken"]
+        sfn.send_task_failure(taskToken=first, error="Flaky")
+        second = sfn.get_activity_task(activityArn=activity, workerName="w2")["taskToken"]
+        assert second != first
+        sfn.send_task_success(taskToken=second, output='{"ok": true}')
+        assert status(sfn, run["executionArn"]) == "SUCCEEDED"
+
     def test_activity_timeout(self, sfn: LocalStepFunctions) -> None:
         activity = sfn.create_activity(name="slow")["activityArn"]
         text = definition({"Work": {"Type": "Task", "Resource": activity, "TimeoutSeconds": 100, "End": True}})

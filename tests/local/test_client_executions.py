@@ -239,6 +239,27 @@ class TestExpress:
         assert "output" not in response
         assert response["billingDetails"]["billedDurationInMilliseconds"] == 100
 
+    def test_sync_metadata_only(self, sfn: LocalStepFunctions) -> None:
+        arn = create(sfn, "fast", type="EXPRESS")
+        response = sfn.start_sync_execution(stateMachineArn=arn, input="{}", includedData="METADATA_ONLY")
+        assert "input" not in response
+        assert "output" not in response
+        assert response["inputDetails"] == response["outputDetails"] == {"included": False}
+
+    def test_sync_execution_that_never_finishes_times_out(self) -> None:
+        from constructs_sfn.asl.services import TaskOutcome, TaskRequest
+
+        class Stuck:
+            def invoke(self, request: TaskRequest) -> TaskOutcome:
+                return TaskOutcome.never()
+
+        client = LocalStepFunctions(services=Stuck())
+        text = definition({"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True}})
+        response = client.start_sync_execution(stateMachineArn=create(client, "stuck", text, type="EXPRESS"))
+        assert (response["status"], response["error"]) == ("TIMED_OUT", "States.Timeout")
+        assert response["stopDate"] == datetime(2024, 1, 1, 0, 5, tzinfo=UTC)
+        assert response["billingDetails"]["billedDurationInMilliseconds"] == 300_000
+
     def test_sync_names_can_repeat(self, sfn: LocalStepFunctions) -> None:
         arn = create(sfn, "fast", type="EXPRESS")
         one = sfn.start_sync_execution(stateMachineArn=arn, name="again")
