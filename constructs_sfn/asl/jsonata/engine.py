@@ -36,7 +36,7 @@ _NULL = Utils.NULL_VALUE
 _HOOK_NAMES = ("__evaluate_entry", "__evaluate_exit")
 # A tail call that bounces this many times has no base case; AWS stops such a loop on its
 # evaluation bound, and so do we rather than spin for ever.
-_MAX_TAIL_CALLS = 1_000_000
+_MAX_TAIL_CALLS = 100_000
 
 
 class EvaluationTooLong(Exception):  # noqa: N818 - mirrors AWS's bound, rendered by the caller
@@ -242,6 +242,16 @@ class AwsJsonata(Jsonata):  # type: ignore[misc]  # the engine is untyped
                 index = error.current if isinstance(error.current, int) else 1
                 raise JException("T0410", error.location, index, _procedure_name(expr)) from None
             raise
+
+    def apply_inner(self, proc: Any, args: Any, input: Any, environment: Any) -> Any:
+        """The engine's call, refusing a non-function itself (the engine would print to stdout)."""
+        if proc is not None and not (
+            Functions.is_lambda(proc)
+            or isinstance(proc, (Jsonata.JFunction, Jsonata.JLambda))
+            or Functions.is_regex(proc)
+        ):
+            raise JException("T1006", 0)
+        return super().apply_inner(proc, args, input, environment)
 
     def apply(self, proc: Any, args: Any, input: Any, environment: Any) -> Any:
         """The engine's tail-call trampoline, bounded."""

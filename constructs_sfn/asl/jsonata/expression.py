@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from jsonata.jexception import JException
+from jsonata.utils import Utils
 
 from constructs_sfn.asl.errors import DefinitionError, DefinitionProblem, ErrorName, StatesError
 from constructs_sfn.asl.jsonata import messages
@@ -38,6 +39,7 @@ class _Undefined:
 
 UNDEFINED: Final = _Undefined()
 _MISSING = object()
+_NULL = Utils.NULL_VALUE
 _SYSTEM_RANDOM = random.SystemRandom()
 _TIMEOUT_DETAIL = "Expression evaluation timeout: Check for infinite loop"
 _MEMORY_DETAIL = "Expression evaluation memory limit exceeded"
@@ -51,12 +53,14 @@ _UNSUPPORTED = "UNSUPPORTED_JSONATA_EXPRESSION"
 class JsonataExpression:
     """A compiled ``{% ... %}`` expression; ``text`` is what AWS quotes in its causes."""
 
-    __slots__ = ("_engine", "_fast", "text")
+    __slots__ = ("_direct", "_engine", "_fast", "text")
 
     def __init__(self, text: str, engine: AwsJsonata) -> None:
         self.text = text
         self._engine = engine
         self._fast = compile_fast(engine.ast, engine)
+        # A plain path answers a value of the caller's own JSON, which needs no conversion.
+        self._direct = self._fast is not None and engine.ast.type in ("path", "variable")
 
     def evaluate_value(
         self,
@@ -78,6 +82,9 @@ class JsonataExpression:
                 raw = self._fast(states, variables)
             except Fallback:
                 raw = _MISSING
+            else:
+                if self._direct:
+                    return UNDEFINED if raw is None else None if raw is _NULL else raw
         if raw is _MISSING:
             raw = self._run(states, variables, field=field, rng=rng, now_millis=now_millis)
         if raw is None:
