@@ -82,8 +82,10 @@ def test_range_refuses_a_runaway_sequence() -> None:
         ),
         (
             "SHA-512",
-            "3615f80c9d293ed7402687f94b22d58e529b8cc7916f8fac7fddf7fbd5af4cf777d3d795a7a00a16bf7e7f3fb9561ee9"
-            "baae480da9fe7a18769e71886b03f315",
+            (
+                "3615f80c9d293ed7402687f94b22d58e529b8cc7916f8fac7fddf7fbd5af4cf777d3d795a7a00a16bf7e7f3fb9561ee9"
+                "baae480da9fe7a18769e71886b03f315"
+            ),
         ),
     ],
 )
