@@ -25,7 +25,7 @@ import itertools
 import os
 import re
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -41,6 +41,7 @@ __all__ = [
     "iter_history",
     "make_backend",
     "safe_name",
+    "settle_execution",
     "wait_for_execution",
 ]
 
@@ -94,6 +95,8 @@ class Backend(Protocol):
     placeholder_names_ok: bool
     """Whether names such as ``<ArnPart_0idx>`` are accepted verbatim."""
     supports_services: bool
+    runs_in_real_time: bool
+    """True: executions progress by themselves (poll). False: they only progress when driven."""
 
     def client(self, *, region: str, account_id: str, partition: str, services: Any = None) -> Any:
         """A client whose ARNs use the given region, account and partition."""
@@ -110,6 +113,7 @@ class LocalBackend:
     name = "local"
     placeholder_names_ok = True
     supports_services = True
+    runs_in_real_time = False
 
     def __init__(self) -> None:
         module = importlib.import_module("constructs_sfn.local")
@@ -140,6 +144,7 @@ class MotoBackend:
     name = "moto"
     placeholder_names_ok = False
     supports_services = False
+    runs_in_real_time = True
 
     def __init__(self) -> None:
         import boto3
@@ -207,6 +212,49 @@ def wait_for_execution(client: Any, execution_arn: str, *, timeout: float = 60.0
             return description
         time.sleep(delay)
         delay = min(0.05, delay * 2 or 0.002)
+
+
+ActivityAnswer = Callable[[Any, str], None]
+"""Answers one activity task: ``(client, task_token)``; may call send_task_success/failure or nothing."""
+
+# Virtual seconds to let pass, in turn, while an execution is blocked: timers (Wait, retry back-off,
+# TimeoutSeconds, HeartbeatSeconds) fire in order inside each advance.
+_ADVANCE_STEPS = (1.0, 60.0, 3600.0, 86400.0, 31 * 86400.0, 366 * 86400.0)
+
+
+def settle_execution(
+    client: Any,
+    execution_arn: str,
+    backend: Backend,
+    *,
+    activity_arns: Sequence[str] = (),
+    answer_activity: ActivityAnswer | None = None,
+    worker_name: str = "conformance",
+) -> dict[str, Any]:
+    """Bring an execution to a final status and describe it.
+
+    moto: poll. LocalStepFunctions: a RUNNING execution is blocked on a worker or a timer, so the
+    harness acts as the activity worker (``get_activity_task`` + ``answer_activity``) and then lets
+    virtual time pass with ``advance_clock`` (a LocalStepFunctions extension), until it finishes.
+    """
+    if backend.runs_in_real_time:
+        return wait_for_execution(client, execution_arn)
+    description = dict(client.describe_execution(executionArn=execution_arn))
+    steps = iter(_ADVANCE_STEPS)
+    while description.get("status") not in _TERMINAL:
+        served = False
+        for activity_arn in activity_arns:
+            task, error = call_api(client.get_activity_task, activityArn=activity_arn, workerName=worker_name)
+            if error is None and task and task.get("taskToken") and answer_activity is not None:
+                answer_activity(client, str(task["taskToken"]))
+                served = True
+        if not served:
+            step = next(steps, None)
+            if step is None or not hasattr(client, "advance_clock"):
+                break
+            client.advance_clock(step)
+        description = dict(client.describe_execution(executionArn=execution_arn))
+    return description
 
 
 def iter_history(client: Any, execution_arn: str) -> Iterator[dict[str, Any]]:

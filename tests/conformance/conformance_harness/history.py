@@ -207,9 +207,7 @@ def compare_history(
     return problems
 
 
-def _compare_section(
-    expected: _Section, actual: _Section, ctx: MatchContext, number: int, *, lossy: bool
-) -> list[str]:
+def _compare_section(expected: _Section, actual: _Section, ctx: MatchContext, number: int, *, lossy: bool) -> list[str]:
     problems: list[str] = []
     remaining: list[Mapping[str, Any] | None] = list(actual.events)
     for exp_event in expected.events:
@@ -239,7 +237,6 @@ def _compare_section(
     leftovers = [event for event in remaining if event is not None]
     if leftovers and not lossy:
         problems.append(
-            f"section {number}: {len(leftovers)} extra events of ours: "
-            f"{[_describe(event) for event in leftovers[:6]]}"
+            f"section {number}: {len(leftovers)} extra events of ours: {[_describe(event) for event in leftovers[:6]]}"
         )
     return problems

@@ -8,7 +8,9 @@ nothing more:
   masked), every ``replacement`` string of the case's ``snapshot_masks`` (for example
   ``"start-time"``, ``"RandomNumberGenerated"``, ``"role-arn"``), the masked role of an execution
   case (``"snf_role_arn"``, also inside strings), and any string that is exactly one placeholder
-  such as ``"<timestamp>"`` or ``"<resource:3>"`` match any actual value.
+  such as ``"<timestamp>"`` or ``"<resource:3>"`` match any actual value. So does the JSON text
+  of a wildcard (``'"date"'``), because the snapshot tool also masked values inside the JSON text
+  of ``assignedVariables``.
 * **UUID placeholders are bound.** ``<uuid:N>`` must match a canonical UUID and every
   occurrence of the same ``N`` in one case must be the same UUID.
 * **Placeholders inside strings.** A recorded string containing ``<name>`` tokens (ARNs such as
@@ -45,7 +47,7 @@ PLACEHOLDER_TOKEN = re.compile(r"<[A-Za-z][A-Za-z0-9_:.\-]*>")
 
 _UUID_PLACEHOLDER = re.compile(r"<uuid:(\d+)>")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_ALWAYS_WILDCARD = frozenset({"timestamp", "date"})
+_ALWAYS_WILDCARD = frozenset({"timestamp", "date", '"timestamp"', '"date"'})
 _MAX_REPORTED = 8
 
 
@@ -60,9 +62,7 @@ class MatchContext:
     uuid_bindings: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def for_masks(
-        cls, masks: Iterable[Mapping[str, Any]], *, masked_values: Iterable[str] = ()
-    ) -> MatchContext:
+    def for_masks(cls, masks: Iterable[Mapping[str, Any]], *, masked_values: Iterable[str] = ()) -> MatchContext:
         """Build the context for a case's ``snapshot_masks`` plus other values known to be masks."""
         wildcards = set(_ALWAYS_WILDCARD)
         inline: list[str] = []
@@ -76,6 +76,8 @@ class MatchContext:
             wildcards.add(replacement)
             if mask.get("type") == "RegexTransformer" and not PLACEHOLDER_TOKEN.fullmatch(replacement):
                 inline.append(replacement)
+        # The snapshot tool also masked values inside JSON text (``assignedVariables``): '"date"'.
+        wildcards.update([json.dumps(w) for w in wildcards])
         return cls(wildcards=frozenset(wildcards), inline_tokens=tuple(inline))
 
     def fork(self) -> MatchContext:
@@ -120,9 +122,7 @@ def _match(expected: Any, actual: Any, ctx: MatchContext, path: str, problems: l
         if missing:
             problems.append(f"{path}: missing keys {missing}")
         if extra:
-            problems.append(
-                f"{path}: unexpected keys {extra} (values {_short({k: actual[k] for k in extra})})"
-            )
+            problems.append(f"{path}: unexpected keys {extra} (values {_short({k: actual[k] for k in extra})})")
         for key, value in expected.items():
             if key in actual:
                 _match(value, actual[key], ctx, f"{path}.{key}", problems)

@@ -4,6 +4,8 @@
 with the first unused result recorded for the same state whose ``parameters`` match the request
 (masks are wildcards); when none matches, the first unused result of that state is used, so a
 parameter difference shows up in the history comparison rather than as a replay failure.
+Activity tasks do not go through a TaskService: :meth:`ReplayTaskService.answer_activity` plays
+the recorded worker (success, failure, or a worker that took the task and never answered).
 """
 
 from __future__ import annotations
@@ -51,11 +53,33 @@ class ReplayTaskService:
             queue[0],
         )
         queue.remove(chosen)
+        return self._outcome(chosen, request.integration == "waitForTaskToken")
+
+    def answer_activity(self, client: Any, task_token: str) -> None:
+        """Act as the activity worker that AWS recorded, for the next recorded activity result."""
+        for queue in self._pending.values():
+            chosen = next((r for r in queue if r.get("kind") == "ActivityScheduled"), None)
+            if chosen is None:
+                continue
+            queue.remove(chosen)
+            outcome = str(chosen.get("outcome", ""))
+            if outcome.endswith("Succeeded"):
+                client.send_task_success(taskToken=task_token, output=json.dumps(chosen.get("output")))
+            elif outcome.endswith("Failed"):
+                failure: dict[str, Any] = {"taskToken": task_token}
+                if chosen.get("error") is not None:
+                    failure["error"] = str(chosen["error"])
+                cause = cause_text(chosen.get("cause"))
+                if cause is not None:
+                    failure["cause"] = cause
+                client.send_task_failure(**failure)
+            return  # a timed-out activity is picked up and never answered
+
+    @staticmethod
+    def _outcome(chosen: Mapping[str, Any], waits_for_token: bool) -> TaskOutcome:
         outcome = str(chosen.get("outcome", ""))
         if outcome.endswith("Succeeded"):
-            return TaskOutcome(
-                output=chosen.get("output"), resolves_callback=request.integration == "waitForTaskToken"
-            )
+            return TaskOutcome(output=chosen.get("output"), resolves_callback=waits_for_token)
         if outcome.endswith("TimedOut"):
             return TaskOutcome.never()
         return TaskOutcome.failure(str(chosen.get("error") or ""), cause_text(chosen.get("cause")))

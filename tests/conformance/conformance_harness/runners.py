@@ -22,6 +22,13 @@ client-generated execution name. The recorded role (``snf_role_arn``) is itself 
 machine gets ``arn:aws:iam::111111111111:role/<that value>`` and the value is a wildcard. TestState and API
 error cases run in account ``111111111111``, region ``<region>``, partition ``<partition>``; a
 TestState case recorded with a role gets ``arn:<partition>:iam::111111111111:role/ConformanceRole``.
+A definition that names activity ARNs pins the client's region, account and partition to the first
+one's (they are literal in the definition) and the activities are created first; the harness then
+plays the recorded activity worker (see :mod:`.replay`). Express executions started
+asynchronously were recorded from their log's end event, which the API cannot read back
+(``DescribeExecution`` does not support Express): they run through ``start_sync_execution``, which
+executes the same definition the same way. A STANDARD execution that stays RUNNING is blocked on a
+worker or a timer: see :func:`.clients.settle_execution`.
 An API error case expecting ``StateMachineAlreadyExists`` first creates the machine under the same
 name with a different ``Comment``, since the recorded test did that in an earlier step.
 """
@@ -29,11 +36,12 @@ name with a different ``Comment``, since the recorded test did that in an earlie
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .clients import ApiError, Backend, call_api, iter_history, safe_name, wait_for_execution
+from .clients import ApiError, Backend, call_api, iter_history, safe_name, settle_execution
 from .corpus import tag_groups
 from .history import compare_history, normalise_actual_events
 from .matching import MatchContext, match_value
@@ -137,12 +145,19 @@ def run_execution_case(
     placeholders = case.get("placeholders", {})
     role = str(placeholders.get("role_arn", "ConformanceRole"))
     ctx = MatchContext.for_masks(case.get("snapshot_masks", ()), masked_values=(role,))
-    client = backend.client(
-        region=placeholders.get("region", _REGION),
-        account_id=placeholders.get("account_id", _ACCOUNT),
-        partition=placeholders.get("partition", _PARTITION),
-        services=services,
-    )
+    activities = _activity_arns(case["definition"])
+    scope = {
+        "region": placeholders.get("region", _REGION),
+        "account_id": placeholders.get("account_id", _ACCOUNT),
+        "partition": placeholders.get("partition", _PARTITION),
+    }
+    if activities:
+        # Activity ARNs are literal in the definition; the client must live where they point.
+        _, partition, _, region, account, _ = activities[0].split(":", 5)
+        scope = {"region": region, "account_id": account, "partition": partition}
+    client = backend.client(**scope, services=services)
+    for activity in activities:
+        call_api(client.create_activity, name=activity.rsplit(":", 1)[-1])
     machine_name = safe_name(
         placeholders.get("state_machine_name"), _DEFAULT_MACHINE_NAME, verbatim=backend.placeholder_names_ok
     )
@@ -157,9 +172,7 @@ def run_execution_case(
         machine["name"] = safe_name(machine["name"], _DEFAULT_MACHINE_NAME, verbatim=False)
         created, error = call_api(client.create_state_machine, **machine)
     if error is not None or created is None:
-        result.verdict(
-            "outcome", _error_problems("create_state_machine", error) if error else ["no response"]
-        )
+        result.verdict("outcome", _error_problems("create_state_machine", error) if error else ["no response"])
         return result
     start_args: dict[str, Any] = {"stateMachineArn": created["stateMachineArn"]}
     if case.get("input_provided", True):
@@ -170,12 +183,10 @@ def run_execution_case(
         )
 
     events: list[dict[str, Any]] | None = None
-    if case.get("kind") == "express_sync_execution":
+    if case.get("kind") == "express_sync_execution" or case.get("state_machine_type") == "EXPRESS":
         final, error = call_api(client.start_sync_execution, **start_args)
         if error is not None or final is None:
-            result.verdict(
-                "outcome", _error_problems("start_sync_execution", error) if error else ["no response"]
-            )
+            result.verdict("outcome", _error_problems("start_sync_execution", error) if error else ["no response"])
             return result
     else:
         started, error = call_api(client.start_execution, **start_args)
@@ -185,7 +196,14 @@ def run_execution_case(
         if error is not None or started is None:
             result.verdict("outcome", _error_problems("start_execution", error) if error else ["no response"])
             return result
-        final = wait_for_execution(client, started["executionArn"])
+        final = settle_execution(
+            client,
+            started["executionArn"],
+            backend,
+            activity_arns=[_client_activity_arn(client, a) for a in activities],
+            answer_activity=getattr(services, "answer_activity", None),
+            worker_name=_recorded_worker_name(expected.get("history", ())),
+        )
         if "history" in expected:
             events = list(iter_history(client, started["executionArn"]))
 
@@ -194,11 +212,42 @@ def run_execution_case(
         lossy = any(m.get("type") == "SfnNoneRecursiveParallelTransformer" for m in case["snapshot_masks"])
         result.verdict(
             "history",
-            compare_history(
-                expected["history"], normalise_actual_events(events or []), ctx, lossy_sections=lossy
-            ),
+            compare_history(expected["history"], normalise_actual_events(events or []), ctx, lossy_sections=lossy),
         )
     return result
+
+
+_ACTIVITY_ARN = re.compile(r"arn:[^:]+:states:[^:]+:[^:]+:activity:[^:]+")
+
+
+def _activity_arns(definition: Any) -> list[str]:
+    """Activity ARNs used as Task resources anywhere in the definition (nested states included)."""
+    found: list[str] = []
+    if isinstance(definition, Mapping):
+        resource = definition.get("Resource")
+        if definition.get("Type") == "Task" and isinstance(resource, str) and _ACTIVITY_ARN.fullmatch(resource):
+            found.append(resource)
+        for value in definition.values():
+            found.extend(a for a in _activity_arns(value) if a not in found)
+    elif isinstance(definition, list):
+        for item in definition:
+            found.extend(a for a in _activity_arns(item) if a not in found)
+    return found
+
+
+def _recorded_worker_name(history: Sequence[Mapping[str, Any]]) -> str:
+    """The activity worker's name as AWS recorded it (the harness plays that worker)."""
+    for event in history:
+        details = event.get("activityStartedEventDetails")
+        if isinstance(details, Mapping) and isinstance(details.get("workerName"), str):
+            return str(details["workerName"])
+    return "conformance"
+
+
+def _client_activity_arn(client: Any, arn: str) -> str:
+    """The ARN the client gave the activity of that name (equal to ``arn`` when scopes agree)."""
+    created, _ = call_api(client.create_activity, name=arn.rsplit(":", 1)[-1])
+    return str(created["activityArn"]) if created else arn
 
 
 def _score_execution(
@@ -274,9 +323,7 @@ def run_test_state_case(case: Mapping[str, Any], backend: Backend) -> CaseResult
         k: (_decode(v) if k in _INSPECTION_JSON_FIELDS else v)
         for k, v in (response.get("inspectionData") or {}).items()
     }
-    result.verdict(
-        "history", match_value(expected.get("inspectionData") or {}, inspection, ctx, "inspectionData")
-    )
+    result.verdict("history", match_value(expected.get("inspectionData") or {}, inspection, ctx, "inspectionData"))
     return result
 
 
@@ -333,9 +380,7 @@ def run_api_error_case(case: Mapping[str, Any], backend: Backend) -> CaseResult:
         if setup_error is not None or created is None:
             result.verdict(
                 "outcome",
-                _error_problems("create_state_machine (setup)", setup_error)
-                if setup_error
-                else ["no response"],
+                _error_problems("create_state_machine (setup)", setup_error) if setup_error else ["no response"],
             )
             return result
         args: dict[str, Any] = {"stateMachineArn": created["stateMachineArn"]}
@@ -346,9 +391,7 @@ def run_api_error_case(case: Mapping[str, Any], backend: Backend) -> CaseResult:
         response, error = call_api(getattr(client, operation), **args)
     elif operation == "test_state":
         args = {
-            k: v
-            for k, v in request.items()
-            if k not in ("definition", "definition_is_json", "input", "input_is_json")
+            k: v for k, v in request.items() if k not in ("definition", "definition_is_json", "input", "input_is_json")
         }
         args["definition"] = _definition_text(request)
         if "input" in request:
@@ -358,9 +401,7 @@ def run_api_error_case(case: Mapping[str, Any], backend: Backend) -> CaseResult:
         result.skipped = f"operation {operation} is not driven by the harness"
         return result
     if error is None:
-        result.verdict(
-            "outcome", [f"{operation} succeeded but AWS raised {expected.get('error_code')}: {response}"]
-        )
+        result.verdict("outcome", [f"{operation} succeeded but AWS raised {expected.get('error_code')}: {response}"])
         return result
     outcome = match_value(expected.get("error_code"), error.code, ctx, "error_code")
     if "operation" in expected and error.operation is not None:
@@ -399,11 +440,7 @@ def _score_validation(
     problems: list[str] = []
     for diagnostic in expected.get("diagnostics", []):
         index = next(
-            (
-                i
-                for i, candidate in enumerate(remaining)
-                if not match_value(diagnostic, candidate, ctx.fork())
-            ),
+            (i for i, candidate in enumerate(remaining) if not match_value(diagnostic, candidate, ctx.fork())),
             None,
         )
         if index is None:

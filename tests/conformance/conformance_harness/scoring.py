@@ -85,9 +85,7 @@ def format_text(summary: Mapping[str, Any]) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(_HEADER))]
     lines = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    lines.append(
-        "history % = execution history, or inspectionData for TestState; cause % = cause/message/diagnostics"
-    )
+    lines.append("history % = execution history, or inspectionData for TestState; cause % = cause/message/diagnostics")
     return "\n".join(lines)
 
 
