@@ -4,13 +4,19 @@
 with the first unused result recorded for the same state whose ``parameters`` match the request
 (masks are wildcards); when none matches, the first unused result of that state is used, so a
 parameter difference shows up in the history comparison rather than as a replay failure.
+Recorded values are replayed as AWS produced them: ``<uuid:N>`` placeholders become a fixed UUID
+per N, and a cause the corpus decoded is re-encoded with the exact text AWS sent when that text
+appears verbatim elsewhere in the case (compact JSON otherwise).
 Activity tasks do not go through a TaskService: :meth:`ReplayTaskService.answer_activity` plays
 the recorded worker (success, failure, or a worker that took the task and never answered).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -18,20 +24,69 @@ from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 
 from .matching import MatchContext, match_value
 
-__all__ = ["ReplayTaskService", "cause_text"]
+__all__ = ["ReplayTaskService", "cause_text", "materialise", "recorded_json_texts"]
 
 
-def cause_text(cause: Any) -> str | None:
-    """The cause as AWS carries it: JSON text (compact, like Lambda's) when it was decoded."""
+_UUID_TOKEN = re.compile(r"<uuid:(\d+)>")
+
+
+def materialise(value: Any) -> Any:
+    """Replace ``<uuid:N>`` placeholders with a fixed UUID per N (AWS produced a UUID there)."""
+    if isinstance(value, str):
+        return _UUID_TOKEN.sub(lambda m: str(uuid.UUID(int=int(m.group(1)))), value)
+    if isinstance(value, dict):
+        return {k: materialise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [materialise(v) for v in value]
+    return value
+
+
+def recorded_json_texts(value: Any) -> dict[str, str]:
+    """Every JSON object/array text in ``value``, keyed by its canonical form.
+
+    The corpus decoded some causes (the failed event's ``cause``) but kept the same text verbatim
+    elsewhere (in a later state's output); this recovers AWS's exact formatting of that text.
+    """
+    found: dict[str, str] = {}
+    if isinstance(value, str) and value[:1] in "{[":
+        with contextlib.suppress(ValueError):
+            found.setdefault(_canonical(json.loads(value)), value)
+    elif isinstance(value, dict):
+        for item in value.values():
+            for key, text in recorded_json_texts(item).items():
+                found.setdefault(key, text)
+    elif isinstance(value, list):
+        for item in value:
+            for key, text in recorded_json_texts(item).items():
+                found.setdefault(key, text)
+    return found
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def cause_text(cause: Any, texts: Mapping[str, str] | None = None) -> str | None:
+    """The cause as AWS carried it: a recorded verbatim text, else compact JSON (Lambda's form)."""
     if cause is None or isinstance(cause, str):
-        return cause
-    return json.dumps(cause, separators=(",", ":"), ensure_ascii=False)
+        return materialise(cause)
+    verbatim = (texts or {}).get(_canonical(cause))
+    if verbatim is not None:
+        return str(materialise(verbatim))
+    return json.dumps(materialise(cause), separators=(",", ":"), ensure_ascii=False)
 
 
 class ReplayTaskService:
     """Answers Task requests from a service case's ``task_results``."""
 
-    def __init__(self, task_results: Sequence[Mapping[str, Any]], ctx: MatchContext | None = None) -> None:
+    def __init__(
+        self,
+        task_results: Sequence[Mapping[str, Any]],
+        ctx: MatchContext | None = None,
+        *,
+        texts: Mapping[str, str] | None = None,
+    ) -> None:
+        self._texts = dict(texts or {})
         self._pending: dict[str, list[Mapping[str, Any]]] = {}
         for result in task_results:
             self._pending.setdefault(str(result.get("state")), []).append(result)
@@ -64,22 +119,22 @@ class ReplayTaskService:
             queue.remove(chosen)
             outcome = str(chosen.get("outcome", ""))
             if outcome.endswith("Succeeded"):
-                client.send_task_success(taskToken=task_token, output=json.dumps(chosen.get("output")))
+                output = materialise(chosen.get("output"))
+                client.send_task_success(taskToken=task_token, output=json.dumps(output))
             elif outcome.endswith("Failed"):
                 failure: dict[str, Any] = {"taskToken": task_token}
                 if chosen.get("error") is not None:
                     failure["error"] = str(chosen["error"])
-                cause = cause_text(chosen.get("cause"))
+                cause = cause_text(chosen.get("cause"), self._texts)
                 if cause is not None:
                     failure["cause"] = cause
                 client.send_task_failure(**failure)
             return  # a timed-out activity is picked up and never answered
 
-    @staticmethod
-    def _outcome(chosen: Mapping[str, Any], waits_for_token: bool) -> TaskOutcome:
+    def _outcome(self, chosen: Mapping[str, Any], waits_for_token: bool) -> TaskOutcome:
         outcome = str(chosen.get("outcome", ""))
         if outcome.endswith("Succeeded"):
-            return TaskOutcome(output=chosen.get("output"), resolves_callback=waits_for_token)
+            return TaskOutcome(output=materialise(chosen.get("output")), resolves_callback=waits_for_token)
         if outcome.endswith("TimedOut"):
             return TaskOutcome.never()
-        return TaskOutcome.failure(str(chosen.get("error") or ""), cause_text(chosen.get("cause")))
+        return TaskOutcome.failure(str(chosen.get("error") or ""), cause_text(chosen.get("cause"), self._texts))
