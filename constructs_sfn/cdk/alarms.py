@@ -121,15 +121,20 @@ def resolve_alarms(
     The duration alarm is left out when ``execution_time_threshold`` is None (a STANDARD
     machine with neither a timeout nor an explicit threshold has no meaningful bound).
     """
+    names = {member.value: member for member in ExecutionAlarm}
+    normalized: dict[ExecutionAlarm, AlarmOptions] = {}
     for key, value in options.items():
-        if not isinstance(key, ExecutionAlarm):
-            names = ", ".join(f"ExecutionAlarm.{member.name}" for member in ExecutionAlarm)
-            check.fail("alarm_options", f"unknown alarm {key!r}; the keys are {names}")
+        # A StrEnum member is also a str, so metric-name strings are accepted as keys too.
+        kind = names.get(key) if isinstance(key, str) else None
+        if kind is None:
+            known = ", ".join(f"ExecutionAlarm.{member.name}" for member in ExecutionAlarm)
+            check.fail("alarm_options", f"unknown alarm {key!r}; the keys are {known}")
         if not isinstance(value, AlarmOptions):
-            check.fail(f"alarm_options[{key.name}]", f"must be an AlarmOptions, got {type(value).__name__}")
+            check.fail(f"alarm_options[{kind.name}]", f"must be an AlarmOptions, got {type(value).__name__}")
+        normalized[kind] = value
     resolved: list[ResolvedAlarm] = []
     for kind, default in _DEFAULTS.items():
-        override = options.get(kind, AlarmOptions())
+        override = normalized.get(kind, AlarmOptions())
         prop = f"alarm_options[{kind.name}]"
         if not override.enabled:
             continue

@@ -88,3 +88,8 @@ def test_alarm_description_states_threshold_and_window() -> None:
     description = stack.resolve(alarm.node.default_child.alarm_description)  # type: ignore[union-attr]
     assert description == "S/M (owner: x): executions failed (threshold 1, 1 of 1 periods of 5 minutes)."
     assert alarm.node.id == "ExecutionsFailedAlarm"
+
+
+def test_metric_name_strings_are_accepted_as_keys() -> None:
+    resolved = resolve_alarms(CHECK, {"ExecutionsFailed": AlarmOptions(enabled=False)}, None)  # type: ignore[dict-item]
+    assert ExecutionAlarm.FAILED not in [a.kind for a in resolved]
