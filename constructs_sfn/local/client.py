@@ -652,6 +652,7 @@ class LocalStepFunctions:
         stateConfiguration: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """``TestState``: run one state (INFO, DEBUG or TRACE inspection; ``mock``; ``variables``)."""
+        from constructs_sfn.asl.runtime.teststate_context import TestStateScope
         from constructs_sfn.local.teststate import TestStateRejectedError, TestStateRequest, run_request
 
         operation = "TestState"
@@ -681,7 +682,10 @@ class LocalStepFunctions:
             state_configuration=stateConfiguration,
         )
         try:
-            body = run_request(request, services=self._services)
+            scope = TestStateScope(
+                region=self._scope.region, account_id=self._scope.account_id, partition=self._scope.partition
+            )
+            body = run_request(request, services=self._services, scope=scope, clock=self._clock)
         except TestStateRejectedError as rejected:
             raise self._error(rejected.code, rejected.message, operation) from None
         return self._ok(body)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import DefinitionError
 from constructs_sfn.asl.services import TaskService
@@ -19,6 +19,10 @@ from constructs_sfn.local.definitions import check_definition, check_single_stat
 from constructs_sfn.local.errors import AwsErrorCode
 from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
 from constructs_sfn.local.mock_validation import mock_result_problem
+
+if TYPE_CHECKING:
+    from constructs_sfn.asl.runtime.clock import Clock
+    from constructs_sfn.asl.runtime.teststate_context import TestStateScope
 
 __all__ = ["TestStateRejectedError", "TestStateRequest", "run_request"]
 
@@ -88,10 +92,13 @@ def run_request(
     *,
     services: TaskService,
     runner: RunTestState | None = None,
+    scope: TestStateScope | None = None,
+    clock: Clock | None = None,
 ) -> dict[str, Any]:
     """Check ``request`` as AWS does, run the state, and return TestState's response body.
 
-    Raises :class:`TestStateRejectedError` for requests AWS refuses.
+    ``scope`` (region, account, partition) and ``clock`` shape the context object's ARNs and
+    timestamps. Raises :class:`TestStateRejectedError` for requests AWS refuses.
     """
     document, state = _definition(request)
     state_type = state.get("Type")
@@ -117,6 +124,9 @@ def run_request(
             context=context,
             services=services,
             role_arn=request.role_arn,
+            scope=scope,
+            clock=clock,
+            inspection_text=True,
         )
     except DefinitionError as refused:
         raise TestStateRejectedError(AwsErrorCode.INVALID_DEFINITION, refused.render()) from refused

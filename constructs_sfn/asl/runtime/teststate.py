@@ -1,11 +1,23 @@
-"""TestState: run one state in isolation and report what each processing step produced.
+"""TestState: run one state in isolation and answer as AWS's ``TestState`` API does.
 
-The response has AWS's shape: ``status`` (SUCCEEDED, FAILED, RETRIABLE or CAUGHT_ERROR),
-``output`` (JSON text), ``error``/``cause``, ``nextState`` and, at DEBUG and TRACE inspection
-levels, ``inspectionData`` (``input``, ``afterInputPath``, ``afterParameters`` / ``afterArguments``,
-``result``, ``afterResultSelector``, ``afterResultPath``, ``afterItemsPath``, ``maxConcurrency``,
-``variables``, ``errorDetails`` ...). A ``mock`` replaces the Task's (or Map's) work with a result or
-an error output, as the TestState API does.
+The response has AWS's shape: ``status``, ``output`` (JSON text), ``error``/``cause``,
+``nextState`` and, at DEBUG and TRACE inspection levels, ``inspectionData`` (JSON values here;
+the boto3-shaped client turns them into JSON text). TestState makes one attempt and reports what
+would happen next instead of doing it:
+
+* SUCCEEDED: the state completed; ``nextState`` is its ``Next`` (or the Choice's pick).
+* RETRIABLE: the state failed and a retrier matches the error with attempts left;
+  ``errorDetails`` has that retrier's ``retryIndex`` and the back-off it would wait,
+  ``retryBackoffIntervalSeconds``. ``stateConfiguration.retrierRetryCount`` says how many
+  retries already happened (which scales the back-off and may exhaust the retrier).
+* CAUGHT_ERROR: no retry applies and a catcher matches; ``output`` is the catcher's output,
+  ``nextState`` its ``Next`` and ``errorDetails.catchIndex`` its position.
+* FAILED: neither; ``error`` and ``cause`` say why.
+
+A ``mock`` stands in for the work of a Task, Map or Parallel state (see
+:mod:`constructs_sfn.asl.runtime.teststate_mocked`); the context object is an express
+execution's (see :mod:`constructs_sfn.asl.runtime.teststate_context`), and the inspection data
+lists what AWS lists for the state (see :mod:`constructs_sfn.asl.runtime.teststate_inspection`).
 """
 
 from __future__ import annotations
@@ -14,55 +26,50 @@ import json
 from collections.abc import Generator, Mapping
 from typing import Any
 
-from constructs_sfn.asl.errors import DefinitionError, StatesError
-from constructs_sfn.asl.model.states import JSONPATH, MapState
-from constructs_sfn.asl.parse.parser import _Parser
-from constructs_sfn.asl.runtime.context import ExecutionContextInfo
-from constructs_sfn.asl.runtime.interpreter import Execution, Frame, RetriableInTestError, to_json_text
-from constructs_sfn.asl.services import TaskOutcome, TaskRequest, TaskService
-
-__all__ = ["run_test_state"]
-
-_INSPECTION_ORDER = (
-    "input",
-    "afterInputPath",
-    "afterParameters",
-    "afterArguments",
-    "afterItemsPath",
-    "maxConcurrency",
-    "toleratedFailureCount",
-    "toleratedFailurePercentage",
-    "result",
-    "afterResultSelector",
-    "afterResultPath",
-    "variables",
+from constructs_sfn.asl.errors import DefinitionError, ErrorName, StatesError
+from constructs_sfn.asl.model.states import (
+    JSONPATH,
+    ChoiceState,
+    FailState,
+    MapState,
+    ParallelState,
+    PassState,
+    Retrier,
+    State,
+    StateMachineDefinition,
+    SucceedState,
+    TaskState,
+    WaitState,
 )
+from constructs_sfn.asl.parse.parser import _Parser
+from constructs_sfn.asl.runtime import state_flow, state_map, state_parallel, state_task
+from constructs_sfn.asl.runtime.clock import Clock
+from constructs_sfn.asl.runtime.interpreter import Frame, StateOutcome, to_json_text
+from constructs_sfn.asl.runtime.teststate_context import TestStateExecution, TestStateScope
+from constructs_sfn.asl.runtime.teststate_inspection import as_json_text, inspection_data
+from constructs_sfn.asl.runtime.teststate_mocked import (
+    MockAnswer,
+    MockTaskService,
+    StateConfiguration,
+    run_mocked_map,
+    run_mocked_parallel,
+)
+from constructs_sfn.asl.services import TaskService
 
+__all__ = ["TestStateScope", "run_test_state"]
 
-class _MockService:
-    """The TestState ``mock``: a result or an error output for the state under test."""
-
-    def __init__(self, mock: Mapping[str, Any], fallback: TaskService | None) -> None:
-        self.mock = mock
-        self.fallback = fallback
-
-    def invoke(self, request: TaskRequest) -> TaskOutcome:
-        if "errorOutput" in self.mock:
-            error_output = self.mock["errorOutput"] or {}
-            return TaskOutcome(
-                error=StatesError(error_output.get("error", "States.TaskFailed"), error_output.get("cause")),
-                resolves_callback=True,
-            )
-        return TaskOutcome(output=_decode(self.mock.get("result", "null"), "mock.result"), resolves_callback=True)
-
-
-def _decode(text: Any, field: str) -> Any:
-    if not isinstance(text, str):
-        return text
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise DefinitionError(f"The field '{field}' is not valid JSON: {error.msg}", code="INVALID_JSON") from error
+# AWS stops a TestState call after five minutes with States.Timeout.
+_TIME_LIMIT_SECONDS = 300.0
+_HANDLERS: Mapping[type[State], Any] = {
+    PassState: state_flow.run_pass,
+    ChoiceState: state_flow.run_choice,
+    WaitState: state_flow.run_wait,
+    SucceedState: state_flow.run_succeed,
+    FailState: state_flow.run_fail,
+    TaskState: state_task.run_task,
+    ParallelState: state_parallel.run_parallel,
+    MapState: state_map.run_map,
+}
 
 
 def run_test_state(
@@ -78,101 +85,196 @@ def run_test_state(
     context: Mapping[str, Any] | None = None,
     services: TaskService | None = None,
     role_arn: str | None = None,
-    info: ExecutionContextInfo | None = None,
+    scope: TestStateScope | None = None,
+    clock: Clock | None = None,
+    inspection_text: bool = False,
 ) -> dict[str, Any]:
-    """Run one state; returns the TestState response dict. Bad definitions raise DefinitionError."""
-    del reveal_secrets  # no HTTP task secrets are recorded locally
-    if "States" in definition:
-        states = definition.get("States") or {}
-        name = state_name or definition.get("StartAt")
-        if not isinstance(name, str) or name not in states:
-            raise DefinitionError(f"State '{name}' does not exist in the definition", code="INVALID_STATE_NAME")
-        state_doc = states[name]
-        query_language = definition.get("QueryLanguage", JSONPATH)
-    else:
-        name = state_name or "StateName"
-        state_doc = definition
-        query_language = JSONPATH
-    state = _Parser().state(name, state_doc, f"/States/{name}", query_language)
-    configuration = dict(state_configuration or {})
-    service: TaskService | None = _MockService(mock, services) if mock else services
-    execution = Execution(
-        _single_state_machine(state),
+    """Run one state; returns the TestState response dict. Bad definitions raise DefinitionError.
+
+    ``definition`` is a single state (tested as ``"StateName"``) or a whole state machine
+    (tested at ``state_name``, default its ``StartAt``). ``scope`` gives the region, account
+    and partition of the context object's ARNs; ``clock`` its timestamps. With
+    ``inspection_text`` the data fields of ``inspectionData`` are JSON text, as the API sends them.
+    """
+    del reveal_secrets  # no HTTP task request or response is recorded locally
+    state = _state_under_test(definition, state_name)
+    answer = MockAnswer.from_request(mock, _decode_mock_result) if mock is not None else None
+    configuration = StateConfiguration.from_request(state_configuration)
+    execution = TestStateExecution(
+        StateMachineDefinition(start_at=state.name, states={state.name: state}, query_language=state.query_language),
+        state,
         input_value,
-        info=info or ExecutionContextInfo(role_arn=role_arn or ""),
-        services=service,
+        role_arn=role_arn,
+        scope=scope or TestStateScope(),
+        services=MockTaskService(answer) if answer is not None and isinstance(state, TaskState) else services,
+        clock=clock,
+        given_context=context,
+        retry_count=configuration.retrier_retry_count,
     )
-    execution.inspection = {}
-    if "retrierRetryCount" in configuration:
-        execution.retry_counts_override = int(configuration["retrierRetryCount"])
-    if isinstance(state, MapState) and mock and "result" in mock:
-        execution.map_result_override = _decode(mock["result"], "mock.result")  # type: ignore[attr-defined]
-    if context:
-        _merge_context(execution, context)
-    frame = Frame(execution.definition)
+    frame = Frame(execution.definition, record=False)
     if variables:
         frame.own_variables.update(variables)
-    response: dict[str, Any] = {}
-    try:
-        gen = _run_one(execution, frame, state, input_value)
-        execution.scheduler.start(gen)
-        if not execution.scheduler.finished:
-            raise StatesError("States.Runtime", "The state did not complete (it waits for a callback)")
-        if execution.scheduler.root_error is not None:
-            raise execution.scheduler.root_error
-        next_state, output = execution.scheduler.root_result
-        caught = execution.inspection.get("caughtError")
-        if caught is not None:
-            response.update(status="CAUGHT_ERROR", error=caught.error, cause=caught.cause)
-        else:
-            response["status"] = "SUCCEEDED"
-        response["output"] = to_json_text(output)
-        if next_state is not None:
-            response["nextState"] = next_state
-    except RetriableInTestError as retriable:
-        response.update(status="RETRIABLE", error=retriable.error, cause=retriable.cause)
-        execution.inspection["errorDetails"] = {
-            "retryBackoffIntervalSeconds": int(retriable.delay)
-            if float(retriable.delay).is_integer()
-            else retriable.delay,
-            "retryIndex": retriable.retry_index,
-        }
-    except StatesError as error:
-        response.update(status="FAILED", error=error.error, cause=error.cause)
-    if response.get("cause") is None:
-        response.pop("cause", None)
+    run = _TestRun(execution, frame, state, input_value, answer, configuration)
+    response = run.respond()
     if inspection_level in ("DEBUG", "TRACE"):
-        response["inspectionData"] = _inspection_data(execution.inspection, variables)
+        recorded = execution.inspection or {}
+        data = inspection_data(state, recorded, variables=frame.own_variables, error_details=run.error_details)
+        response["inspectionData"] = as_json_text(data) if inspection_text else data
     return response
 
 
-def _run_one(execution: Execution, frame: Frame, state: Any, value: Any) -> Generator[Any, Any, Any]:
-    outcome = yield from execution.run_state(frame, state, value)
-    return outcome
+class _TestRun:
+    """One TestState attempt of ``state`` and the status it ends in."""
+
+    def __init__(
+        self,
+        execution: TestStateExecution,
+        frame: Frame,
+        state: State,
+        input_value: Any,
+        answer: MockAnswer | None,
+        configuration: StateConfiguration,
+    ) -> None:
+        self.execution = execution
+        self.frame = frame
+        self.state = state
+        self.input_value = input_value
+        self.answer = answer
+        self.configuration = configuration
+        self.context: dict[str, Any] = {}
+        self.error_details: dict[str, Any] | None = None
+
+    def respond(self) -> dict[str, Any]:
+        """Run the attempt and build the response body (without inspection data)."""
+        try:
+            next_state, output = self._attempt()
+        except StatesError as error:
+            return self._failure(error)
+        return _body("SUCCEEDED", output=output, next_state=next_state)
+
+    def _attempt(self) -> StateOutcome:
+        ex = self.execution
+        scheduler = ex.scheduler
+        scheduler.start(self._fiber())
+        if not scheduler.finished and self.answer is not None:
+            # A mocked activity or callback task waits on its token: the mock is the answer.
+            for token in list(ex.tokens):
+                scheduler.resolve(token, self.answer.answer_text())
+        if not scheduler.finished:
+            scheduler.advance(_TIME_LIMIT_SECONDS)
+        if not scheduler.finished:
+            scheduler.cancel_all()
+            raise StatesError(ErrorName.TIMEOUT, "The TestState call did not complete within 5 minutes")
+        if scheduler.root_error is not None:
+            raise scheduler.root_error
+        outcome: StateOutcome = scheduler.root_result
+        return outcome
+
+    def _fiber(self) -> Generator[Any, Any, StateOutcome]:
+        ex, state, value = self.execution, self.state, self.input_value
+        ex.check_payload(value, state, "input")
+        ex.inspect("input", value)
+        self.context = ex.context(state, ex.clock.now(), 0, self.frame)
+        if self.answer is not None and isinstance(state, MapState):
+            return (
+                yield from run_mocked_map(ex, self.frame, state, value, self.context, self.answer, self.configuration)
+            )
+        if self.answer is not None and isinstance(state, ParallelState):
+            return (yield from run_mocked_parallel(ex, self.frame, state, value, self.context, self.answer))
+        handler = _HANDLERS[type(state)]
+        outcome: StateOutcome = yield from handler(ex, self.frame, state, value, self.context)
+        return outcome
+
+    def _failure(self, error: StatesError) -> dict[str, Any]:
+        state = self.state
+        if isinstance(state, FailState):
+            return _body("FAILED", error=error)
+        retry = _retry(state.retry, error, self.configuration.retrier_retry_count)
+        if retry is not None:
+            index, backoff = retry
+            self.error_details = {"retryBackoffIntervalSeconds": backoff, "retryIndex": index}
+            return _body("RETRIABLE", error=error)
+        catcher = self.execution.find_catcher(state.catch, error)
+        if catcher is None:
+            return _body("FAILED", error=error)
+        self.error_details = {"catchIndex": state.catch.index(catcher)}
+        try:
+            next_state, output = self.execution.caught(
+                self.frame, state, catcher, self.input_value, error, self.context
+            )
+        except StatesError as failed:
+            # The catcher's own Output/ResultPath/Assign failed: that error ends the state.
+            self.error_details = None
+            return _body("FAILED", error=failed)
+        return _body("CAUGHT_ERROR", output=output, next_state=next_state, error=error)
 
 
-def _single_state_machine(state: Any) -> Any:
-    from constructs_sfn.asl.model.states import StateMachineDefinition
+def _retry(retriers: tuple[Retrier, ...], error: StatesError, retries_so_far: int) -> tuple[int, int] | None:
+    """The matching retrier's index and back-off, or None when no retry would happen.
 
-    return StateMachineDefinition(start_at=state.name, states={state.name: state}, query_language=state.query_language)
+    Only the first retrier whose ErrorEquals matches applies (ASL); it is spent once
+    ``retries_so_far`` reaches its MaxAttempts.
+    """
+    for index, retrier in enumerate(retriers):
+        if not _matches(retrier.error_equals, error.error):
+            continue
+        if retries_so_far >= retrier.max_attempts:
+            return None
+        delay = retrier.interval_seconds * (retrier.backoff_rate**retries_so_far)
+        if retrier.max_delay_seconds is not None:
+            delay = min(delay, retrier.max_delay_seconds)
+        return index, int(delay)
+    return None
 
 
-def _merge_context(execution: Execution, context: Mapping[str, Any]) -> None:
-    if isinstance(context.get("Execution"), Mapping):
-        execution.execution_object = {**execution.execution_object, **context["Execution"]}
-    if isinstance(context.get("StateMachine"), Mapping):
-        execution.state_machine_object = {**execution.state_machine_object, **context["StateMachine"]}
+def _matches(error_equals: tuple[str, ...], error: str | None) -> bool:
+    if error in error_equals:
+        return True
+    if ErrorName.ALL in error_equals and error != ErrorName.RUNTIME:
+        return True
+    return ErrorName.TASK_FAILED in error_equals and error not in (ErrorName.TIMEOUT, ErrorName.RUNTIME)
 
 
-def _inspection_data(recorded: Mapping[str, Any], variables: Mapping[str, Any] | None) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for key in _INSPECTION_ORDER:
-        if key in recorded:
-            data[key] = recorded[key]
-    if variables:
-        data["variables"] = dict(variables)
-    if "catchIndex" in recorded:
-        data["errorDetails"] = {"catchIndex": recorded["catchIndex"]}
-    if "errorDetails" in recorded:
-        data["errorDetails"] = recorded["errorDetails"]
-    return data
+def _body(
+    status: str, *, output: Any = None, next_state: str | None = None, error: StatesError | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"status": status}
+    if error is not None:
+        if error.error is not None:
+            body["error"] = error.error
+        if error.cause is not None:
+            body["cause"] = error.cause
+    if status in ("SUCCEEDED", "CAUGHT_ERROR"):
+        body["output"] = to_json_text(output)
+    if next_state is not None:
+        body["nextState"] = next_state
+    return body
+
+
+def _state_under_test(definition: Mapping[str, Any], state_name: str | None) -> State:
+    """Parse the state to test: a bare state (``"StateName"``) or one state of a machine."""
+    if "States" in definition:
+        states = definition.get("States") or {}
+        name = state_name or definition.get("StartAt")
+        if not isinstance(name, str) or not isinstance(states, Mapping) or name not in states:
+            raise DefinitionError(f"State '{name}' does not exist in the definition", code="INVALID_STATE_NAME")
+        document = states[name]
+        query_language = definition.get("QueryLanguage", JSONPATH)
+    else:
+        name = state_name or "StateName"
+        document = definition
+        query_language = JSONPATH
+    if not isinstance(document, Mapping):
+        raise DefinitionError(f"State '{name}' is not a JSON object", location=f"/States/{name}")
+    return _Parser().state(name, document, f"/States/{name}", query_language)
+
+
+def _decode_mock_result(text: Any) -> Any:
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise DefinitionError(
+            f"The field 'mock.result' is not valid JSON: {error.msg}", location="/mock/result", code="INVALID_JSON"
+        ) from error

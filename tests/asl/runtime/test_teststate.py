@@ -79,10 +79,6 @@ class TestStatuses:
         assert response["status"] == "RETRIABLE"
         assert response["inspectionData"]["errorDetails"] == {"retryBackoffIntervalSeconds": 36, "retryIndex": 0}
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: with retrierRetryCount the reported retryIndex is the first retrier, not the matching one",
-    )
     def test_retrier_retry_count_keeps_the_matching_retry_index(self) -> None:
         state = {
             "Type": "Task",
@@ -235,10 +231,6 @@ class TestInspectionData:
 
         assert response["inspectionData"]["afterArguments"] == {"FunctionName": "foo", "Payload": "bar"}
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: TestState omits afterParameters when the state has no Parameters (AWS records the input)",
-    )
     def test_after_parameters_without_parameters(self) -> None:
         response = try_state(
             {"Type": "Task", "Resource": LAMBDA_ARN, "End": True},
@@ -256,10 +248,6 @@ class TestInspectionData:
             "afterResultPath": "HelloWorld!",
         }
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: for a Pass with Result TestState must record 'result' and no afterInputPath/afterParameters",
-    )
     def test_pass_with_result(self) -> None:
         response = try_state(
             {"Type": "Pass", "Result": {"resultKey": "result value"}, "End": True},
@@ -337,9 +325,6 @@ class TestDefinitions:
         with pytest.raises(DefinitionError):
             try_state({"Type": "Bogus"})
 
-    @pytest.mark.xfail(
-        strict=True, reason="BUG: an invalid mock.result is swallowed into States.TaskFailed instead of DefinitionError"
-    )
     def test_an_invalid_mock_result_is_a_definition_error(self) -> None:
         with pytest.raises(DefinitionError):
             try_state({"Type": "Task", "Resource": LAMBDA_INVOKE, "End": True}, mock={"result": "{not json"})

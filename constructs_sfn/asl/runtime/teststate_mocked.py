@@ -1,0 +1,296 @@
+"""TestState mocks: what a ``mock`` stands in for, for Task, Map and Parallel states.
+
+A mocked Task answers from the mock instead of calling a service. A mocked Map or Parallel runs
+no iterations or branches: the mock's ``result`` is the whole state's result (still shaped by
+ResultSelector/ResultPath/OutputPath or Output), and its ``errorOutput`` is the error the state
+fails with. Before that, a Map still evaluates what it would hand to its iterations (InputPath,
+ItemsPath or Items, ItemReader data from ``stateConfiguration.mapItemReaderData``, ItemSelector,
+ItemBatcher, MaxConcurrency, the tolerated failure thresholds) so the inspection data shows them,
+and ``stateConfiguration.mapIterationFailureCount`` failed iterations count against the
+thresholds the state declares.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.model.states import MapState, ParallelState
+from constructs_sfn.asl.runtime.dataflow import apply_input_path
+from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result
+from constructs_sfn.asl.runtime.state_map import _max_concurrency, _tolerance
+from constructs_sfn.asl.services import TaskOutcome, TaskRequest
+
+if TYPE_CHECKING:
+    from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
+
+__all__ = [
+    "THRESHOLD_EXCEEDED_CAUSE",
+    "MockAnswer",
+    "MockTaskService",
+    "StateConfiguration",
+    "run_mocked_map",
+    "run_mocked_parallel",
+]
+
+THRESHOLD_EXCEEDED_CAUSE = "The specified tolerated failure threshold was exceeded"
+
+
+@dataclass(frozen=True, slots=True)
+class MockAnswer:
+    """A decoded ``mock``: either a result (``has_result``) or the error the state fails with."""
+
+    result: Any = None
+    has_result: bool = False
+    error: StatesError | None = None
+
+    @classmethod
+    def from_request(cls, mock: Mapping[str, Any], decode: Any) -> MockAnswer:
+        """Decode ``mock.result`` (JSON text, through ``decode``) or ``mock.errorOutput``."""
+        if "result" in mock and mock["result"] is not None:
+            return cls(result=decode(mock["result"]), has_result=True)
+        error_output = mock.get("errorOutput")
+        if isinstance(error_output, Mapping):
+            # AWS's errorOutput may leave either field out; the missing one stays absent.
+            return cls(error=StatesError(error_output.get("error"), error_output.get("cause")))  # type: ignore[arg-type]
+        return cls(result=None, has_result=True)
+
+    def raise_error(self) -> None:
+        """Fail the state with the mocked error (no-op for a mocked result)."""
+        if self.error is not None:
+            raise StatesError(self.error.error, self.error.cause)
+
+    def answer_text(self) -> tuple[Any, ...]:
+        """The answer to a parked callback or activity task (scheduler ``resolve`` form)."""
+        if self.error is not None:
+            return ("failure", self.error.error, self.error.cause)
+        return ("success", json.dumps(self.result))
+
+
+@dataclass(frozen=True, slots=True)
+class StateConfiguration:
+    """TestState's ``stateConfiguration``."""
+
+    retrier_retry_count: int = 0
+    map_iteration_failure_count: int = 0
+    error_caused_by_state: str | None = None
+    map_item_reader_data: str | None = None
+
+    @classmethod
+    def from_request(cls, configuration: Mapping[str, Any] | None) -> StateConfiguration:
+        """Read the request's (camelCase) fields; absent ones take their neutral value."""
+        given = configuration or {}
+        reader_data = given.get("mapItemReaderData")
+        caused_by = given.get("errorCausedByState")
+        return cls(
+            retrier_retry_count=int(given.get("retrierRetryCount") or 0),
+            map_iteration_failure_count=int(given.get("mapIterationFailureCount") or 0),
+            error_caused_by_state=caused_by if isinstance(caused_by, str) else None,
+            map_item_reader_data=reader_data if isinstance(reader_data, str) else None,
+        )
+
+
+class MockTaskService:
+    """Answers every Task attempt with the mock, as TestState does instead of calling the service."""
+
+    def __init__(self, answer: MockAnswer) -> None:
+        self.answer = answer
+
+    def invoke(self, request: TaskRequest) -> TaskOutcome:
+        """The mocked result or error; a callback task counts as already answered."""
+        del request
+        if self.answer.error is not None:
+            error = self.answer.error
+            return TaskOutcome(error=StatesError(error.error, error.cause), resolves_callback=True)
+        return TaskOutcome(output=self.answer.result, resolves_callback=True)
+
+
+def run_mocked_parallel(
+    ex: Execution, frame: Frame, state: ParallelState, raw_input: Any, context: Any, answer: MockAnswer
+) -> StateGen:
+    """A Parallel state whose branches are replaced by the mock."""
+    if state.is_jsonata:
+        if state.arguments is not None:
+            states = {"input": raw_input, "context": context}
+            state.arguments.evaluate(states, frame.variables, field="Arguments", rng=ex.rng)
+    else:
+        effective_input(ex, frame, state, raw_input, context)
+    answer.raise_error()
+    return state.next, finish_with_result(ex, frame, state, raw_input, answer.result, context)
+    yield  # a generator like every state handler
+
+
+def run_mocked_map(
+    ex: Execution,
+    frame: Frame,
+    state: MapState,
+    raw_input: Any,
+    context: Any,
+    answer: MockAnswer,
+    configuration: StateConfiguration,
+) -> StateGen:
+    """A Map state whose iterations are replaced by the mock."""
+    variables = frame.variables
+    if state.is_jsonata:
+        effective = raw_input
+        items = _reader_items(state, configuration)
+        if items is None:
+            items = _jsonata_items(ex, frame, state, raw_input, context)
+    else:
+        effective = apply_input_path(state, raw_input, context, variables)
+        ex.inspect("afterInputPath", effective)
+        items = _reader_items(state, configuration)
+        if items is None:
+            items = _jsonpath_items(state, effective, context, variables)
+            ex.inspect("afterItemsPath", items)
+    if state.item_selector is not None:
+        items = [_select(ex, frame, state, effective, raw_input, context, i, item) for i, item in enumerate(items)]
+        ex.inspect("afterItemSelector", items)
+    if state.item_batcher is not None:
+        ex.inspect("afterItemBatcher", _batches(state.item_batcher, items))
+    ex.inspect("maxConcurrency", _max_concurrency(ex, state, effective, raw_input, context, variables))
+    count, percentage = _tolerance(ex, state, effective, raw_input, context, variables)
+    if count is not None:
+        ex.inspect("toleratedFailureCount", count)
+    if percentage is not None:
+        ex.inspect("toleratedFailurePercentage", percentage)
+    answer.raise_error()
+    total = len(answer.result) if isinstance(answer.result, list) else len(items)
+    if _exceeds(configuration.map_iteration_failure_count, total, count, percentage):
+        raise StatesError(ErrorName.EXCEED_TOLERATED_FAILURE_THRESHOLD, THRESHOLD_EXCEEDED_CAUSE)
+    return state.next, finish_with_result(ex, frame, state, raw_input, answer.result, context)
+    yield  # a generator like every state handler
+
+
+def _exceeds(failures: int, total: int, count: int | None, percentage: float | None) -> bool:
+    """Whether failed iterations break the thresholds; a Map that declares none is not checked.
+
+    AWS: "If you specify both values, the workflow fails when it exceeds either value."
+    """
+    if failures <= 0:
+        return False
+    over_count = count is not None and failures > count
+    over_percentage = percentage is not None and total > 0 and failures * 100.0 / total > percentage
+    return over_count or over_percentage
+
+
+def _jsonata_items(ex: Execution, frame: Frame, state: MapState, raw_input: Any, context: Any) -> list[Any]:
+    if state.items is None:
+        items = raw_input
+    elif hasattr(state.items, "evaluate"):
+        items = state.items.evaluate(
+            {"input": raw_input, "context": context}, frame.variables, field="Items", rng=ex.rng
+        )
+    else:
+        items = state.items
+    if not isinstance(items, list):
+        raise StatesError(
+            ErrorName.QUERY_EVALUATION_ERROR,
+            f"The JSONata expression '{state.items_source or ''}' specified for the field 'Items' returned an "
+            f"unexpected result type. Expected 'array', but was '{_json_type(items)}' for value: {_text(items)}",
+        )
+    return items
+
+
+def _jsonpath_items(state: MapState, effective: Any, context: Any, variables: Any) -> list[Any]:
+    path = state.items_path
+    if path is None:
+        items = effective
+    else:
+        try:
+            items = path.find(effective, context, variables)
+        except StatesError:
+            raise
+        except Exception as missing:
+            raise StatesError(
+                ErrorName.RUNTIME, f"Invalid path '{path.text}' : No results for path: {path.text}"
+            ) from missing
+    if not isinstance(items, list):
+        # TestState names a context path as AWS's path engine sees it: relative to "$$".
+        text = path.text if path is not None else "$"
+        shown = text[1:] if text.startswith("$$") else text
+        raise StatesError(ErrorName.RUNTIME, f'Reference path "{shown}" must point to array.')
+    return items
+
+
+def _reader_items(state: MapState, configuration: StateConfiguration) -> list[Any] | None:
+    """The items an ItemReader would read, from ``mapItemReaderData``; None without a reader."""
+    if state.item_reader is None:
+        return None
+    data = configuration.map_item_reader_data
+    if data is None:
+        raise StatesError(
+            ErrorName.ITEM_READER_FAILED,
+            "TestState needs stateConfiguration.mapItemReaderData to test a Map state with an ItemReader",
+        )
+    reader_config = state.item_reader.get("ReaderConfig")
+    config = reader_config if isinstance(reader_config, Mapping) else {}
+    input_type = str(config.get("InputType", "JSON")).upper()
+    try:
+        if input_type in ("CSV", "TSV"):
+            items: Any = _delimited_items(data, config, "\t" if input_type == "TSV" else ",")
+        elif input_type == "JSONL":
+            items = [json.loads(line) for line in data.splitlines() if line.strip()]
+        else:
+            items = json.loads(data)
+    except ValueError as bad:
+        raise StatesError(ErrorName.ITEM_READER_FAILED, f"The item reader data could not be read: {bad}") from bad
+    if not isinstance(items, list):
+        raise StatesError(ErrorName.ITEM_READER_FAILED, "The item reader data must be an array of items")
+    return items
+
+
+def _delimited_items(data: str, config: Mapping[str, Any], delimiter: str) -> list[dict[str, str]]:
+    rows = list(csv.reader(io.StringIO(data), delimiter=delimiter))
+    headers = config.get("CSVHeaders")
+    if config.get("CSVHeaderLocation", "FIRST_ROW") == "FIRST_ROW" or not isinstance(headers, list):
+        headers, rows = (rows[0] if rows else []), rows[1:]
+    return [dict(zip((str(h) for h in headers), row, strict=False)) for row in rows]
+
+
+def _select(
+    ex: Execution, frame: Frame, state: MapState, effective: Any, raw_input: Any, context: Any, index: int, item: Any
+) -> Any:
+    item_context = {**context, "Map": {"Item": {"Index": index, "Value": item}}}
+    if state.is_jsonata:
+        states = {"input": raw_input, "context": item_context}
+        return state.item_selector.evaluate(states, frame.variables, field="ItemSelector", rng=ex.rng)
+    return state.item_selector.evaluate(effective, item_context, frame.variables)
+
+
+def _batches(batcher: Mapping[str, Any], items: list[Any]) -> list[dict[str, Any]]:
+    size = batcher.get("MaxItemsPerBatch")
+    step = size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else max(len(items), 1)
+    batch_input = batcher.get("BatchInput")
+    batches: list[dict[str, Any]] = []
+    for start in range(0, len(items), step):
+        batch: dict[str, Any] = {"Items": items[start : start + step]}
+        if isinstance(batch_input, Mapping):
+            batch = {"BatchInput": dict(batch_input), **batch}
+        batches.append(batch)
+    return batches
+
+
+def _text(value: Any) -> str:
+    from constructs_sfn.asl.runtime.interpreter import to_json_text
+
+    return to_json_text(value)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
