@@ -128,10 +128,6 @@ class TestFailAndSucceed:
 
         assert (execution.error, execution.cause) == ("FromInput", "S")
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: a Fail state's own ErrorPath/CausePath failure skips the 'An error occurred while executing' prefix",
-    )
     def test_fail_state_error_path_to_a_missing_field_is_a_runtime_error(self) -> None:
         execution = execute(single({"Type": "Fail", "ErrorPath": "$.missing"}), {"a": 1})
 

@@ -341,10 +341,6 @@ class TestFork:
         assert sorted(result.errors) == [0, 2]
         assert result.values[1] == "ok"
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: Fork starts one child too many when children finish synchronously (StopIteration escapes run)",
-    )
     def test_children_that_finish_without_yielding(self) -> None:
         scheduler, _clock = new_scheduler()
 

@@ -155,10 +155,6 @@ class TestInlineMap:
         assert [details(e)["input"] for e in of_type(execution, "PassStateEntered")] == ['"x"', '"y"']
         assert_well_formed(execution)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: Fork over-starts children that finish synchronously: StopIteration escapes Execution.run",
-    )
     def test_default_concurrency_with_instant_iterations(self) -> None:
         execution = execute(single(map_state()), [1, 2, 3])
 
@@ -212,7 +208,6 @@ class TestInlineMap:
 
         assert execution.output == {"items": [1], "error": {"Error": "Big", "Cause": "too big"}}
 
-    @pytest.mark.xfail(strict=True, reason="BUG: a caught Map failure must still record MapStateFailed before exiting")
     def test_a_caught_map_failure_records_map_state_failed(self) -> None:
         definition = machine(
             {
@@ -373,10 +368,6 @@ class TestParallel:
         assert "parallelStateStartedEventDetails" not in one(execution, "ParallelStateStarted")
         assert_well_formed(execution)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: Fork over-starts children that finish synchronously: StopIteration escapes Execution.run",
-    )
     def test_two_instant_branches(self) -> None:
         state = {
             "Type": "Parallel",
@@ -427,9 +418,6 @@ class TestParallel:
         ]
         assert [e["previousEventId"] for e in execution.events] == [0, 0, 2, 3, 4, 5, 6, 7, 8, 9]
 
-    @pytest.mark.xfail(
-        strict=True, reason="BUG: a caught Parallel failure must still record ParallelStateFailed before exiting"
-    )
     def test_a_caught_parallel_failure_records_parallel_state_failed(self) -> None:
         definition = machine(
             {

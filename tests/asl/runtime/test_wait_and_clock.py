@@ -158,10 +158,6 @@ class TestJsonataWait:
         assert execution.status == "SUCCEEDED"
         assert 5 <= offsets([one(execution, "WaitStateExited")])[0] < 5.25
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: a bad JSONata Wait Timestamp must be States.QueryEvaluationError (+EvaluationFailed), not Runtime",
-    )
     def test_bad_timestamp_expression_is_a_query_evaluation_error(self) -> None:
         state = {"Type": "Wait", "Timestamp": "{% $states.input.t %}", "End": True}
 
