@@ -23,6 +23,7 @@ from conftest import (
     types,
 )
 
+from constructs_sfn.asl import DefinitionError, parse_definition
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 
 
@@ -533,3 +534,24 @@ class TestCatch:
         execution = execute(definition, services=FakeService(TaskOutcome.failure("E", "c")))
 
         assert (execution.status, execution.error, execution.cause) == ("FAILED", "E", "c")
+
+    @pytest.mark.parametrize("field", ["Catch", "Retry"])
+    def test_a_fail_state_cannot_handle_its_own_error(self, field: str) -> None:
+        handler = {"ErrorEquals": ["States.ALL"], "Next": "F"} if field == "Catch" else {"ErrorEquals": ["States.ALL"]}
+
+        with pytest.raises(DefinitionError):
+            parse_definition(machine({"F": {"Type": "Fail", "Error": "E", field: [handler]}}))
+
+    def test_an_earlier_catcher_does_not_cover_a_later_fail_state(self) -> None:
+        definition = machine(
+            {
+                "T": task(Catch=[{"ErrorEquals": ["States.ALL"], "Next": "H"}], Next="F"),
+                "F": {"Type": "Fail", "Error": "Late", "Cause": "after the task"},
+                "H": {"Type": "Pass", "End": True},
+            }
+        )
+
+        execution = execute(definition, services=FakeService(TaskOutcome.success({})))
+
+        assert (execution.status, execution.error, execution.cause) == ("FAILED", "Late", "after the task")
+        assert types(execution)[-2:] == ["FailStateEntered", "ExecutionFailed"]

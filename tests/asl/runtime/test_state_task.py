@@ -541,6 +541,38 @@ class TestWaitForTaskToken:
 
         assert execution.output == ["a", "b"]
 
+    def test_map_iterations_wait_within_max_concurrency(self) -> None:
+        service = FakeService()
+        processor = {
+            "StartAt": "T",
+            "States": {"T": task(SQS_CALLBACK, Parameters={"item.$": "$"}, End=True)},
+        }
+        execution = execute(
+            single({"Type": "Map", "MaxConcurrency": 2, "ItemProcessor": processor}), [10, 20, 30], services=service
+        )
+        assert [r.parameters for r in service.requests] == [{"item": 10}, {"item": 20}]
+
+        execution.send_task_success(service.requests[1].task_token or "", '"b"')
+        assert [r.parameters for r in service.requests][2:] == [{"item": 30}]
+        execution.send_task_success(service.requests[2].task_token or "", '"c"')
+        assert execution.status == "RUNNING"
+        execution.send_task_success(service.requests[0].task_token or "", '"a"')
+
+        assert execution.status == "SUCCEEDED"
+        assert execution.output == ["a", "b", "c"]
+
+    def test_answers_and_time_after_the_end_change_nothing(self) -> None:
+        execution, _service, token = self.start()
+        execution.send_task_success(token, "{}")
+        count = len(execution.events)
+
+        execution.advance_clock(3600)
+
+        assert execution.send_task_failure(token, "E", "C") is False
+        assert execution.send_task_heartbeat(token) is False
+        assert execution.status == "SUCCEEDED"
+        assert len(execution.events) == count
+
     def test_jsonata_arguments_see_the_token(self) -> None:
         service = FakeService()
         state = task(SQS_CALLBACK, Arguments={"token": "{% $states.context.Task.Token %}"}, End=True)
