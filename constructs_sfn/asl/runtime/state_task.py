@@ -227,6 +227,7 @@ def _run_activity(
             value = json.loads(answer[1])
         except (TypeError, ValueError) as bad:
             raise StatesError(ErrorName.RUNTIME, "The activity output is not valid JSON") from bad
+        ex.inspect("result", value)
         text = ex.check_payload(value, state, "output")
         ex.event(frame, "ActivitySucceeded", {"output": text, "outputDetails": {"truncated": False}})
         return value
