@@ -72,7 +72,11 @@ def compile_fast(ast: Any, engine: Any) -> FastEvaluator | None:
 
 
 def _compile(node: Any, engine: Any) -> FastEvaluator | None:
-    if not isinstance(node, Parser.Symbol) or _decorated(node):
+    if not isinstance(node, Parser.Symbol):
+        return None
+    if node.type == "unary" and node.value == "[":
+        return _compile_literal_array(node, engine)
+    if _decorated(node):
         return None
     kind = node.type
     if kind in ("string", "number", "value"):
@@ -223,6 +227,21 @@ def _compile_binary(node: Any, engine: Any) -> FastEvaluator | None:
 
         return join
     return None
+
+
+def _compile_literal_array(node: Any, engine: Any) -> FastEvaluator | None:
+    # An array constructor of scalar literals only ([], [1, 'a']); items that are paths or arrays
+    # carry the engine's flattening rules and stay with the engine.
+    if any(getattr(node, name, None) for name in _DECORATIONS if name != "consarray"):
+        return None
+    items = node.expressions or []
+    if any(
+        not isinstance(item, Parser.Symbol) or item.type not in ("string", "number", "value") or _decorated(item)
+        for item in items
+    ):
+        return None
+    values = tuple(engine.evaluate_literal(item) for item in items)
+    return lambda states, variables: list(values)
 
 
 def _compile_condition(node: Any, engine: Any) -> FastEvaluator | None:
