@@ -105,7 +105,20 @@ class TestStateExecution(Execution):
         }
         if self._given_task:
             context["Task"] = dict(self._given_task)
+            return _GivenTaskContext(context)
         return context
+
+
+class _GivenTaskContext(dict[str, Any]):
+    """A context object whose ``Task`` (given with the call) the task runtime cannot replace.
+
+    A callback task hands out a fresh task token by writing ``$$.Task``; under TestState the
+    caller's ``context.Task.Token`` is the one the state must see.
+    """
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if key != "Task":
+            super().__setitem__(key, value)
 
 
 def _section(context: Mapping[str, Any], name: str) -> dict[str, Any]:
