@@ -5,7 +5,10 @@ template of both) and :func:`compile_condition` (a Choice ``Condition``) compile
 time and raise :class:`~constructs_sfn.asl.errors.DefinitionError` with AWS's codes. Evaluate
 many: ``evaluate(states, variables, field=...)`` binds ``$states`` and each workflow variable and
 raises ``StatesError("States.QueryEvaluationError", cause)`` with AWS's cause text (without the
-"An error occurred while executing the state ..." prefix, which the runtime adds).
+"An error occurred while executing the state ..." prefix, which the runtime adds). Pass ``rng``
+(``$random()``, ``$uuid()``) and ``now_millis`` (``$now()``, ``$millis()``) for deterministic runs.
+Results are plain JSON; literal parts of a template are shared, never copied: treat them as
+immutable.
 """
 
 from __future__ import annotations

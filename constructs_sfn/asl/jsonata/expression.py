@@ -125,15 +125,16 @@ class JsonataExpression:
             return self._engine.run(states, variables, now_millis=clock, rng=rng or _SYSTEM_RANDOM)
         except JException as error:
             detail, coded = messages.evaluation_error_text(error)
-            raise self._failure(field, detail, coded=coded) from None
-        except EvaluationTooLong:
-            raise self._failure(field, _TIMEOUT_DETAIL, coded=False) from None
-        except (SequenceTooLarge, MemoryError):
-            raise self._failure(field, _MEMORY_DETAIL, coded=False) from None
+            raise self._failure(field, detail, coded=coded) from error
+        except EvaluationTooLong as error:
+            raise self._failure(field, _TIMEOUT_DETAIL, coded=False) from error
+        except (SequenceTooLarge, MemoryError) as error:
+            raise self._failure(field, _MEMORY_DETAIL, coded=False) from error
         except RecursionError:
+            # Chaining would carry thousands of frames; the message says what happened.
             raise self._failure(field, _STACK_DETAIL, coded=False) from None
-        except Exception:  # the engine's own defects surface as Python errors
-            raise StatesError(ErrorName.QUERY_EVALUATION_ERROR, messages.internal_error(self.text, field)) from None
+        except Exception as error:  # the engine's own defects surface as Python errors
+            raise StatesError(ErrorName.QUERY_EVALUATION_ERROR, messages.internal_error(self.text, field)) from error
 
     def _failure(self, field: str, detail: str, *, coded: bool) -> StatesError:
         return StatesError(
@@ -151,10 +152,12 @@ def compile_expression(text: str, *, location: str) -> JsonataExpression:
     try:
         engine = AwsJsonata(text)
     except JException as error:
-        raise DefinitionError(messages.compile_error_text(error), location=location, code=_INVALID) from None
+        raise DefinitionError(messages.compile_error_text(error), location=location, code=_INVALID) from error
+    except RecursionError:
+        raise DefinitionError("Expression is nested too deeply", location=location, code=_INVALID) from None
     except Exception as error:  # the parser's own defects surface as Python errors
         message = str(error) or type(error).__name__
-        raise DefinitionError(message, location=location, code=_INVALID) from None
+        raise DefinitionError(message, location=location, code=_INVALID) from error
     if engine.errors:
         raise DefinitionError("Syntax error", location=location, code=_INVALID)
     refused = unsupported_references(engine.ast)
