@@ -117,8 +117,7 @@ def run_test_state(
     run = _TestRun(execution, frame, state, input_value, answer, configuration)
     response = run.respond()
     if inspection_level in ("DEBUG", "TRACE"):
-        recorded = execution.inspection or {}
-        data = inspection_data(state, recorded, variables=frame.own_variables, error_details=run.error_details)
+        data = inspection_data(state, execution.records, variables=frame.own_variables, error_details=run.error_details)
         response["inspectionData"] = as_json_text(data) if inspection_text else data
     return response
 

@@ -20,7 +20,7 @@ from typing import Any
 from constructs_sfn.asl.model.states import State, StateMachineDefinition
 from constructs_sfn.asl.runtime.clock import Clock
 from constructs_sfn.asl.runtime.context import ExecutionContextInfo, format_timestamp
-from constructs_sfn.asl.runtime.interpreter import Execution, Frame
+from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
 from constructs_sfn.asl.services import TaskService
 
 __all__ = ["CONTEXT_STATE_NAME", "TestStateExecution", "TestStateScope"]
@@ -79,7 +79,9 @@ class TestStateExecution(Execution):
         super().__init__(
             definition, input_value, info=info, services=services, clock=clock, rng_seed=rng_seed, record_history=False
         )
-        self.inspection = {}
+        self.records: dict[str, Any] = {}
+        """What the tested state's processing steps produced (``inspect``), for inspectionData."""
+        self._nested = 0
         self.tested_state = state
         self.retry_count = retry_count
         given = given_context or {}
@@ -89,6 +91,20 @@ class TestStateExecution(Execution):
         self.state_machine_object = {**self.state_machine_object, **_section(given, "StateMachine")}
         self._given_state = _section(given, "State")
         self._given_task = _section(given, "Task")
+
+    def inspect(self, key: str, value: Any) -> None:
+        """Record a processing step of the tested state (not of the states inside a Map/Parallel)."""
+        if not self._nested:
+            self.records[key] = value
+
+    def run_state(self, frame: Frame, state: State, raw_input: Any) -> StateGen:
+        """A state inside the tested Map or Parallel: an ordinary state of an ordinary execution."""
+        # ``inspection`` stays None, so these states retry and catch as they would in an execution.
+        self._nested += 1
+        try:
+            return (yield from super().run_state(frame, state, raw_input))
+        finally:
+            self._nested -= 1
 
     def context(self, state: State, entered_time: datetime, attempt: int, frame: Frame) -> dict[str, Any]:
         """TestState's context object for the tested state; the usual one for states inside it."""

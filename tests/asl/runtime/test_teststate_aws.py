@@ -7,10 +7,11 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import pytest
-from conftest import ACTIVITY_ARN, LAMBDA_INVOKE, SQS_CALLBACK
+from conftest import ACTIVITY_ARN, LAMBDA_INVOKE, SQS_CALLBACK, FakeService
 
 from constructs_sfn.asl.runtime import VirtualClock
 from constructs_sfn.asl.runtime.teststate import TestStateScope, run_test_state
+from constructs_sfn.asl.services import TaskOutcome
 
 ERROR_MOCK = {"errorOutput": {"error": "Mock.Error", "cause": "mocked"}}
 SCOPE = TestStateScope(region="eu-west-1", account_id="111111111111", partition="aws")
@@ -399,3 +400,28 @@ class TestInspectionFields:
 
     def test_info_level_reports_none(self) -> None:
         assert "inspectionData" not in run({"Type": "Pass", "End": True}, inspection_level="INFO")
+
+
+class TestUnmockedMap:
+    def test_iterations_run_as_in_an_execution_and_stay_out_of_the_inspection_data(self) -> None:
+        worker = {
+            "Type": "Task",
+            "Resource": LAMBDA_INVOKE,
+            "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 1}],
+            "End": True,
+        }
+        state = {"Type": "Map", "ItemProcessor": {"StartAt": "W", "States": {"W": worker}}, "End": True}
+        service = FakeService(TaskOutcome.failure("Flaky"), TaskOutcome.success("done"))
+
+        response = run(state, [1, 2], services=service)
+
+        assert response["status"] == "SUCCEEDED"
+        assert output(response) == ["done", "done"]
+        assert response["inspectionData"] == {
+            "input": [1, 2],
+            "afterInputPath": [1, 2],
+            "afterResultSelector": ["done", "done"],
+            "afterResultPath": ["done", "done"],
+            "afterItemsPath": [1, 2],
+            "maxConcurrency": 0,
+        }
