@@ -4,8 +4,12 @@ AWS runs a TestState call as an express execution of a throw-away state machine,
 object has an express execution ARN (``arn:...:express:<machine>:<execution>``), no
 ``RedriveCount``, ``RoleArn`` null when the call gave no role, and ``State.Name`` ``"StateName"``
 even when a whole definition and a ``stateName`` were given. ``State.RetryCount`` is only present
-for the states that can retry (Task, Map, Parallel). A ``context`` given with the call replaces
-these values field by field.
+for the states that can retry (Task, Map, Parallel); it is ``stateConfiguration.retrierRetryCount``.
+A ``context`` given with the call replaces these values field by field, and its ``Task.Token`` is
+the token a callback task sees.
+
+States inside an unmocked Map or Parallel run as in any execution: they retry and catch, and
+their processing steps stay out of the tested state's inspection data.
 """
 
 from __future__ import annotations
