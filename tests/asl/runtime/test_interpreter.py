@@ -316,6 +316,31 @@ class TestVariables:
         assert execute(definition, {"n": 21}).output == {"doubled": 42}
 
 
+class TestReproducibility:
+    def test_jsonata_randomness_follows_the_seed(self) -> None:
+        definition = single(
+            {"Type": "Pass", "Output": {"u": "{% $uuid() %}", "r": "{% $random() %}"}}, QueryLanguage="JSONata"
+        )
+
+        first, second, other = (execute(definition, rng_seed=seed).output for seed in (5, 5, 6))
+
+        assert first == second
+        assert first != other
+
+    @pytest.mark.xfail(
+        strict=True,
+        reason="BUG: the runtime never passes Execution.rng to payload templates: States.UUID/MathRandom ignore rng_seed",
+    )
+    def test_intrinsic_randomness_follows_the_seed(self) -> None:
+        definition = single(
+            {"Type": "Pass", "Parameters": {"u.$": "States.UUID()", "r.$": "States.MathRandom(1, 1000000)"}}
+        )
+
+        first, second = (execute(definition, rng_seed=5).output for _ in range(2))
+
+        assert first == second
+
+
 class TestContextObject:
     def test_context_object_reflects_execution_info(self) -> None:
         info = ExecutionContextInfo(
