@@ -84,6 +84,18 @@ class TestWaitOnTheVirtualClock:
             WAIT_PREFIX + "The SecondsPath parameter does not reference an input value: $.input.waitSeconds"
         )
 
+    @pytest.mark.parametrize("value", [10**12, 10**20, 1e300])
+    @pytest.mark.xfail(
+        strict=True,
+        raises=OverflowError,
+        reason="BUG: a SecondsPath beyond datetime range raises OverflowError out of Execution.run (scheduler timer)",
+    )
+    def test_an_absurd_seconds_path_fails_the_execution_instead_of_raising(self, value: Any) -> None:
+        execution = execute(single({"Type": "Wait", "SecondsPath": "$.n"}), {"n": value})
+
+        assert execution.status == "FAILED"
+        assert (execution.error or "").startswith("States.")
+
     def test_timestamp_in_the_future_waits_until_then(self) -> None:
         execution = execute(single({"Type": "Wait", "Timestamp": "2024-01-01T01:00:00Z"}))
 
