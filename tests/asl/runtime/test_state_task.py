@@ -293,7 +293,20 @@ class TestDurationAndTimeouts:
         assert details(one(execution, "TaskTimedOut"))["error"] == "States.Timeout"
         assert execution.error == "States.Timeout"
 
+    def test_a_missed_heartbeat_is_caught_as_states_timeout_too(self) -> None:
+        definition = machine(
+            {
+                "T": task(HeartbeatSeconds=5, Catch=[{"ErrorEquals": ["States.Timeout"], "Next": "H"}], End=True),
+                "H": {"Type": "Pass", "End": True},
+            }
+        )
+
+        execution = execute(definition, services=FakeService(TaskOutcome.never()))
+
+        assert execution.status == "SUCCEEDED"
+
     def test_a_missed_heartbeat_is_caught_as_heartbeat_timeout(self) -> None:
+        # AWS: States.HeartbeatTimeout "is only available inside the Catch and Retry fields".
         definition = machine(
             {
                 "T": task(
