@@ -99,6 +99,14 @@ class TestInlineMap:
         assert execution.output == [1, 2, 3, 4]
         assert offsets([execution.events[-1]]) == [seconds]
 
+    @pytest.mark.parametrize("max_concurrency", [0, 1, 40])
+    def test_thousands_of_instant_iterations(self, max_concurrency: int) -> None:
+        execution = execute(single(map_state(MaxConcurrency=max_concurrency)), list(range(2000)))
+
+        assert execution.status == "SUCCEEDED"
+        assert execution.output == list(range(2000))
+        assert len(of_type(execution, "MapIterationSucceeded")) == 2000
+
     def test_an_empty_array_maps_to_an_empty_array(self) -> None:
         execution = execute(single(map_state(MaxConcurrency=1)), [])
 
