@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from conftest import (
@@ -17,6 +17,7 @@ from conftest import (
     execute,
     machine,
     of_type,
+    one,
     single,
     types,
 )
@@ -314,6 +315,41 @@ class TestVariables:
         )
 
         assert execute(definition, {"n": 21}).output == {"doubled": 42}
+
+
+class TestChoiceAssignments:
+    DEFINITION: ClassVar[dict[str, Any]] = machine(
+        {
+            "C": {
+                "Type": "Choice",
+                "Choices": [
+                    {
+                        "Condition": "{% $states.input.go %}",
+                        "Next": "Yes",
+                        "Assign": {"path": "rule"},
+                        "Output": {"via": "rule"},
+                    }
+                ],
+                "Default": "No",
+                "Assign": {"path": "default"},
+            },
+            "Yes": {"Type": "Pass", "Output": {"path": "{% $path %}", "in": "{% $states.input %}"}, "End": True},
+            "No": {"Type": "Pass", "Output": {"path": "{% $path %}", "in": "{% $states.input %}"}, "End": True},
+        },
+        QueryLanguage="JSONata",
+    )
+
+    def test_a_matching_rule_applies_its_own_assign_and_output(self) -> None:
+        execution = execute(self.DEFINITION, {"go": True})
+
+        assert execution.output == {"path": "rule", "in": {"via": "rule"}}
+        assert details(one(execution, "ChoiceStateExited"))["assignedVariables"] == {"path": '"rule"'}
+
+    def test_the_default_applies_the_state_assign(self) -> None:
+        execution = execute(self.DEFINITION, {"go": False})
+
+        assert execution.output == {"path": "default", "in": {"go": False}}
+        assert details(one(execution, "ChoiceStateExited"))["assignedVariables"] == {"path": '"default"'}
 
 
 class TestReproducibility:
