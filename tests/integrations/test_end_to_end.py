@@ -114,10 +114,6 @@ def test_silent_worker_misses_its_heartbeat() -> None:
     assert _run(services).output == {"refunded": {"Error": "States.HeartbeatTimeout"}}
 
 
-@pytest.mark.xfail(
-    reason="runtime: for work that never completes, HeartbeatSeconds ignores TaskOutcome.heartbeat_gaps",
-    strict=True,
-)
 def test_hanging_worker_that_heartbeats_hits_the_task_timeout() -> None:
     services = _services()
     services.faults.time_out("Charge")

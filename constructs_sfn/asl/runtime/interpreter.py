@@ -302,7 +302,7 @@ class Execution:
     def retry_delay(self, retriers: tuple[Retrier, ...], counts: list[int], error: StatesError) -> float | None:
         """Seconds to wait before the next attempt, or None when no retrier applies."""
         for index, retrier in enumerate(retriers):
-            if _matches(retrier.error_equals, error.error):
+            if _matches(retrier.error_equals, error.error, getattr(error, "also_matches", ())):
                 if counts[index] >= retrier.max_attempts:
                     return None
                 delay = retrier.interval_seconds * (retrier.backoff_rate ** counts[index])
@@ -317,7 +317,7 @@ class Execution:
     def find_catcher(self, catchers: tuple[Catcher, ...], error: StatesError) -> Catcher | None:
         """The first catcher whose ErrorEquals matches."""
         for catcher in catchers:
-            if _matches(catcher.error_equals, error.error):
+            if _matches(catcher.error_equals, error.error, getattr(error, "also_matches", ())):
                 return catcher
         return None
 
@@ -438,6 +438,7 @@ class Execution:
         if self.status != "RUNNING" or not self.scheduler.finished:
             return
         error = self.scheduler.root_error
+        ended = self.scheduler.finished_at or self.clock.now()
         if error is None:
             output = self.scheduler.root_result
             try:
@@ -448,23 +449,25 @@ class Execution:
                 self.output, self.output_text, self.status = output, text, "SUCCEEDED"
                 self.history.add(
                     "ExecutionSucceeded",
-                    self.clock.now(),
+                    ended,
                     self.history.last_id,
                     {"output": text, "outputDetails": {"truncated": False}},
                 )
         if error is not None:
             states_error = error if isinstance(error, StatesError) else StatesError(ErrorName.RUNTIME, str(error))
+            if hasattr(states_error, "recorded_error"):
+                states_error = StatesError(states_error.recorded_error, states_error.cause)
             self.status, self.error, self.cause = "FAILED", states_error.error, states_error.cause
             details: dict[str, Any] = {}
             if states_error.error is not None:
                 details["error"] = states_error.error
             if states_error.cause is not None:
                 details["cause"] = states_error.cause
-            self.history.add("ExecutionFailed", self.clock.now(), self.history.last_id, details)
-        self._finish()
+            self.history.add("ExecutionFailed", ended, self.history.last_id, details)
+        self._finish(ended)
 
-    def _finish(self) -> None:
-        self.stop_date = self.clock.now()
+    def _finish(self, ended: datetime | None = None) -> None:
+        self.stop_date = ended or self.clock.now()
         self.tokens.clear()
         for callback in self.on_finish:
             callback(self)
@@ -483,8 +486,8 @@ class RetriableInTestError(StatesError):
         self.retry_index = next(i for i, c in enumerate(counts) if c)
 
 
-def _matches(error_equals: tuple[str, ...], error: str) -> bool:
-    if error in error_equals:
+def _matches(error_equals: tuple[str, ...], error: str, aliases: tuple[str, ...] = ()) -> bool:
+    if error in error_equals or any(alias in error_equals for alias in aliases):
         return True
     if ErrorName.ALL in error_equals and error not in _NOT_CATCHABLE_BY_ALL:
         return True

@@ -142,6 +142,8 @@ class Scheduler:
         self._root: Fiber | None = None
         self.root_result: Any = None
         self.root_error: BaseException | None = None
+        self.finished_at: datetime | None = None
+        """The clock's instant when the root fiber ended (before any later clock advance)."""
 
     # -- public ---------------------------------------------------------------------------------
     def start(self, gen: FiberGen) -> None:
@@ -167,7 +169,11 @@ class Scheduler:
     def advance(self, seconds: float) -> None:
         """Let ``seconds`` of clock time pass, firing every timer due in that span."""
         target = self.clock.now() + timedelta(seconds=seconds)
-        while not self.finished and self._timers and self._timers[0][0] <= target:
+        while not self.finished:
+            while self._timers and self._timers[0][2].cancelled:
+                heapq.heappop(self._timers)
+            if not self._timers or self._timers[0][0] > target:
+                break
             self._fire_next(only_if_moving=False)
             self.run()
         self.clock.advance_to(target)
@@ -215,6 +221,7 @@ class Scheduler:
         if self._root is not None and not self._root.done:
             self._root.done = True
             self.root_error = error
+            self.finished_at = self.clock.now()
             self.cancel_all()
 
     # -- internals ------------------------------------------------------------------------------
@@ -324,6 +331,7 @@ class Scheduler:
             if fiber is self._root:
                 self.root_result = value
                 self.root_error = error
+                self.finished_at = self.clock.now()
                 self.cancel_all()
             return
         if join.stopped:

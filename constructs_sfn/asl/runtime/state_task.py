@@ -66,8 +66,8 @@ def run_task(ex: Execution, frame: Frame, state: TaskState, raw_input: Any, cont
     variables = frame.variables
     token: str | None = None
     if kind.pattern == "waitForTaskToken" or kind.family == "activity":
-        token = new_task_token()
-        context["Task"] = {"Token": token}
+        context.setdefault("Task", {"Token": new_task_token()})
+        token = context["Task"]["Token"]
     if state.is_jsonata:
         states = {"input": raw_input, "context": context}
         arguments = (
@@ -189,16 +189,19 @@ def _first_limit(outcome: TaskOutcome, timeout: float | None, heartbeat: float |
     if timeout is not None:
         candidates.append((timeout, ErrorName.TIMEOUT))
     if heartbeat is not None:
-        if not outcome.completes or not outcome.heartbeat_gaps:
-            if not outcome.completes or outcome.duration >= heartbeat:
-                candidates.append((heartbeat, ErrorName.HEARTBEAT_TIMEOUT))
-        else:
-            elapsed = 0.0
-            for gap in outcome.heartbeat_gaps:
-                if gap >= heartbeat:
-                    candidates.append((elapsed + heartbeat, ErrorName.HEARTBEAT_TIMEOUT))
-                    break
-                elapsed += gap
+        # The worker beats after each gap; once the gaps run out it is silent, so the heartbeat
+        # times out ``heartbeat`` seconds after the last beat (unless the work finished before).
+        elapsed = 0.0
+        missed = None
+        for gap in outcome.heartbeat_gaps:
+            if gap >= heartbeat:
+                missed = elapsed + heartbeat
+                break
+            elapsed += gap
+        if missed is None:
+            missed = elapsed + heartbeat
+        if not outcome.completes or missed <= outcome.duration:
+            candidates.append((missed, ErrorName.HEARTBEAT_TIMEOUT))
     if not candidates:
         return None, ErrorName.TIMEOUT
     return min(candidates)
@@ -235,9 +238,9 @@ def _run_activity(
         details = {k: v for k, v in (("error", answer[1]), ("cause", answer[2])) if v is not None}
         ex.event(frame, "ActivityFailed", details)
         raise StatesError(answer[1], answer[2])
-    error = ErrorName.TIMEOUT if answer[0] == "timeout" else ErrorName.HEARTBEAT_TIMEOUT
-    ex.event(frame, "ActivityTimedOut", {"error": error})
-    raise StatesError(error)
+    error = timeout_error(ErrorName.TIMEOUT if answer[0] == "timeout" else ErrorName.HEARTBEAT_TIMEOUT)
+    ex.event(frame, "ActivityTimedOut", {"error": getattr(error, "recorded_error", error.error)})
+    raise error
 
 
 def activity_started(ex: Execution, token: str, worker_name: str | None) -> None:
@@ -315,12 +318,13 @@ def _succeeded(ex: Execution, frame: Frame, kind: ResourceKind, state: TaskState
     try:
         text = ex.check_payload(output, state, "output")
     except StatesError as too_big:
-        if kind.family == "lambda-function":
-            too_big = StatesError(
-                too_big.error,
-                f"The state/task '{kind.resource}' returned a result with a size exceeding the maximum number "
-                "of bytes service limit.",
-            )
+        # AWS names the Lambda ARN, or the integrated service, never the state.
+        culprit = kind.resource if kind.family == "lambda-function" else kind.resource_type
+        too_big = StatesError(
+            too_big.error,
+            f"The state/task '{culprit}' returned a result with a size exceeding the maximum number "
+            "of bytes service limit.",
+        )
         _failed(ex, frame, kind, too_big)
     if kind.family == "lambda-function":
         ex.event(frame, "LambdaFunctionSucceeded", {"output": text, "outputDetails": {"truncated": False}})
@@ -353,17 +357,32 @@ def _failed(ex: Execution, frame: Frame, kind: ResourceKind, error: StatesError)
     raise error
 
 
+def timeout_error(error_name: str) -> StatesError:
+    """The error a timed-out task raises.
+
+    AWS records both a TimeoutSeconds and a HeartbeatSeconds miss as ``States.Timeout`` in the
+    history and in ExecutionFailed, while Retry/Catch may name ``States.HeartbeatTimeout`` ("only
+    available inside the Catch and Retry fields") for the heartbeat case.
+    """
+    error = StatesError(error_name)
+    error.located = True  # type: ignore[attr-defined]
+    if error_name == ErrorName.HEARTBEAT_TIMEOUT:
+        error.recorded_error = ErrorName.TIMEOUT  # type: ignore[attr-defined]
+        error.also_matches = (ErrorName.TIMEOUT,)  # type: ignore[attr-defined]
+    return error
+
+
 def _timed_out(ex: Execution, frame: Frame, kind: ResourceKind, error_name: str) -> None:
+    error = timeout_error(error_name)
+    recorded = getattr(error, "recorded_error", error_name)
     if kind.family == "lambda-function":
-        ex.event(frame, "LambdaFunctionTimedOut", {"error": error_name})
+        ex.event(frame, "LambdaFunctionTimedOut", {"error": recorded})
     else:
         ex.event(
             frame,
             "TaskTimedOut",
-            {"resourceType": kind.resource_type, "resource": kind.resource, "error": error_name},
+            {"resourceType": kind.resource_type, "resource": kind.resource, "error": recorded},
         )
-    error = StatesError(error_name)
-    error.located = True  # type: ignore[attr-defined]
     raise error
 
 
@@ -375,9 +394,10 @@ def _jsonpath_seconds(literal: Any, path: Any, value: Any, context: Any, variabl
     except StatesError:
         raise
     except Exception as missing:
-        raise StatesError(
-            ErrorName.RUNTIME, f"The {field} parameter does not reference an input value: {path.text}"
-        ) from missing
+        from constructs_sfn.asl.jsonpath import invalid_path_cause
+
+        message = getattr(missing, "message", str(missing))
+        raise StatesError(ErrorName.RUNTIME, invalid_path_cause(path.text, message)) from missing
     if isinstance(found, bool) or not isinstance(found, int) or found <= 0:
         raise StatesError(
             ErrorName.RUNTIME,

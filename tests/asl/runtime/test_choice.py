@@ -17,9 +17,7 @@ NO_VARIABLES: dict[str, Any] = {}
 
 def rule(operator: str, operand: Any, variable: str = "$.v", **extra: Any) -> ChoiceRule:
     """A top-level comparison rule on ``variable``."""
-    return compile_choice_rule(
-        {"Variable": variable, operator: operand, "Next": "Yes", **extra}, location=LOCATION
-    )
+    return compile_choice_rule({"Variable": variable, operator: operand, "Next": "Yes", **extra}, location=LOCATION)
 
 
 def holds(operator: str, operand: Any, value: Any) -> bool:
@@ -662,10 +660,8 @@ class TestDefinitionErrors:
 
 
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda children: (
-        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=3), children, max_size=3)
-    ),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=3), children, max_size=3),
     max_leaves=10,
 )
 

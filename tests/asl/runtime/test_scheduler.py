@@ -193,10 +193,6 @@ class TestExternalWaits:
 
         assert scheduler.root_result == (("heartbeat",), 18)
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: Scheduler.advance fires a timer beyond its target when the heap head is a cancelled timer",
-    )
     def test_after_a_heartbeat_the_old_deadline_no_longer_fires(self) -> None:
         scheduler, clock = new_scheduler()
 
