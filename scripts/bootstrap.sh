@@ -10,8 +10,13 @@ py_stamp=".stamps/python-$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -x .venv/bin/python ] || [ ! -f "$py_stamp" ]; then
   echo "==> creating .venv and installing constructs_sfn[dev]"
   python3 -m venv .venv
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+  log=".stamps/pip-install.log"
+  if ! { .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip \
+         && .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"; } >"$log" 2>&1; then
+    grep -v "^WARNING: Location" "$log" | tail -40
+    echo "pip install failed; full log in $log" >&2
+    exit 1
+  fi
   rm -f .stamps/python-*
   touch "$py_stamp"
 fi

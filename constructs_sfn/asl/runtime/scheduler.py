@@ -227,7 +227,10 @@ class Scheduler:
     # -- internals ------------------------------------------------------------------------------
     def _add_timer(self, fiber: Fiber, payload: Any, seconds: float, *, guard: bool) -> _Timer:
         timer = _Timer(fiber, payload, guard)
-        when = self.clock.now() + timedelta(seconds=max(seconds, 0.0))
+        try:
+            when = self.clock.now() + timedelta(seconds=max(seconds, 0.0))
+        except OverflowError:  # beyond year 9999: the timer never fires in any meaningful run
+            when = datetime.max.replace(tzinfo=self.clock.now().tzinfo)
         heapq.heappush(self._timers, (when, next(self._seq), timer))
         if not guard:
             self._moving_timers += 1

@@ -14,7 +14,10 @@ from constructs_sfn.asl.runtime.scheduler import Sleep
 if TYPE_CHECKING:
     from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
 
-__all__ = ["run_choice", "run_fail", "run_pass", "run_succeed", "run_wait"]
+__all__ = ["MAX_WAIT_SECONDS", "run_choice", "run_fail", "run_pass", "run_succeed", "run_wait"]
+
+MAX_WAIT_SECONDS = 99_999_999
+"""The largest Wait duration AWS accepts (``Seconds`` is validated against it at create time)."""
 
 
 def run_pass(ex: Execution, frame: Frame, state: PassState, raw_input: Any, context: Any) -> StateGen:
@@ -177,6 +180,12 @@ def _wait_seconds_jsonpath(ex: Execution, state: WaitState, effective: Any, cont
             raise StatesError(
                 ErrorName.RUNTIME,
                 f"The SecondsPath parameter references a negative value: {path.text} == {_text(value)}",
+            )
+        if value > MAX_WAIT_SECONDS:
+            raise StatesError(
+                ErrorName.RUNTIME,
+                f"The SecondsPath parameter references a value above the maximum of {MAX_WAIT_SECONDS}: "
+                f"{path.text} == {_text(value)}",
             )
         return float(value)
     path = state.timestamp_path

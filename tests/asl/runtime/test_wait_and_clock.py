@@ -85,11 +85,6 @@ class TestWaitOnTheVirtualClock:
         )
 
     @pytest.mark.parametrize("value", [10**12, 10**20, 1e300])
-    @pytest.mark.xfail(
-        strict=True,
-        raises=OverflowError,
-        reason="BUG: a SecondsPath beyond datetime range raises OverflowError out of Execution.run (scheduler timer)",
-    )
     def test_an_absurd_seconds_path_fails_the_execution_instead_of_raising(self, value: Any) -> None:
         execution = execute(single({"Type": "Wait", "SecondsPath": "$.n"}), {"n": value})
 
