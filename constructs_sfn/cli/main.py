@@ -76,9 +76,7 @@ def _input(text: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise UsageError(
-            f"{source}: not JSON (line {error.lineno}, column {error.colno}): {error.msg}"
-        ) from error
+        raise UsageError(f"{source}: not JSON (line {error.lineno}, column {error.colno}): {error.msg}") from error
 
 
 def _run(path: Path, input_text: str, *, show_history: bool) -> int:
@@ -138,9 +136,7 @@ def _demo(cdk_out: Path, scenarios_path: Path) -> int:
                     execution_name=str(scenario.get("name", "default")),
                     state_machine_type=machine.state_machine_type,
                 )
-                execution = Execution(
-                    definition, scenario.get("input", {}), info=info, clock=VirtualClock()
-                ).run()
+                execution = Execution(definition, scenario.get("input", {}), info=info, clock=VirtualClock()).run()
                 _print_outcome(name, str(scenario.get("name", "default")), execution)
                 expected = scenario.get("expect_status")
                 if expected is not None and expected != execution.status:

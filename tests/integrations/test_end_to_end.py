@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
-
 from constructs_sfn.asl import parse_definition
 from constructs_sfn.asl.runtime import Execution, ExecutionContextInfo
 from constructs_sfn.integrations import LambdaContext, MockConfig, Return, TaskServices, Throw

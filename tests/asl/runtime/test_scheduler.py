@@ -6,7 +6,6 @@ from collections.abc import Callable, Generator
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from conftest import EPOCH
 
 from constructs_sfn.asl.errors import StatesError

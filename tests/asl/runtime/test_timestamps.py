@@ -88,9 +88,7 @@ def test_ns_is_exact_epoch_nanoseconds() -> None:
 def test_offsets_are_applied() -> None:
     assert parse_timestamp_ns("2012-10-09T19:00:55+01:00") == parse_timestamp_ns("2012-10-09T18:00:55Z")
     assert parse_timestamp_ns("2012-10-09T19:00:55-05:30") == parse_timestamp_ns("2012-10-10T00:30:55Z")
-    assert parse_timestamp_ns("2012-10-09T19:00:55+01:00:30") == parse_timestamp_ns(
-        "2012-10-09T17:59:55-00:00:30"
-    )
+    assert parse_timestamp_ns("2012-10-09T19:00:55+01:00:30") == parse_timestamp_ns("2012-10-09T17:59:55-00:00:30")
 
 
 def test_fraction_digits_scale_to_nanoseconds() -> None:
