@@ -8,7 +8,7 @@ setup:
 	@bash scripts/bootstrap.sh
 
 demo: setup
-	@$(ENV) cdk synth --no-notices --quiet && cdk ls --no-notices
+	@$(ENV) cdk synth --no-notices --quiet
 	@$(ENV) python -m constructs_sfn.cli demo
 
 lint: setup

@@ -105,6 +105,21 @@ def _print_outcome(machine: str, scenario: str, execution: Execution) -> None:
     print(f"{line} ({len(execution.events)} history events)")
 
 
+def _print_template_summary(template: Path) -> None:
+    """One line per resource type of a synthesized stack, so the main job shows what it built."""
+    try:
+        resources = json.loads(_read(template)).get("Resources") or {}
+    except json.JSONDecodeError as error:
+        raise UsageError(f"{template}: not JSON (line {error.lineno}): {error.msg}") from error
+    counts: dict[str, int] = {}
+    for resource in resources.values():
+        kind = str(resource.get("Type", "?"))
+        counts[kind] = counts.get(kind, 0) + 1
+    print(f"Synthesized {template.name.removesuffix('.template.json')}: {len(resources)} resources")
+    for kind, count in sorted(counts.items()):
+        print(f"  {count:3d} x {kind}")
+
+
 def _demo(cdk_out: Path, scenarios_path: Path) -> int:
     from constructs_sfn.testing.template import TemplateError, extract_state_machines
 
@@ -119,6 +134,7 @@ def _demo(cdk_out: Path, scenarios_path: Path) -> int:
             raise UsageError(f"{scenarios_path}: not JSON (line {error.lineno}): {error.msg}") from error
     failures = 0
     for template in templates:
+        _print_template_summary(template)
         try:
             machines = extract_state_machines(template)
         except TemplateError as error:

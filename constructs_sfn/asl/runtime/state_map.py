@@ -88,8 +88,7 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
             return failures > 0
         over_count = tolerated_count is not None and failures > tolerated_count
         over_pct = tolerated_pct is not None and total > 0 and failures * 100.0 / total > tolerated_pct
-        if tolerated_count is not None and tolerated_pct is not None:
-            return over_count and over_pct
+        # Either threshold, once exceeded, fails the Map Run (AWS "Map Run failure threshold").
         return over_count or over_pct
 
     start_cursor = frame.cursor
