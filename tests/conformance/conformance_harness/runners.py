@@ -21,7 +21,9 @@ value is a wildcard anyway. A case without names gets ``ConformanceStateMachine`
 client-generated execution name. The recorded role (``snf_role_arn``) is itself a mask, so the
 machine gets ``arn:aws:iam::111111111111:role/<that value>`` and the value is a wildcard. TestState and API
 error cases run in account ``111111111111``, region ``<region>``, partition ``<partition>``; a
-TestState case recorded with a role gets ``arn:<partition>:iam::111111111111:role/ConformanceRole``.
+TestState case recorded with a role gets ``arn:<partition>:iam::111111111111:role/ConformanceRole``;
+one that called a real service without a mock gets that service's recorded result
+(``inspectionData.result``) from a TaskService, and is skipped when the result was not recorded.
 A definition that names activity ARNs pins the client's region, account and partition to the first
 one's (they are literal in the definition) and the activities are created first; the harness then
 plays the recorded activity worker (see :mod:`.replay`). Express executions started
@@ -287,8 +289,21 @@ def run_service_case(case: Mapping[str, Any], backend: Backend) -> CaseResult:
 # TestState (test_state_cases.jsonl)
 
 
-def _test_state_client(backend: Backend) -> Any:
-    return backend.client(region=_REGION, account_id=_ACCOUNT, partition=_PARTITION)
+def _test_state_client(backend: Backend, services: Any = None) -> Any:
+    return backend.client(region=_REGION, account_id=_ACCOUNT, partition=_PARTITION, services=services)
+
+
+class _RecordedResultService:
+    """Answers every Task attempt with the result TestState recorded (``inspectionData.result``)."""
+
+    def __init__(self, result: Any) -> None:
+        self._result = result
+
+    def invoke(self, request: Any) -> Any:
+        from constructs_sfn.asl.services import TaskOutcome
+
+        del request
+        return TaskOutcome.success(self._result)
 
 
 def _role_arn() -> str:
@@ -305,7 +320,14 @@ def run_test_state_case(case: Mapping[str, Any], backend: Backend) -> CaseResult
     args.update(case.get("test_state_args", {}))
     if case.get("role_arn_given"):
         args["roleArn"] = _role_arn()
-    client = _test_state_client(backend)
+    services = None
+    if case.get("services") and "mock" not in args:
+        recorded = (case["expected"].get("inspectionData") or {}).get("result")
+        if recorded is None or not backend.supports_services:
+            result.skipped = "the call invoked a real service and the corpus holds no task result to replay"
+            return result
+        services = _RecordedResultService(_decode(recorded) if isinstance(recorded, str) else recorded)
+    client = _test_state_client(backend, services)
     response, error = call_api(client.test_state, **args)
     if error is not None or response is None:
         result.verdict("outcome", _error_problems("test_state", error) if error else ["no response"])
