@@ -366,11 +366,6 @@ class TestDurationAndTimeouts:
         assert types(execution) == ["ExecutionStarted", "TaskStateEntered", "ExecutionFailed"]
 
     @pytest.mark.parametrize("field", ["TimeoutSecondsPath", "HeartbeatSecondsPath"])
-    @pytest.mark.xfail(
-        strict=True,
-        raises=OverflowError,
-        reason="BUG: a TimeoutSecondsPath/HeartbeatSecondsPath beyond datetime range raises OverflowError out of run",
-    )
     def test_an_absurd_timeout_path_does_not_crash_the_executor(self, field: str) -> None:
         execution = execute(single(task(SQS_CALLBACK, **{field: "$.t"})), {"t": 10**30}, services=FakeService())
 
