@@ -22,7 +22,7 @@ client-generated execution name. The recorded role (``snf_role_arn``) is itself 
 machine gets ``arn:aws:iam::111111111111:role/<that value>`` and the value is a wildcard. TestState and API
 error cases run in account ``111111111111``, region ``<region>``, partition ``<partition>``; a
 TestState case recorded with a role gets ``arn:<partition>:iam::111111111111:role/ConformanceRole``;
-one that called a real service without a mock gets that service's recorded result
+one whose Task called a real service without a mock gets that service's recorded result
 (``inspectionData.result``) from a TaskService, and is skipped when the result was not recorded.
 A definition that names activity ARNs pins the client's region, account and partition to the first
 one's (they are literal in the definition) and the activities are created first; the harness then
@@ -293,6 +293,15 @@ def _test_state_client(backend: Backend, services: Any = None) -> Any:
     return backend.client(region=_REGION, account_id=_ACCOUNT, partition=_PARTITION, services=services)
 
 
+def _tested_state_type(case: Mapping[str, Any]) -> Any:
+    """The ``Type`` of the state a TestState case exercises (single state or ``stateName``)."""
+    definition = case["definition"]
+    name = case.get("test_state_args", {}).get("stateName")
+    if name and isinstance(definition.get("States"), Mapping):
+        return (definition["States"].get(name) or {}).get("Type")
+    return definition.get("Type")
+
+
 class _RecordedResultService:
     """Answers every Task attempt with the result TestState recorded (``inspectionData.result``)."""
 
@@ -321,7 +330,7 @@ def run_test_state_case(case: Mapping[str, Any], backend: Backend) -> CaseResult
     if case.get("role_arn_given"):
         args["roleArn"] = _role_arn()
     services = None
-    if case.get("services") and "mock" not in args:
+    if case.get("services") and "mock" not in args and _tested_state_type(case) == "Task":
         recorded = (case["expected"].get("inspectionData") or {}).get("result")
         if recorded is None or not backend.supports_services:
             result.skipped = "the call invoked a real service and the corpus holds no task result to replay"
