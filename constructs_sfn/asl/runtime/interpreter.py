@@ -124,7 +124,6 @@ class Execution:
         self.on_finish: list[Callable[[Execution], None]] = []
         self.inspection: dict[str, Any] | None = None
         """TestState: the intermediate values of the one state under test, else None."""
-        self.retry_counts_override: int | None = None
         self._started = False
 
     # -- public API -----------------------------------------------------------------------------
@@ -223,7 +222,7 @@ class Execution:
         entered_time = self.clock.now()
         handler = _HANDLERS[type(state)]
         self.inspect("input", raw_input)
-        retry_counts = [self.retry_counts_override or 0] * len(state.retry)
+        retry_counts = [0] * len(state.retry)
         attempt = 0
         while True:
             context = self.context(state, entered_time, attempt, frame)
@@ -235,8 +234,6 @@ class Execution:
                     raise
                 error = self.locate(raised, state, entered_id)
                 delay = self.retry_delay(state.retry, retry_counts, error)
-                if delay is not None and self.inspection is not None:
-                    raise RetriableInTestError(error, delay, retry_counts) from raised
                 if delay is not None:
                     attempt += 1
                     if delay > 0:
@@ -249,8 +246,6 @@ class Execution:
                 if catcher is None:
                     self.state_failed_event(frame, state, error, entered_id)
                     raise error from raised if error is not raised else None
-                self.inspect("catchIndex", state.catch.index(catcher))
-                self.inspect("caughtError", error)
                 return self.caught(frame, state, catcher, raw_input, error, context)
 
     def locate(self, error: StatesError, state: State, entered_id: int) -> StatesError:
@@ -475,15 +470,6 @@ class Execution:
     def seconds_since_start(self) -> float:
         """Elapsed execution time on the clock."""
         return (self.clock.now() - self.start_date) / timedelta(seconds=1)
-
-
-class RetriableInTestError(StatesError):
-    """TestState does not retry: it reports the retry it would make (status RETRIABLE)."""
-
-    def __init__(self, error: StatesError, delay: float, counts: list[int]) -> None:
-        super().__init__(error.error, error.cause)
-        self.delay = delay
-        self.retry_index = next(i for i, c in enumerate(counts) if c)
 
 
 def _matches(error_equals: tuple[str, ...], error: str, aliases: tuple[str, ...] = ()) -> bool:

@@ -17,7 +17,7 @@ from constructs_sfn.asl.runtime.scheduler import Fork, ForkResult
 if TYPE_CHECKING:
     from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
 
-__all__ = ["run_map"]
+__all__ = ["max_concurrency_of", "run_map", "tolerance_of"]
 
 
 def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, context: Any) -> StateGen:
@@ -61,19 +61,16 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
             )
     if state.items_path is not None:
         ex.inspect("afterItemsPath", items)
-    max_concurrency = _max_concurrency(ex, state, effective, raw_input, context, variables)
+    max_concurrency = max_concurrency_of(ex, state, effective, raw_input, context, variables)
     ex.inspect("maxConcurrency", max_concurrency)
     distributed = state.mode == "DISTRIBUTED"
     ex.event(frame, "MapStateStarted", {"length": len(items)})
     # AWS checks the tolerated-failure thresholds only once the Map has started.
-    tolerated_count, tolerated_pct = _tolerance(ex, state, effective, raw_input, context, variables)
+    tolerated_count, tolerated_pct = tolerance_of(ex, state, effective, raw_input, context, variables)
     if tolerated_count is not None:
         ex.inspect("toleratedFailureCount", tolerated_count)
     if tolerated_pct is not None:
         ex.inspect("toleratedFailurePercentage", tolerated_pct)
-    mocked = getattr(ex, "map_result_override", None)
-    if mocked is not None:
-        return state.next, finish_with_result(ex, frame, state, raw_input, mocked, context)
     if distributed:
         label = state.label or state.name
         map_run_arn = (
@@ -172,9 +169,10 @@ def _iteration(
     return start
 
 
-def _max_concurrency(
+def max_concurrency_of(
     ex: Execution, state: MapState, effective: Any, raw_input: Any, context: Any, variables: Any
 ) -> int:
+    """The Map's MaxConcurrency (literal, path or JSONata), validated as AWS does."""
     value = state.max_concurrency
     if state.max_concurrency_path is not None:
         value = _path_number(state.max_concurrency_path, effective, context, variables, "MaxConcurrencyPath")
@@ -185,9 +183,10 @@ def _max_concurrency(
     return int(value)
 
 
-def _tolerance(
+def tolerance_of(
     ex: Execution, state: MapState, effective: Any, raw_input: Any, context: Any, variables: Any
 ) -> tuple[int | None, float | None]:
+    """The tolerated failure count and percentage (None when not set), validated as AWS does."""
     count = state.tolerated_failure_count
     pct = state.tolerated_failure_percentage
     states = {"input": raw_input, "context": context}

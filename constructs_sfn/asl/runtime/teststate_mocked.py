@@ -23,7 +23,7 @@ from constructs_sfn.asl.errors import ErrorName, StatesError
 from constructs_sfn.asl.model.states import MapState, ParallelState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result
-from constructs_sfn.asl.runtime.state_map import _max_concurrency, _tolerance
+from constructs_sfn.asl.runtime.state_map import max_concurrency_of, tolerance_of
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 
 if TYPE_CHECKING:
@@ -153,8 +153,8 @@ def run_mocked_map(
         ex.inspect("afterItemSelector", items)
     if state.item_batcher is not None:
         ex.inspect("afterItemBatcher", _batches(state.item_batcher, items))
-    ex.inspect("maxConcurrency", _max_concurrency(ex, state, effective, raw_input, context, variables))
-    count, percentage = _tolerance(ex, state, effective, raw_input, context, variables)
+    ex.inspect("maxConcurrency", max_concurrency_of(ex, state, effective, raw_input, context, variables))
+    count, percentage = tolerance_of(ex, state, effective, raw_input, context, variables)
     if count is not None:
         ex.inspect("toleratedFailureCount", count)
     if percentage is not None:
