@@ -147,9 +147,13 @@ class MotoBackend:
     runs_in_real_time = True
 
     def __init__(self) -> None:
+        import logging
+
         import boto3
         from moto import mock_aws
 
+        # moto's interpreter logs every exception a failing state raises, at ERROR level.
+        logging.getLogger("moto").setLevel(logging.CRITICAL)
         self._mock: AbstractContextManager[Any] = mock_aws(
             config={"stepfunctions": {"execute_state_machine": True}}  # type: ignore[typeddict-item]
         )
