@@ -170,8 +170,8 @@ class TestMapChains:
 
     @pytest.mark.xfail(
         strict=True,
-        reason="BUG: Map chains differ from AWS: MapIterationStarted(n) and MapStateExited link past the "
-        "MapIteration/MapStateSucceeded events",
+        reason="BUG: MapIterationStarted for item n>0 must link to iteration n-1's last state event, "
+        "not to its MapIterationSucceeded",
     )
     def test_successful_map_chain(self) -> None:
         state = {
@@ -199,7 +199,10 @@ class TestMapChains:
             (14, 13, "ExecutionSucceeded"),
         ]
 
-    @pytest.mark.xfail(strict=True, reason="BUG: MapStateFailed must link to the failing iteration's last state event")
+    @pytest.mark.xfail(
+        strict=True,
+        reason="BUG: MapStateFailed must link to the failing iteration's last state event, not MapIterationFailed",
+    )
     def test_failed_map_chain(self) -> None:
         state = {
             "Type": "Map",
