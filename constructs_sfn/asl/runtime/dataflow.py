@@ -100,10 +100,11 @@ def evaluate_assignment(
     context: Any = None,
     variables: Mapping[str, Any],
     rng: Any = None,
+    now_millis: int | None = None,
 ) -> dict[str, Any]:
     """All of an Assign block's values, computed before any of them is applied."""
     if assignment.query_language == "JSONata":
-        result = assignment.values.evaluate(states or {}, variables, field="Assign", rng=rng)
+        result = assignment.values.evaluate(states or {}, variables, field="Assign", rng=rng, now_millis=now_millis)
     else:
         result = assignment.values.evaluate(jsonpath_value, context, variables)
     if not isinstance(result, dict):

@@ -34,10 +34,14 @@ def finish_with_result(ex: Execution, frame: Frame, state: State, raw_input: Any
     if state.is_jsonata:
         states = {"input": raw_input, "result": result, "context": context}
         output = (
-            state.output.evaluate(states, variables, field="Output", rng=ex.rng) if state.output is not None else result
+            state.output.evaluate(states, variables, field="Output", rng=ex.rng, now_millis=ex.now_millis())
+            if state.output is not None
+            else result
         )
         assigned = (
-            evaluate_assignment(state.assign, states=states, variables=variables, rng=ex.rng)
+            evaluate_assignment(
+                state.assign, states=states, variables=variables, rng=ex.rng, now_millis=ex.now_millis()
+            )
             if state.assign is not None
             else None
         )
@@ -75,10 +79,12 @@ def finish_without_result(
         states = {"input": raw_input, "context": context}
         expression = jsonata_output if jsonata_output is not None else state.output
         output = (
-            expression.evaluate(states, variables, field="Output", rng=ex.rng) if expression is not None else raw_input
+            expression.evaluate(states, variables, field="Output", rng=ex.rng, now_millis=ex.now_millis())
+            if expression is not None
+            else raw_input
         )
         assigned = (
-            evaluate_assignment(assignment, states=states, variables=variables, rng=ex.rng)
+            evaluate_assignment(assignment, states=states, variables=variables, rng=ex.rng, now_millis=ex.now_millis())
             if assignment is not None
             else None
         )

@@ -192,6 +192,10 @@ class Execution:
         self.status, self.error, self.cause = "ABORTED", error, cause
         self._finish()
 
+    def now_millis(self) -> int:
+        """The execution clock in epoch milliseconds (JSONata's ``$now()`` and ``$millis()``)."""
+        return int(self.clock.now().timestamp() * 1000)
+
     def inspect(self, key: str, value: Any) -> None:
         """Record an intermediate value for TestState's inspectionData (no-op in executions)."""
         if self.inspection is not None:
@@ -324,12 +328,16 @@ class Execution:
         if state.is_jsonata:
             states = {"input": raw_input, "errorOutput": error_output, "context": context}
             output = (
-                catcher.output.evaluate(states, frame.variables, field="Output", rng=self.rng)
+                catcher.output.evaluate(
+                    states, frame.variables, field="Output", rng=self.rng, now_millis=self.now_millis()
+                )
                 if catcher.output is not None
                 else error_output
             )
             assigned = (
-                evaluate_assignment(catcher.assign, states=states, variables=frame.variables, rng=self.rng)
+                evaluate_assignment(
+                    catcher.assign, states=states, variables=frame.variables, rng=self.rng, now_millis=self.now_millis()
+                )
                 if catcher.assign is not None
                 else None
             )

@@ -47,8 +47,16 @@ def run_fail(ex: Execution, frame: Frame, state: FailState, raw_input: Any, cont
     variables = frame.variables
     if state.is_jsonata:
         states = {"input": raw_input, "context": context}
-        error = state.error.evaluate(states, variables, field="Error", rng=ex.rng) if state.error is not None else None
-        cause = state.cause.evaluate(states, variables, field="Cause", rng=ex.rng) if state.cause is not None else None
+        error = (
+            state.error.evaluate(states, variables, field="Error", rng=ex.rng, now_millis=ex.now_millis())
+            if state.error is not None
+            else None
+        )
+        cause = (
+            state.cause.evaluate(states, variables, field="Cause", rng=ex.rng, now_millis=ex.now_millis())
+            if state.cause is not None
+            else None
+        )
         for value, name in ((error, "Error"), (cause, "Cause")):
             if value is not None and not isinstance(value, str):
                 raise StatesError(
@@ -102,7 +110,10 @@ def run_choice(ex: Execution, frame: Frame, state: ChoiceState, raw_input: Any, 
     if state.is_jsonata:
         states = {"input": raw_input, "context": context}
         for rule in state.choices:
-            if rule.condition.evaluate(states, variables, field="Condition", rng=ex.rng) is True:
+            if (
+                rule.condition.evaluate(states, variables, field="Condition", rng=ex.rng, now_millis=ex.now_millis())
+                is True
+            ):
                 output = finish_without_result(
                     ex,
                     frame,
@@ -209,7 +220,7 @@ def _wait_seconds_jsonata(ex: Execution, state: WaitState, raw_input: Any, conte
     if state.seconds is not None:
         value = state.seconds
         if hasattr(value, "evaluate"):
-            value = value.evaluate(states, variables, field="Seconds", rng=ex.rng)
+            value = value.evaluate(states, variables, field="Seconds", rng=ex.rng, now_millis=ex.now_millis())
             if (
                 isinstance(value, bool)
                 or not isinstance(value, int | float)
@@ -224,7 +235,7 @@ def _wait_seconds_jsonata(ex: Execution, state: WaitState, raw_input: Any, conte
         return float(value)
     value = state.timestamp
     if hasattr(value, "evaluate"):
-        value = value.evaluate(states, variables, field="Timestamp", rng=ex.rng)
+        value = value.evaluate(states, variables, field="Timestamp", rng=ex.rng, now_millis=ex.now_millis())
     return _until(
         ex,
         _parse_ts_or_fail(

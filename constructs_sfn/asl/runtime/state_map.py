@@ -27,7 +27,9 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
         states = {"input": raw_input, "context": context}
         effective = raw_input
         items = (
-            state.items.evaluate(states, variables, field="Items", rng=ex.rng) if state.items is not None else raw_input
+            state.items.evaluate(states, variables, field="Items", rng=ex.rng, now_millis=ex.now_millis())
+            if state.items is not None
+            else raw_input
         )
         if not isinstance(items, list):
             expression = state.items_source or ""
@@ -177,7 +179,13 @@ def max_concurrency_of(
     if state.max_concurrency_path is not None:
         value = _path_number(state.max_concurrency_path, effective, context, variables, "MaxConcurrencyPath")
     elif hasattr(value, "evaluate"):
-        value = value.evaluate({"input": raw_input, "context": context}, variables, field="MaxConcurrency", rng=ex.rng)
+        value = value.evaluate(
+            {"input": raw_input, "context": context},
+            variables,
+            field="MaxConcurrency",
+            rng=ex.rng,
+            now_millis=ex.now_millis(),
+        )
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
         raise StatesError(ErrorName.RUNTIME, f"MaxConcurrency must be a non-negative integer, but was {_text(value)}")
     return int(value)
@@ -195,7 +203,7 @@ def tolerance_of(
             state.tolerated_failure_count_path, effective, context, variables, "ToleratedFailureCountPath"
         )
     elif hasattr(count, "evaluate"):
-        count = count.evaluate(states, variables, field="ToleratedFailureCount", rng=ex.rng)
+        count = count.evaluate(states, variables, field="ToleratedFailureCount", rng=ex.rng, now_millis=ex.now_millis())
     if state.tolerated_failure_percentage_path is not None:
         pct = _path_number(
             state.tolerated_failure_percentage_path,
@@ -206,7 +214,9 @@ def tolerance_of(
             kind="float",
         )
     elif hasattr(pct, "evaluate"):
-        pct = pct.evaluate(states, variables, field="ToleratedFailurePercentage", rng=ex.rng)
+        pct = pct.evaluate(
+            states, variables, field="ToleratedFailurePercentage", rng=ex.rng, now_millis=ex.now_millis()
+        )
     if count is not None and count < 0:
         raise StatesError(ErrorName.RUNTIME, "ToleratedFailureCount cannot be negative.")
     if pct is not None and not 0 <= pct <= 100:

@@ -20,7 +20,7 @@ def run_parallel(ex: Execution, frame: Frame, state: ParallelState, raw_input: A
     if state.is_jsonata:
         states = {"input": raw_input, "context": context}
         effective = (
-            state.arguments.evaluate(states, frame.variables, field="Arguments", rng=ex.rng)
+            state.arguments.evaluate(states, frame.variables, field="Arguments", rng=ex.rng, now_millis=ex.now_millis())
             if state.arguments is not None
             else raw_input
         )

@@ -71,7 +71,7 @@ def run_task(ex: Execution, frame: Frame, state: TaskState, raw_input: Any, cont
     if state.is_jsonata:
         states = {"input": raw_input, "context": context}
         arguments = (
-            state.arguments.evaluate(states, variables, field="Arguments", rng=ex.rng)
+            state.arguments.evaluate(states, variables, field="Arguments", rng=ex.rng, now_millis=ex.now_millis())
             if state.arguments is not None
             else raw_input
         )
@@ -79,7 +79,7 @@ def run_task(ex: Execution, frame: Frame, state: TaskState, raw_input: Any, cont
         timeout = _jsonata_seconds(ex, state.timeout_seconds, states, variables, "TimeoutSeconds")
         heartbeat = _jsonata_seconds(ex, state.heartbeat_seconds, states, variables, "HeartbeatSeconds")
         credentials = (
-            state.credentials.evaluate(states, variables, field="Credentials", rng=ex.rng)
+            state.credentials.evaluate(states, variables, field="Credentials", rng=ex.rng, now_millis=ex.now_millis())
             if state.credentials is not None
             else None
         )
@@ -410,7 +410,7 @@ def _jsonata_seconds(ex: Execution, value: Any, states: Any, variables: Any, fie
     if value is None:
         return None
     if hasattr(value, "evaluate"):
-        value = value.evaluate(states, variables, field=field, rng=ex.rng)
+        value = value.evaluate(states, variables, field=field, rng=ex.rng, now_millis=ex.now_millis())
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise StatesError(
             ErrorName.QUERY_EVALUATION_ERROR,

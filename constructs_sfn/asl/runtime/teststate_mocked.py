@@ -117,7 +117,7 @@ def run_mocked_parallel(
     if state.is_jsonata:
         if state.arguments is not None:
             states = {"input": raw_input, "context": context}
-            state.arguments.evaluate(states, frame.variables, field="Arguments", rng=ex.rng)
+            state.arguments.evaluate(states, frame.variables, field="Arguments", rng=ex.rng, now_millis=ex.now_millis())
     else:
         effective_input(ex, frame, state, raw_input, context)
     answer.raise_error()
@@ -184,7 +184,11 @@ def _jsonata_items(ex: Execution, frame: Frame, state: MapState, raw_input: Any,
         items = raw_input
     elif hasattr(state.items, "evaluate"):
         items = state.items.evaluate(
-            {"input": raw_input, "context": context}, frame.variables, field="Items", rng=ex.rng
+            {"input": raw_input, "context": context},
+            frame.variables,
+            field="Items",
+            rng=ex.rng,
+            now_millis=ex.now_millis(),
         )
     else:
         items = state.items
@@ -259,7 +263,9 @@ def _select(
     item_context = {**context, "Map": {"Item": {"Index": index, "Value": item}}}
     if state.is_jsonata:
         states = {"input": raw_input, "context": item_context}
-        return state.item_selector.evaluate(states, frame.variables, field="ItemSelector", rng=ex.rng)
+        return state.item_selector.evaluate(
+            states, frame.variables, field="ItemSelector", rng=ex.rng, now_millis=ex.now_millis()
+        )
     return state.item_selector.evaluate(effective, item_context, frame.variables)
 
 
