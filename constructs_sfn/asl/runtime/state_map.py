@@ -155,6 +155,7 @@ def _iteration(
                     frame.variables,
                     field="ItemSelector",
                     rng=ex.rng,
+                    now_millis=ex.now_millis(),
                 )
             else:
                 value = state.item_selector.evaluate(effective, item_context, frame.variables)
