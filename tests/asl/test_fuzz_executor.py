@@ -21,6 +21,7 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -524,6 +525,47 @@ def test_parse_definition_returns_a_model_or_raises_definition_error(doc: dict[s
     model = parse_or_none(doc)
 
     assert model is None or isinstance(model, StateMachineDefinition)
+
+
+TOP_LEVEL_KEYS = st.sampled_from(["StartAt", "States", "QueryLanguage", "TimeoutSeconds", "Comment", "Version", "S1"])
+JUNK_DOCUMENTS = st.recursive(
+    SCALARS, lambda children: st.lists(children, max_size=3) | st.dictionaries(TOP_LEVEL_KEYS, children, max_size=4)
+)
+
+
+@FUZZ_SETTINGS
+@given(text=st.text() | JUNK_DOCUMENTS.map(json.dumps) | st.sampled_from(["StartAt: A\nStates: {}", "- 1", "{"]))
+def test_any_definition_text_parses_or_raises_definition_error(text: str) -> None:
+    try:
+        model = parse_definition(text)
+    except DefinitionError:
+        return
+    assert isinstance(model, StateMachineDefinition)
+
+
+@FUZZ_SETTINGS
+@given(doc=st.dictionaries(TOP_LEVEL_KEYS, JUNK_DOCUMENTS, max_size=4))
+def test_any_definition_object_parses_or_raises_definition_error(doc: dict[str, Any]) -> None:
+    try:
+        model = parse_definition(doc)
+    except DefinitionError:
+        return
+    assert isinstance(model, StateMachineDefinition)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=UnicodeDecodeError,
+    reason="BUG: parse_definition(bytes) with invalid UTF-8 raises UnicodeDecodeError instead of DefinitionError",
+)
+@FUZZ_SETTINGS
+@given(data=st.binary())
+def test_any_definition_bytes_parse_or_raise_definition_error(data: bytes) -> None:
+    try:
+        model = parse_definition(data)
+    except DefinitionError:
+        return
+    assert isinstance(model, StateMachineDefinition)
 
 
 @FUZZ_SETTINGS
