@@ -481,6 +481,10 @@ class Execution:
 
 
 def _matches(error_equals: tuple[str, ...], error: str, aliases: tuple[str, ...] = ()) -> bool:
+    if error == ErrorName.RUNTIME:
+        # "Errors of this type aren't retriable and always cause the execution to fail", even
+        # when a Retry or Catch names States.Runtime explicitly (as the corpus confirms).
+        return False
     if error in error_equals or any(alias in error_equals for alias in aliases):
         return True
     if ErrorName.ALL in error_equals and error not in _NOT_CATCHABLE_BY_ALL:

@@ -12,6 +12,7 @@ from constructs_sfn.asl.errors import ErrorName, StatesError
 from constructs_sfn.asl.model.states import MapState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import finish_with_result
+from constructs_sfn.asl.runtime.item_reader import batch_items, read_items
 from constructs_sfn.asl.runtime.scheduler import Fork, ForkResult
 
 if TYPE_CHECKING:
@@ -23,7 +24,11 @@ __all__ = ["max_concurrency_of", "run_map", "tolerance_of"]
 def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, context: Any) -> StateGen:
     """Run one Map state."""
     variables = frame.variables
-    if state.is_jsonata:
+    if state.item_reader is not None:
+        # The reader runs once the Map Run has started; AWS reports the Map's length as 0.
+        effective = raw_input if state.is_jsonata else apply_input_path(state, raw_input, context, variables)
+        items = []
+    elif state.is_jsonata:
         states = {"input": raw_input, "context": context}
         effective = raw_input
         items = (
@@ -80,6 +85,17 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
             f"{ex.info.state_machine_name}/{label}:{uuid.UUID(int=ex.rng.getrandbits(128), version=4)}"
         )
         ex.event(frame, "MapRunStarted", {"mapRunArn": map_run_arn})
+    if state.item_reader is not None:
+        try:
+            items = read_items(ex, frame, state, raw_input, effective, context)
+        except StatesError as failure:
+            if distributed:
+                details = {k: v for k, v in (("error", failure.error), ("cause", failure.cause)) if v is not None}
+                ex.event(frame, "MapRunFailed", details)
+                failure.branch_failure = True  # type: ignore[attr-defined]
+            raise
+    if state.item_batcher is not None:
+        items = batch_items(ex, frame, state, items, raw_input, effective, context)
     total = len(items)
 
     def should_stop(failures: int, finished: int) -> bool:

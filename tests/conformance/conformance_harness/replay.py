@@ -85,8 +85,11 @@ class ReplayTaskService:
         ctx: MatchContext | None = None,
         *,
         texts: Mapping[str, str] | None = None,
+        s3_objects: Sequence[Mapping[str, Any]] = (),
     ) -> None:
         self._texts = dict(texts or {})
+        # The S3 objects AWS read for a Distributed Map's ItemReader: (bucket, key) -> body.
+        self._s3 = {(str(o.get("bucket")), str(o.get("key"))): o.get("body") for o in s3_objects}
         self._pending: dict[str, list[Mapping[str, Any]]] = {}
         for result in task_results:
             self._pending.setdefault(str(result.get("state")), []).append(result)
@@ -97,7 +100,13 @@ class ReplayTaskService:
     def invoke(self, request: TaskRequest) -> TaskOutcome:
         """Replay the recorded outcome of this state's next attempt."""
         self.requests.append(request)
+        if request.resource.startswith("arn:aws:states:::s3:") and isinstance(request.parameters, Mapping):
+            return self._s3_read(request)
         queue = self._pending.get(request.state_name) or []
+        if not queue:
+            # Results recorded without a state name (AWS histories inside Parallel branches) are
+            # paired with requests in the order they arrive.
+            queue = self._pending.get("None") or []
         if not queue:
             return TaskOutcome.failure(
                 "States.Runtime",
@@ -109,6 +118,21 @@ class ReplayTaskService:
         )
         queue.remove(chosen)
         return self._outcome(chosen, request.integration == "waitForTaskToken")
+
+    def _s3_read(self, request: TaskRequest) -> TaskOutcome:
+        """An ItemReader's S3 read, served from the case's recorded ``s3_objects``."""
+        bucket = str(request.parameters.get("Bucket"))
+        if request.resource.endswith("listObjectsV2"):
+            contents = [
+                {"Key": key, "Size": len(str(body).encode())}
+                for (name, key), body in self._s3.items()
+                if name == bucket and key.startswith(str(request.parameters.get("Prefix", "")))
+            ]
+            return TaskOutcome.success({"Contents": contents})
+        body = self._s3.get((bucket, str(request.parameters.get("Key"))))
+        if body is None:
+            return TaskOutcome.failure("S3.NoSuchKey", "The specified key does not exist.")
+        return TaskOutcome.success(body)
 
     def answer_activity(self, client: Any, task_token: str) -> None:
         """Act as the activity worker that AWS recorded, for the next recorded activity result."""

@@ -281,7 +281,12 @@ def run_service_case(case: Mapping[str, Any], backend: Backend) -> CaseResult:
         result.skipped = f"not mockable: {case.get('mockable_reason', 'no reason recorded')}"
         return result
     ctx = MatchContext.for_masks(case.get("snapshot_masks", ()))
-    service = ReplayTaskService(case.get("task_results", ()), ctx, texts=recorded_json_texts(case["expected"]))
+    service = ReplayTaskService(
+        case.get("task_results", ()),
+        ctx,
+        texts=recorded_json_texts(case["expected"]),
+        s3_objects=case.get("s3_objects", ()),
+    )
     return run_execution_case(case, backend, services=service, file="service_cases")
 
 
