@@ -618,19 +618,29 @@ def test_test_state_answers_with_a_test_state_status(doc: dict[str, Any], input_
     if parse_or_none(doc) is None:
         return
     name = data.draw(st.sampled_from(sorted(doc["States"])))
+    state_doc = doc["States"][name]
     mock = data.draw(
         st.none()
         | st.just({"result": '{"mocked": true}'})
         | st.just({"errorOutput": {"error": "Fuzz.E1", "cause": "mocked"}})
     )
-    options: dict[str, Any] = {"mock": mock} if mock and doc["States"][name]["Type"] in ("Task", "Map") else {}
+    options: dict[str, Any] = {"mock": mock} if mock and state_doc["Type"] in ("Task", "Map", "Parallel") else {}
+    options["state_configuration"] = data.draw(
+        st.none() | st.just({"retrierRetryCount": 1}) | st.just({"mapIterationFailureCount": 1})
+    )
+    if data.draw(st.booleans()):
+        # TestState also takes the bare state document.
+        definition: dict[str, Any] = {**state_doc, **({"QueryLanguage": "JSONata"} if "QueryLanguage" in doc else {})}
+        state_name = None
+    else:
+        definition, state_name = doc, name
 
     try:
         response = run_test_state(
-            definition=doc,
-            state_name=name,
+            definition=definition,
+            state_name=state_name,
             input_value=input_value,
-            inspection_level="TRACE",
+            inspection_level=data.draw(st.sampled_from(["INFO", "DEBUG", "TRACE"])),
             services=FuzzService(),
             **options,
         )
