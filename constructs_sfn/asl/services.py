@@ -82,6 +82,10 @@ class TaskOutcome:
     """True: for ``.waitForTaskToken``, this output is the callback result (mocks)."""
     heartbeat_gaps: tuple[float, ...] = field(default=())
     """Seconds between the heartbeats the worker sends while it works (fault injection)."""
+    submitted: bool = False
+    """True when ``submitted_output`` holds the service's answer to the submission of a ``.sync``
+    or ``.waitForTaskToken`` task (recorded as ``TaskSubmitted``), separate from the final result."""
+    submitted_output: Any = None
 
     @classmethod
     def success(cls, output: Any, *, duration: float = 0.0) -> TaskOutcome:

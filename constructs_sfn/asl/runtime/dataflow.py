@@ -22,25 +22,12 @@ __all__ = [
 ]
 
 
-def _invalid_path(path: Any, where: str) -> StatesError:
+def _invalid_path(path: Any, error: Exception) -> StatesError:
+    """AWS's cause for an InputPath/OutputPath that selects nothing (Jayway's message)."""
+    from constructs_sfn.asl.jsonpath import invalid_path_cause
+
     text = getattr(path, "text", str(path))
-    pretty = _bracketed(text)
-    return StatesError("States.Runtime", f"Invalid path '{text}' : No results for path: {pretty}")
-
-
-def _bracketed(text: str) -> str:
-    """Jayway's normalised form of a simple path: ``$.a.b`` -> ``$['a']['b']``."""
-    if not text.startswith("$"):
-        return text
-    parts = [p for p in text[1:].split(".") if p]
-    out = "$"
-    for part in parts:
-        if "[" in part:
-            name, _, rest = part.partition("[")
-            out += (f"['{name}']" if name else "") + "[" + rest
-        else:
-            out += f"['{part}']"
-    return out
+    return StatesError("States.Runtime", invalid_path_cause(text, getattr(error, "message", str(error))))
 
 
 def apply_input_path(state: State, raw_input: Any, context: Any, variables: Mapping[str, Any]) -> Any:
@@ -55,7 +42,7 @@ def apply_input_path(state: State, raw_input: Any, context: Any, variables: Mapp
     except StatesError:
         raise
     except Exception as error:
-        raise _invalid_path(path, "InputPath") from error
+        raise _invalid_path(path, error) from error
 
 
 def jsonpath_effective_input(state: State, raw_input: Any, context: Any, variables: Mapping[str, Any]) -> Any:
@@ -89,7 +76,7 @@ def apply_output_path(state: State, value: Any, context: Any, variables: Mapping
     except StatesError:
         raise
     except Exception as error:
-        raise _invalid_path(path, "OutputPath") from error
+        raise _invalid_path(path, error) from error
 
 
 def evaluate_assignment(

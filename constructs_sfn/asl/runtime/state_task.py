@@ -148,6 +148,8 @@ def _await_outcome(
     heartbeat: float | None,
 ) -> Any:
     callback = kind.pattern == "waitForTaskToken" and not outcome.resolves_callback
+    if outcome.submitted and kind.pattern != "request-response":
+        _submitted(ex, frame, kind, state, outcome.submitted_output)
     if outcome.completes:
         limit, limit_error = _first_limit(outcome, timeout, heartbeat)
         if limit is not None and limit <= outcome.duration:
@@ -159,7 +161,8 @@ def _await_outcome(
             _failed(ex, frame, kind, outcome.error)
         if not callback:
             return _succeeded(ex, frame, kind, state, outcome.output)
-        _submitted(ex, frame, kind, state, outcome.output)
+        if not outcome.submitted:
+            _submitted(ex, frame, kind, state, outcome.output)
     elif not callback:
         limit, limit_error = _first_limit(outcome, timeout, heartbeat)
         if limit is None:
@@ -222,6 +225,7 @@ def _run_activity(
         "kind": "activity",
         "activity_arn": state.resource,
         "input": input_text,
+        "frame": frame,
     }
     answer = yield Await(token, timeout_seconds=timeout, heartbeat_seconds=heartbeat)
     ex.tokens.pop(token, None)
@@ -246,7 +250,11 @@ def _run_activity(
 def activity_started(ex: Execution, token: str, worker_name: str | None) -> None:
     """Record that a worker picked up the activity task behind ``token``."""
     details = {"workerName": worker_name} if worker_name else {}
-    ex.history.add("ActivityStarted", ex.clock.now(), ex.history.last_id, details)
+    frame = ex.tokens.get(token, {}).get("frame")
+    if frame is None:
+        ex.history.add("ActivityStarted", ex.clock.now(), ex.history.last_id, details)
+    else:
+        ex.event(frame, "ActivityStarted", details)
 
 
 def _scheduled(

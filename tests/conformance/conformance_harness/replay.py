@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from constructs_sfn.asl.errors import StatesError
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 
 from .matching import MatchContext, match_value
@@ -86,7 +87,9 @@ class ReplayTaskService:
         *,
         texts: Mapping[str, str] | None = None,
         s3_objects: Sequence[Mapping[str, Any]] = (),
+        history: Sequence[Mapping[str, Any]] = (),
     ) -> None:
+        self._history = list(history)
         self._texts = dict(texts or {})
         # The S3 objects AWS read for a Distributed Map's ItemReader: (bucket, key) -> body.
         self._s3 = {(str(o.get("bucket")), str(o.get("key"))): o.get("body") for o in s3_objects}
@@ -155,10 +158,28 @@ class ReplayTaskService:
                 client.send_task_failure(**failure)
             return  # a timed-out activity is picked up and never answered
 
+    def _submission(self, chosen: Mapping[str, Any]) -> dict[str, Any]:
+        """The service's recorded answer to the submission (``TaskSubmitted``), when AWS recorded one."""
+        start = chosen.get("history_index")
+        if not isinstance(start, int):
+            return {}
+        for event in self._history[start + 1 :]:
+            kind = event.get("type")
+            if kind == "TaskSubmitted":
+                details = event.get("taskSubmittedEventDetails") or {}
+                return {"submitted": True, "submitted_output": materialise(details.get("output"))}
+            if kind in ("TaskSucceeded", "TaskFailed", "TaskTimedOut", "TaskScheduled"):
+                return {}
+        return {}
+
     def _outcome(self, chosen: Mapping[str, Any], waits_for_token: bool) -> TaskOutcome:
         outcome = str(chosen.get("outcome", ""))
+        submission = self._submission(chosen)
         if outcome.endswith("Succeeded"):
-            return TaskOutcome(output=materialise(chosen.get("output")), resolves_callback=waits_for_token)
+            return TaskOutcome(
+                output=materialise(chosen.get("output")), resolves_callback=waits_for_token, **submission
+            )
         if outcome.endswith("TimedOut"):
-            return TaskOutcome.never()
-        return TaskOutcome.failure(str(chosen.get("error") or ""), cause_text(chosen.get("cause"), self._texts))
+            return TaskOutcome(completes=False, **submission)
+        error = StatesError(str(chosen.get("error") or ""), cause_text(chosen.get("cause"), self._texts))
+        return TaskOutcome(error=error, resolves_callback=waits_for_token, **submission)

@@ -286,6 +286,7 @@ def run_service_case(case: Mapping[str, Any], backend: Backend) -> CaseResult:
         ctx,
         texts=recorded_json_texts(case["expected"]),
         s3_objects=case.get("s3_objects", ()),
+        history=case["expected"].get("history") or (),
     )
     return run_execution_case(case, backend, services=service, file="service_cases")
 
