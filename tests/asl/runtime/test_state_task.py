@@ -372,6 +372,21 @@ class TestDurationAndTimeouts:
         assert execution.status in ("RUNNING", "FAILED")
         assert not (execution.cause or "").startswith("Internal executor error")
 
+    @pytest.mark.parametrize(
+        ("expression", "shown"), [("{% -5 %}", "'number' for value: -5"), ('{% "x" %}', "'string'")]
+    )
+    @pytest.mark.xfail(
+        strict=True,
+        reason="BUG: a bad JSONata TimeoutSeconds names Python types ('int', 'str') instead of JSON types in its cause",
+    )
+    def test_bad_jsonata_timeout_seconds_names_json_types(self, expression: str, shown: str) -> None:
+        state = task(TimeoutSeconds=expression, End=True)
+
+        execution = execute(machine({"S": state}, QueryLanguage="JSONata"), services=FakeService())
+
+        assert execution.error == "States.QueryEvaluationError"
+        assert f"but was {shown}" in (execution.cause or "")
+
     def test_jsonata_timeout_seconds_expression(self) -> None:
         service = FakeService()
         state = task(TimeoutSeconds="{% $states.input.limit %}", End=True)
