@@ -235,10 +235,6 @@ class TestJsonPathDataFlow:
             "Invalid path '$.NoSuchOutputPath' : No results for path: $['NoSuchOutputPath']"
         )
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: a deep OutputPath miss must say \"Missing property in path $['no']\" (Jayway), not No results",
-    )
     def test_deep_missing_output_path_names_the_first_missing_property(self) -> None:
         execution = execute(single({"Type": "Pass", "OutputPath": "$.no.such.result.path"}), {})
 

@@ -267,9 +267,6 @@ class TestRetrierMatching:
         assert execution.error == "States.Runtime"
         assert len(service.requests) == 1
 
-    @pytest.mark.xfail(
-        strict=True, reason="BUG: States.Runtime named explicitly in Retry is retried; AWS never retries it"
-    )
     def test_states_runtime_is_never_retried_even_when_named(self) -> None:
         service = FakeService(TaskOutcome.success({}))
 
@@ -485,9 +482,6 @@ class TestCatch:
         assert execution.error == "States.Runtime"
         assert "TaskStateExited" not in types(execution)
 
-    @pytest.mark.xfail(
-        strict=True, reason="BUG: States.Runtime named explicitly in Catch is caught; AWS never catches it"
-    )
     def test_states_runtime_is_not_caught_even_when_named(self) -> None:
         execution = execute(
             machine(
