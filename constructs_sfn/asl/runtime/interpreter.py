@@ -285,7 +285,7 @@ class Execution:
         location = getattr(error, "field", None)
         if location is None:
             match = _FIELD_RE.search(error.cause or "")
-            location = match.group(1).split("/")[0] if match else None
+            location = match.group(1) if match else None
         if location is not None:
             details["location"] = location
         details["state"] = state.name

@@ -65,7 +65,8 @@ def run_task(ex: Execution, frame: Frame, state: TaskState, raw_input: Any, cont
     kind = ResourceKind(state.resource)
     variables = frame.variables
     token: str | None = None
-    if kind.pattern == "waitForTaskToken" or kind.family == "activity":
+    if kind.pattern != "request-response" or kind.family == "activity":
+        # ``.sync`` tasks get a token in $$.Task.Token too (AWS hands one to nested executions).
         context.setdefault("Task", {"Token": new_task_token()})
         token = context["Task"]["Token"]
     if state.is_jsonata:
