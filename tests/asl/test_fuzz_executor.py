@@ -21,7 +21,6 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -553,11 +552,6 @@ def test_any_definition_object_parses_or_raises_definition_error(doc: dict[str, 
     assert isinstance(model, StateMachineDefinition)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason="BUG: parse_definition(bytes) with invalid UTF-8 raises UnicodeDecodeError instead of DefinitionError",
-)
 @FUZZ_SETTINGS
 @given(data=st.binary())
 def test_any_definition_bytes_parse_or_raise_definition_error(data: bytes) -> None:
@@ -591,16 +585,9 @@ def test_executions_never_raise_and_fail_only_with_asl_errors(doc: dict[str, Any
     assert execution.tokens == {}
 
 
-# States.UUID/States.MathRandom ignore rng_seed today (see tests/asl/runtime/test_interpreter.py,
-# TestReproducibility); they are left out of this property until that is fixed.
-UNSEEDED_INTRINSICS = ("States.UUID", "States.MathRandom")
-
-
 @settings(FUZZ_SETTINGS, max_examples=100)  # each example runs twice
 @given(doc=definitions(), input_value=INPUTS)
 def test_the_same_seed_gives_the_same_history(doc: dict[str, Any], input_value: Any) -> None:
-    if any(name in json.dumps(doc) for name in UNSEEDED_INTRINSICS):
-        return
     definition = parse_or_none(doc)
     if definition is None:
         return

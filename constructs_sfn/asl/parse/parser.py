@@ -38,7 +38,12 @@ def load_definition_document(definition: str | bytes | Mapping[str, Any]) -> Any
     """Decode definition text (JSON, or YAML as a fallback) into plain JSON values."""
     if isinstance(definition, Mapping):
         return definition
-    text = definition.decode("utf-8") if isinstance(definition, bytes) else definition
+    try:
+        text = definition.decode("utf-8") if isinstance(definition, bytes) else definition
+    except UnicodeDecodeError as bad:
+        raise DefinitionError(
+            f"The definition is not UTF-8 text (byte {bad.start}: {bad.reason})", code="INVALID_JSON_DESCRIPTION"
+        ) from bad
     try:
         return json.loads(text)
     except json.JSONDecodeError as json_error:

@@ -45,11 +45,13 @@ def apply_input_path(state: State, raw_input: Any, context: Any, variables: Mapp
         raise _invalid_path(path, error) from error
 
 
-def jsonpath_effective_input(state: State, raw_input: Any, context: Any, variables: Mapping[str, Any]) -> Any:
+def jsonpath_effective_input(
+    state: State, raw_input: Any, context: Any, variables: Mapping[str, Any], rng: Any = None
+) -> Any:
     """InputPath then Parameters."""
     value = apply_input_path(state, raw_input, context, variables)
     if state.parameters is not None:
-        value = state.parameters.evaluate(value, context, variables)
+        value = state.parameters.evaluate(value, context, variables, rng)
     return value
 
 
@@ -93,7 +95,7 @@ def evaluate_assignment(
     if assignment.query_language == "JSONata":
         result = assignment.values.evaluate(states or {}, variables, field="Assign", rng=rng, now_millis=now_millis)
     else:
-        result = assignment.values.evaluate(jsonpath_value, context, variables)
+        result = assignment.values.evaluate(jsonpath_value, context, variables, rng)
     if not isinstance(result, dict):
         raise StatesError("States.Runtime", "The Assign field must evaluate to a JSON object")
     return result

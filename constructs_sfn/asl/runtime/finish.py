@@ -23,7 +23,7 @@ def effective_input(ex: Execution, frame: Frame, state: State, raw_input: Any, c
     value = apply_input_path(state, raw_input, context, frame.variables)
     ex.inspect("afterInputPath", value)
     if state.parameters is not None:
-        value = state.parameters.evaluate(value, context, frame.variables)
+        value = state.parameters.evaluate(value, context, frame.variables, ex.rng)
         ex.inspect("afterParameters", value)
     return value
 
@@ -47,10 +47,10 @@ def finish_with_result(ex: Execution, frame: Frame, state: State, raw_input: Any
         )
     else:
         if state.result_selector is not None:
-            result = state.result_selector.evaluate(result, context, variables)
+            result = state.result_selector.evaluate(result, context, variables, ex.rng)
         ex.inspect("afterResultSelector", result)
         assigned = (
-            evaluate_assignment(state.assign, jsonpath_value=result, context=context, variables=variables)
+            evaluate_assignment(state.assign, jsonpath_value=result, context=context, variables=variables, rng=ex.rng)
             if state.assign is not None
             else None
         )
@@ -90,7 +90,9 @@ def finish_without_result(
         )
     else:
         assigned = (
-            evaluate_assignment(assignment, jsonpath_value=effective_input, context=context, variables=variables)
+            evaluate_assignment(
+                assignment, jsonpath_value=effective_input, context=context, variables=variables, rng=ex.rng
+            )
             if assignment is not None
             else None
         )

@@ -27,21 +27,26 @@ def _details_key(event_type: str) -> str:
 class History:
     """An append-only event list with ids and previous-event links."""
 
-    __slots__ = ("enabled", "events", "limit")
+    __slots__ = ("_count", "enabled", "events", "limit")
 
     def __init__(self, *, enabled: bool = True, limit: int = 25_000) -> None:
         self.enabled = enabled
+        """False: ids are still counted (causes name them) but no event is kept."""
         self.events: list[dict[str, Any]] = []
         self.limit = limit
+        self._count = 0
 
     @property
     def last_id(self) -> int:
         """Id of the newest event (0 when empty)."""
-        return len(self.events)
+        return self._count
 
     def add(self, event_type: str, timestamp: datetime, previous: int, details: dict[str, Any] | None = None) -> int:
         """Append an event; returns its id."""
-        event_id = len(self.events) + 1
+        self._count += 1
+        event_id = self._count
+        if not self.enabled:
+            return event_id
         event: dict[str, Any] = {
             "timestamp": timestamp,
             "type": event_type,

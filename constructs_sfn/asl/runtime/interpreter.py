@@ -104,7 +104,7 @@ class Execution:
         self.input_value = {} if input_value is None else input_value
         self.info = info or ExecutionContextInfo()
         self.services: TaskService = services or UnboundTaskService()
-        self.clock: Clock = clock or VirtualClock()
+        self.clock: Clock = clock or VirtualClock(self.info.start_time if info is not None else None)
         self.rng = random.Random(rng_seed)
         self.history = History(enabled=record_history)
         self.host = host
@@ -292,7 +292,11 @@ class Execution:
         if frame.record:
             # AWS links a Map's EvaluationFailed to the event before MapStateEntered, and every
             # other state's to its ...StateEntered event.
-            previous = self.history.events[entered_id - 1]["previousEventId"] if state.type == "Map" else frame.cursor
+            previous = (
+                self.history.events[entered_id - 1]["previousEventId"]
+                if state.type == "Map" and self.history.enabled
+                else frame.cursor
+            )
             frame.cursor = self.history.add("EvaluationFailed", self.clock.now(), previous, details)
         error.reported = True  # type: ignore[attr-defined]
         if state.type in ("Map", "Parallel"):

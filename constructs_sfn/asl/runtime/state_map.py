@@ -106,9 +106,9 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
         # Either threshold, once exceeded, fails the Map Run (AWS "Map Run failure threshold").
         return over_count or over_pct
 
-    start_cursor = frame.cursor
+    chain = {"last": frame.cursor}
     factories = (
-        _iteration(ex, frame, state, effective, raw_input, context, i, item, distributed, start_cursor)
+        _iteration(ex, frame, state, effective, raw_input, context, i, item, distributed, chain)
         for i, item in enumerate(items)
     )
     result: ForkResult = yield Fork(factories, count=total, max_concurrency=max_concurrency, should_stop=should_stop)
@@ -116,6 +116,9 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
         frame.cursor = ex.history.last_id
     if result.errors and (result.stopped_early or should_stop(len(result.errors), total)):
         first = result.errors[min(result.errors)]
+        if frame.record and not distributed:
+            # MapStateFailed follows the failing state's own last event, not MapIterationFailed.
+            frame.cursor = getattr(first, "map_cursor", frame.cursor)
         if distributed:
             error = (
                 StatesError(
@@ -148,16 +151,18 @@ def _iteration(
     index: int,
     item: Any,
     distributed: bool,
-    start_cursor: int,
+    chain: dict[str, int],
 ) -> Callable[[], Generator[Any, Any, Any]]:
     from constructs_sfn.asl.runtime.interpreter import Frame as FrameType
 
     def start() -> Generator[Any, Any, Any]:
         record = frame.record and not distributed
+        # AWS links an iteration's first event to the last *state* event of the iteration before
+        # (MapIteration* events themselves never move the chain).
         child = FrameType(
             state.processor,  # type: ignore[arg-type]
             parent=frame,
-            cursor=ex.history.last_id if record else frame.cursor,
+            cursor=chain["last"] if record else frame.cursor,
             record=record,
         )
         names = {"index": index, "name": state.name}
@@ -174,15 +179,18 @@ def _iteration(
                     now_millis=ex.now_millis(),
                 )
             else:
-                value = state.item_selector.evaluate(effective, item_context, frame.variables)
+                value = state.item_selector.evaluate(effective, item_context, frame.variables, ex.rng)
         else:
             value = item
         try:
             output = yield from ex.run_machine(child, value)
-        except StatesError:
-            ex.event(child, "MapIterationFailed", names)
+        except StatesError as failure:
+            chain["last"] = child.cursor
+            failure.map_cursor = child.cursor  # type: ignore[attr-defined]
+            ex.event(child, "MapIterationFailed", names, side=True)
             raise
-        ex.event(child, "MapIterationSucceeded", names)
+        chain["last"] = child.cursor
+        ex.event(child, "MapIterationSucceeded", names, side=True)
         return output
 
     return start

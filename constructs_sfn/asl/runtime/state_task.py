@@ -12,6 +12,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.jsonpath import to_json_text
 from constructs_sfn.asl.model.states import TaskState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result
@@ -104,7 +105,9 @@ def run_task(ex: Execution, frame: Frame, state: TaskState, raw_input: Any, cont
             "HeartbeatSecondsPath",
         )
         credentials = (
-            state.credentials.evaluate(path_input, context, variables) if state.credentials is not None else None
+            state.credentials.evaluate(path_input, context, variables, ex.rng)
+            if state.credentials is not None
+            else None
         )
     arguments_text = ex.check_payload(arguments, state, "parameters")
     _scheduled(ex, frame, kind, state, arguments, arguments_text, timeout, heartbeat)
@@ -424,6 +427,18 @@ def _jsonata_seconds(ex: Execution, value: Any, states: Any, variables: Any, fie
         raise StatesError(
             ErrorName.QUERY_EVALUATION_ERROR,
             f"The JSONata expression specified for the field '{field}' returned an unexpected result type. "
-            f"Expected 'integer', but was '{type(value).__name__}' for value: {value}",
+            f"Expected 'integer', but was '{_json_type_name(value)}' for value: {to_json_text(value)}",
         )
     return float(value)
+
+
+def _json_type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"

@@ -266,7 +266,7 @@ def _select(
         return state.item_selector.evaluate(
             states, frame.variables, field="ItemSelector", rng=ex.rng, now_millis=ex.now_millis()
         )
-    return state.item_selector.evaluate(effective, item_context, frame.variables)
+    return state.item_selector.evaluate(effective, item_context, frame.variables, ex.rng)
 
 
 def _batches(batcher: Mapping[str, Any], items: list[Any]) -> list[dict[str, Any]]:

@@ -168,11 +168,6 @@ class TestExecutionEvents:
 class TestMapChains:
     """AWS's previousEventId links around Map iterations (from recorded AWS histories)."""
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: MapIterationStarted for item n>0 must link to iteration n-1's last state event, "
-        "not to its MapIterationSucceeded",
-    )
     def test_successful_map_chain(self) -> None:
         state = {
             "Type": "Map",
@@ -199,10 +194,6 @@ class TestMapChains:
             (14, 13, "ExecutionSucceeded"),
         ]
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: MapStateFailed must link to the failing iteration's last state event, not MapIterationFailed",
-    )
     def test_failed_map_chain(self) -> None:
         state = {
             "Type": "Map",

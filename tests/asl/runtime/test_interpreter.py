@@ -359,10 +359,6 @@ class TestReproducibility:
         assert first == second
         assert first != other
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: the runtime never passes Execution.rng to payload templates: States.UUID/MathRandom ignore rng_seed",
-    )
     def test_intrinsic_randomness_follows_the_seed(self) -> None:
         definition = single(
             {"Type": "Pass", "Parameters": {"u.$": "States.UUID()", "r.$": "States.MathRandom(1, 1000000)"}}
@@ -417,10 +413,6 @@ class TestContextObject:
 
         assert execution.output == {"state": {"Name": "P", "EnteredTime": "2024-01-01T00:00:05.000Z"}}
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: a start_time before the default VirtualClock's now leaves ExecutionStarted at the clock's now",
-    )
     def test_a_past_start_time_is_where_the_default_clock_starts(self) -> None:
         start = datetime(2020, 5, 6, 7, 8, 9, tzinfo=UTC)
         execution = Execution(
@@ -538,7 +530,6 @@ class TestHistoryLimit:
         assert execution.error == "States.Runtime"
         assert "maximum number of history events (20)" in (execution.cause or "")
 
-    @pytest.mark.xfail(strict=True, reason="BUG: record_history=False is ignored (History.enabled is never read)")
     def test_record_history_false_records_no_events(self) -> None:
         execution = Execution(
             parse_definition(single({"Type": "Pass", "Result": 1})),

@@ -375,10 +375,6 @@ class TestDurationAndTimeouts:
     @pytest.mark.parametrize(
         ("expression", "shown"), [("{% -5 %}", "'number' for value: -5"), ('{% "x" %}', "'string'")]
     )
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: a bad JSONata TimeoutSeconds names Python types ('int', 'str') instead of JSON types in its cause",
-    )
     def test_bad_jsonata_timeout_seconds_names_json_types(self, expression: str, shown: str) -> None:
         state = task(TimeoutSeconds=expression, End=True)
 
