@@ -8,10 +8,11 @@ with the test-toolkit issue.
 from __future__ import annotations
 
 from constructs_sfn.testing.template import (
+    PSEUDO_PARAMETERS,
     StateMachineInTemplate,
     TemplateError,
     extract_state_machines,
     resolve_tokens,
 )
 
-__all__ = ["StateMachineInTemplate", "TemplateError", "extract_state_machines", "resolve_tokens"]
+__all__ = ["PSEUDO_PARAMETERS", "StateMachineInTemplate", "TemplateError", "extract_state_machines", "resolve_tokens"]

@@ -14,7 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["StateMachineInTemplate", "TemplateError", "extract_state_machines", "resolve_tokens"]
+__all__ = ["PSEUDO_PARAMETERS", "StateMachineInTemplate", "TemplateError", "extract_state_machines", "resolve_tokens"]
+
+PSEUDO_PARAMETERS = {
+    "AWS::Partition": "aws",
+    "AWS::URLSuffix": "amazonaws.com",
+    "AWS::Region": "us-east-1",
+    "AWS::AccountId": "123456789012",
+}
+"""Concrete values for CloudFormation pseudo parameters, matching LocalStepFunctions' defaults, so
+integration ARNs such as ``arn:${AWS::Partition}:states:::sqs:sendMessage`` stay routable."""
 
 
 class TemplateError(Exception):
@@ -42,7 +51,8 @@ def resolve_tokens(value: Any) -> str:
             separator, parts = argument
             return str(separator).join(resolve_tokens(part) for part in parts)
         if function == "Ref":
-            return f"${{Ref:{argument}}}"
+            pseudo = PSEUDO_PARAMETERS.get(str(argument))
+            return pseudo if pseudo is not None else f"${{Ref:{argument}}}"
         if function == "Fn::GetAtt":
             target = ".".join(argument) if isinstance(argument, list) else str(argument)
             return f"${{GetAtt:{target}}}"

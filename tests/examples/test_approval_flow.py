@@ -408,12 +408,6 @@ def test_an_answer_after_the_escalation_is_refused(run: ApprovalRun) -> None:
 # -- known gaps ----------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: testing.template.resolve_tokens renders {'Ref': 'AWS::Partition'} as '${Ref:AWS::Partition}', "
-    "so CDK integration ARNs ('arn:${Ref:AWS::Partition}:states:::sqs:sendMessage.waitForTaskToken') parse as "
-    "kind 'other': TaskServices.bind() suffix matching, LambdaHandlers and Boto3Integrations cannot route them",
-)
 def test_extracted_task_resources_parse_as_service_integrations(synthesized: Synthesized) -> None:
     approval = parse_resource(synthesized.definition["States"]["RequestApproval"]["Resource"])
     assert (approval.kind, approval.service, approval.action, approval.pattern) == (

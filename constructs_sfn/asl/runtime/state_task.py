@@ -167,7 +167,9 @@ def _await_outcome(
             return _succeeded(ex, frame, kind, state, outcome.output)
         if not outcome.submitted:
             _submitted(ex, frame, kind, state, outcome.output)
-    elif not callback:
+    elif not callback or outcome.heartbeat_gaps:
+        # Work that never finishes: a worker that beats for a while (fault injection) times out on
+        # its heartbeat or TimeoutSeconds, whatever the integration pattern.
         limit, limit_error = _first_limit(outcome, timeout, heartbeat)
         if limit is None:
             # The work never finishes and nothing can time it out: the execution stays RUNNING.
