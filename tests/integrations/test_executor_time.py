@@ -363,11 +363,6 @@ def test_silent_callback_worker_fault_times_out_after_heartbeat_seconds(harness:
     assert _only(harness.events(execution), "TaskTimedOut")["timestamp"] == _at(600)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: state_task._await_outcome ignores TaskOutcome.heartbeat_gaps for .waitForTaskToken tasks "
-    "(faults.stall_heartbeats(after_beats=N) and faults.time_out act as a worker that never beats)",
-)
 @pytest.mark.parametrize(
     ("declare", "deadline", "escalation"),
     [
