@@ -54,6 +54,6 @@ class History:
             "previousEventId": previous,
         }
         if details is not None:
-            event[_details_key(event_type)] = details
+            event[DETAILS_KEY.get(event_type) or _details_key(event_type)] = details
         self.events.append(event)
         return event_id

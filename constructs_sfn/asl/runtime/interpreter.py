@@ -8,7 +8,6 @@ behaviour lives in its own module (``state_*.py``).
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from collections import ChainMap
@@ -17,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.jsonpath.jsontext import to_json_text as _shared_json_text
 from constructs_sfn.asl.model.states import (
     Catcher,
     ChoiceState,
@@ -51,11 +51,7 @@ StateOutcome = tuple[str | None, Any]
 
 def to_json_text(value: Any) -> str:
     """JSON text as AWS writes it into histories and causes (compact, UTF-8 kept)."""
-    try:
-        from constructs_sfn.asl.jsonpath import to_json_text as shared
-    except ImportError:  # pragma: no cover - the jsonpath package always provides it
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return shared(value)
+    return _shared_json_text(value)
 
 
 class Frame:
@@ -122,6 +118,8 @@ class Execution:
         self.tokens: dict[str, dict[str, Any]] = {}
         """Task tokens handed out and not yet answered: token -> details (state, activity...)."""
         self.on_finish: list[Callable[[Execution], None]] = []
+        self._last_payload: tuple[Any, str] | None = None
+        self._timestamp_cache: tuple[datetime, str] | None = None
         self.inspection: dict[str, Any] | None = None
         """TestState: the intermediate values of the one state under test, else None."""
         self._started = False
@@ -363,7 +361,13 @@ class Execution:
     # -- helpers used by state modules ----------------------------------------------------------
     def context(self, state: State, entered_time: datetime, attempt: int, frame: Frame) -> dict[str, Any]:
         """The context object for one attempt of one state."""
-        state_obj: dict[str, Any] = {"Name": state.name, "EnteredTime": format_timestamp(entered_time)}
+        cached = self._timestamp_cache
+        if cached is not None and cached[0] == entered_time:
+            entered_text = cached[1]
+        else:
+            entered_text = format_timestamp(entered_time)
+            self._timestamp_cache = (entered_time, entered_text)
+        state_obj: dict[str, Any] = {"Name": state.name, "EnteredTime": entered_text}
         if state.retry:
             state_obj["RetryCount"] = attempt
         ctx: dict[str, Any] = {
@@ -395,8 +399,16 @@ class Execution:
         return event_id
 
     def check_payload(self, value: Any, state: State | None, what: str) -> str:
-        """Serialise a payload, enforcing the 256 KiB limit with States.DataLimitExceeded."""
-        text = to_json_text(value)
+        """Serialise a payload, enforcing the 256 KiB limit with States.DataLimitExceeded.
+
+        A state's output is the next state's input, the very same object: the text of the last
+        payload is remembered so each value is serialised once (values are never mutated).
+        """
+        last = self._last_payload
+        if last is not None and last[0] is value:
+            return last[1]
+        text = _shared_json_text(value)
+        self._last_payload = (value, text)
         if len(text) > MAX_PAYLOAD_BYTES // 4 and len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
             name = state.name if state is not None else "execution"
             raise StatesError(
