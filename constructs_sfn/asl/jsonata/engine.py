@@ -27,7 +27,7 @@ from jsonata.utils import Utils
 
 from constructs_sfn.asl.jsonata.functions import ACTIVE, aws_function_bindings, string_of
 
-__all__ = ["AwsJsonata", "EvaluationTooLong"]
+__all__ = ["AwsJsonata", "EvaluationTooLong", "builtin_function"]
 
 _MISSING = Utils.NONE
 _NULL = Utils.NULL_VALUE
@@ -49,6 +49,9 @@ class _Frame(Jsonata.Frame):  # type: ignore[misc]  # the engine is untyped
     def lookup(self, name: str) -> Any:
         frame: Any = self
         while frame is not None:
+            if type(frame) is _RootFrame:
+                # Blocks and function bodies see $states and the workflow variables too.
+                return frame.lookup(name)
             value = frame.bindings.get(name, _MISSING)
             if value is not _MISSING:
                 return value
@@ -88,6 +91,11 @@ def _build_function_frame() -> _Frame:
 
 
 _FUNCTIONS = _build_function_frame()
+
+
+def builtin_function(name: str) -> Any:
+    """What ``$name`` means when no workflow variable of that name exists: a function, or ``None``."""
+    return _FUNCTIONS.lookup(name)
 
 
 def _procedure_name(expr: Any) -> Any:

@@ -40,6 +40,7 @@ class _Undefined:
 UNDEFINED: Final = _Undefined()
 _MISSING = object()
 _NULL = Utils.NULL_VALUE
+_SEQUENCE = Utils.JList
 _SYSTEM_RANDOM = random.SystemRandom()
 _TIMEOUT_DETAIL = "Expression evaluation timeout: Check for infinite loop"
 _MEMORY_DETAIL = "Expression evaluation memory limit exceeded"
@@ -59,7 +60,8 @@ class JsonataExpression:
         self.text = text
         self._engine = engine
         self._fast = compile_fast(engine.ast, engine)
-        # A plain path answers a value of the caller's own JSON, which needs no conversion.
+        # A plain path answers a value of the caller's own JSON, which needs no conversion (unless
+        # it gathered several values into a sequence).
         self._direct = self._fast is not None and engine.ast.type in ("path", "variable")
 
     def evaluate_value(
@@ -83,7 +85,7 @@ class JsonataExpression:
             except Fallback:
                 raw = _MISSING
             else:
-                if self._direct:
+                if self._direct and type(raw) is not _SEQUENCE:
                     return UNDEFINED if raw is None else None if raw is _NULL else raw
         if raw is _MISSING:
             raw = self._run(states, variables, field=field, rng=rng, now_millis=now_millis)
