@@ -20,6 +20,9 @@ typecheck: setup
 
 test: setup lint typecheck
 	@$(ENV) pytest -n 2 -q
+	@if [ -d ../shared/conformance/aws-recorded ]; then \
+	  $(ENV) python benchmarks/conformance_score.py --output-dir .stamps/conformance | tail -n 13; \
+	fi
 
 bench: setup
 	@$(ENV) python benchmarks/run.py
