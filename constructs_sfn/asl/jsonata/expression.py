@@ -3,8 +3,10 @@
 :func:`compile_expression` parses the text and applies AWS's definition-time checks;
 :meth:`JsonataExpression.evaluate` binds ``$states`` and the workflow variables, runs the engine
 and returns plain JSON, turning every failure into ``States.QueryEvaluationError`` with AWS's
-cause text. The common expression shapes (variable paths, comparisons, arithmetic) are answered by
-:mod:`~constructs_sfn.asl.jsonata.fastpath` with the engine's semantics but without its overhead.
+cause text. The expression shapes definitions use (paths, predicates, operators, constructors,
+built-in function calls, ``$map``/``$filter``) are answered by
+:mod:`~constructs_sfn.asl.jsonata.fastpath` with the engine's semantics but without its overhead;
+the engine evaluates everything else, and every evaluation the direct evaluator hands back.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from jsonata.jexception import JException
-from jsonata.utils import Utils
 
 from constructs_sfn.asl.errors import DefinitionError, DefinitionProblem, ErrorName, StatesError
 from constructs_sfn.asl.jsonata import messages
@@ -39,8 +40,6 @@ class _Undefined:
 
 UNDEFINED: Final = _Undefined()
 _MISSING = object()
-_NULL = Utils.NULL_VALUE
-_SEQUENCE = Utils.JList
 _SYSTEM_RANDOM = random.SystemRandom()
 _TIMEOUT_DETAIL = "Expression evaluation timeout: Check for infinite loop"
 _MEMORY_DETAIL = "Expression evaluation memory limit exceeded"
@@ -54,15 +53,12 @@ _UNSUPPORTED = "UNSUPPORTED_JSONATA_EXPRESSION"
 class JsonataExpression:
     """A compiled ``{% ... %}`` expression; ``text`` is what AWS quotes in its causes."""
 
-    __slots__ = ("_direct", "_engine", "_fast", "text")
+    __slots__ = ("_engine", "_fast", "text")
 
     def __init__(self, text: str, engine: AwsJsonata) -> None:
         self.text = text
         self._engine = engine
         self._fast = compile_fast(engine.ast, engine)
-        # A plain path answers a value of the caller's own JSON, which needs no conversion (unless
-        # it gathered several values into a sequence).
-        self._direct = self._fast is not None and engine.ast.type in ("path", "variable")
 
     def evaluate_value(
         self,
@@ -84,9 +80,6 @@ class JsonataExpression:
                 raw = self._fast(states, variables)
             except Fallback:
                 raw = _MISSING
-            else:
-                if self._direct and type(raw) is not _SEQUENCE:
-                    return UNDEFINED if raw is None else None if raw is _NULL else raw
         if raw is _MISSING:
             raw = self._run(states, variables, field=field, rng=rng, now_millis=now_millis)
         if raw is None:

@@ -15,6 +15,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from jsonata.jsonata import Jsonata
+from jsonata.utils import Utils
+
 from constructs_sfn.asl.jsonata.fastsequence import symbol
 
 __all__ = ["UNSAFE_FUNCTIONS", "BuiltinCall", "Fallback"]
@@ -24,6 +27,8 @@ __all__ = ["UNSAFE_FUNCTIONS", "BuiltinCall", "Fallback"]
 UNSAFE_FUNCTIONS = frozenset(("random", "uuid", "now", "millis", "eval", "shuffle", "error", "assert"))
 _MISSING = object()
 _MAX_REMEMBERED = 64
+_is_numeric = Utils.is_numeric
+_convert_number = Utils.convert_number
 
 
 class Fallback(Exception):  # noqa: N818 - a control signal, not an error
@@ -33,7 +38,7 @@ class Fallback(Exception):  # noqa: N818 - a control signal, not an error
 class BuiltinCall:
     """One built-in function (an engine ``JFunction``) called the way the engine calls it."""
 
-    __slots__ = ("_context_patterns", "_function", "_matches", "_params", "_pattern")
+    __slots__ = ("_context_patterns", "_function", "_matches", "_method", "_params", "_pattern")
 
     def __init__(self, function: Any) -> None:
         self._function = function
@@ -46,13 +51,30 @@ class BuiltinCall:
             else {index: re.compile(param.regex) for index, param in enumerate(self._params) if param.context}
         )
         self._matches: dict[str, tuple[str, ...] | None] = {}
+        # A library function is called through ``Functions._call``; doing its work here (pad the
+        # arguments, turn an integral number result into an int) saves two calls per evaluation.
+        native = type(function) is Jsonata.JNativeFunction and function.method is not None
+        self._method: tuple[Any, int] | None = (function.method, function.nargs) if native else None
 
     def __call__(self, arguments: Sequence[Any], context: Any) -> Any:
         """The function's raw result (before the engine unwraps a sequence)."""
-        return self._function.call(context, self._validate(arguments, context))
+        validated = self._validate(arguments, context)
+        method = self._method
+        if method is None:
+            return self._function.call(context, validated)
+        implementation, count = method
+        if len(validated) < count:
+            validated = [*validated, *([None] * (count - len(validated)))]
+        result = implementation(*validated)
+        if _is_numeric(result):
+            result = _convert_number(result)
+        return result
 
     def _groups(self, arguments: Sequence[Any]) -> tuple[str, ...]:
-        supplied = "".join([symbol(argument) for argument in arguments])
+        if len(arguments) == 1:
+            supplied = symbol(arguments[0])
+        else:
+            supplied = "".join([symbol(argument) for argument in arguments])
         groups = self._matches.get(supplied, _MISSING)
         if groups is _MISSING:
             pattern = self._pattern

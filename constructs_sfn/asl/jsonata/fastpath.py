@@ -24,7 +24,6 @@ import operator
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from jsonata.functions import Functions
 from jsonata.jsonata import Jsonata
 from jsonata.parser import Parser
 from jsonata.utils import Utils
@@ -40,23 +39,18 @@ from constructs_sfn.asl.jsonata.fastsequence import (
     predicate_filter,
     sequence,
     symbol,
+    truthy,
     unwrap,
 )
 
-__all__ = ["Fallback", "FastEvaluator", "Scope", "compile_fast"]
+__all__ = ["Fallback", "FastEvaluator", "compile_fast"]
 
 FastEvaluator = Callable[[Mapping[str, Any], Mapping[str, Any]], Any]
 
 
-class Scope:
-    """What names resolve to: ``$states``, the workflow variables, and function parameters."""
-
-    __slots__ = ("bound", "states", "variables")
-
-    def __init__(self, states: Mapping[str, Any], variables: Mapping[str, Any], bound: dict[str, Any]) -> None:
-        self.states = states
-        self.variables = variables
-        self.bound = bound
+# What names resolve to: ``($states, workflow variables, parameters of the functions being
+# applied)``. A tuple, not an object: one is made per evaluation and per function application.
+Scope = tuple[Mapping[str, Any], Mapping[str, Any], dict[str, Any]]
 
 
 # A compiled node: (context value, scope) -> the engine's value for that node.
@@ -94,8 +88,6 @@ _ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
     ">": operator.gt,
     ">=": operator.ge,
 }
-_boolize = Jsonata.boolize
-_to_boolean = Functions.to_boolean
 _is_numeric = Utils.is_numeric
 _convert_number = Utils.convert_number
 
@@ -120,7 +112,7 @@ def compile_fast(ast: Any, engine: Any) -> FastEvaluator | None:
     raw result (``None`` for undefined), or raises :class:`Fallback`.
     """
     try:
-        root = _compile(ast, _Context(engine))
+        root = _compile_root(ast, _Context(engine))
     except RecursionError:
         return None
     if root is None:
@@ -131,13 +123,26 @@ def compile_fast(ast: Any, engine: Any) -> FastEvaluator | None:
         if not isinstance(states, dict):
             states = dict(states)
         try:
-            return compiled(None, Scope(states, variables, _UNBOUND))
+            return compiled(None, (states, variables, _UNBOUND))
         except Fallback:
             raise
         except Exception:  # the engine words every error; it evaluates again
             raise Fallback from None
 
     return evaluate
+
+
+def _compile_root(node: Any, context: _Context) -> _Node | None:
+    # ``$name := value`` as the whole expression binds a name nothing else reads: it is its value.
+    if (
+        isinstance(node, Parser.Symbol)
+        and node.type == "bind"
+        and getattr(node.lhs, "type", None) == "variable"
+        and not _decorated(node)
+        and not getattr(node, "predicate", None)
+    ):
+        return _compile(node.rhs, context)
+    return _compile(node, context)
 
 
 def _decorated(node: Any, *, as_step: bool = False) -> bool:
@@ -153,67 +158,59 @@ def _compile(node: Any, context: _Context, *, as_step: bool = False) -> _Node | 
         return None
     if getattr(node, "consarray", False) and not (node.type == "unary" and node.value == "["):
         return None
-    compiled = _compile_bare(node, context)
-    if compiled is None:
-        return None
-    bare, may_be_sequence = compiled
     predicates = getattr(node, "predicate", None)
-    if predicates:
-        filters = [_compile_filter(item, context) for item in predicates]
-        if any(item is None for item in filters):
-            return None
-        stages = tuple(item for item in filters if item is not None)
+    if not predicates:
+        return _compile_bare(node, context, settle=True)
+    # Predicates filter the node's raw result (a sequence stays a sequence until the end).
+    bare = _compile_bare(node, context, settle=False)
+    filters = [_compile_filter(item, context) for item in predicates]
+    if bare is None or any(item is None for item in filters):
+        return None
+    raw = bare
+    stages = tuple(item for item in filters if item is not None)
 
-        def filtered(value: Any, scope: Scope) -> Any:
-            result = bare(value, scope)
-            for stage in stages:
-                result = stage(result, scope)
-            return unwrap(result)
+    def filtered(value: Any, scope: Scope) -> Any:
+        result = raw(value, scope)
+        for stage in stages:
+            result = stage(result, scope)
+        return unwrap(result)
 
-        return filtered
-    if not may_be_sequence:
-        return bare
-    return lambda value, scope: unwrap(bare(value, scope))
+    return filtered
 
 
-def _compile_bare(node: Any, context: _Context) -> tuple[_Node, bool] | None:
-    """The node's own evaluation, and whether its raw result may be a sequence to unwrap."""
+def _compile_bare(node: Any, context: _Context, *, settle: bool) -> _Node | None:
+    """The node's own evaluation; ``settle``: unwrap a sequence result as the engine then does."""
     kind = node.type
     if kind in ("string", "number", "value"):
         constant = node.value if node.value is not None else NULL
-        return (lambda value, scope: constant), False
+        return lambda value, scope: constant
     if kind == "path":
-        return _with_flag(_compile_path(node, context), True)
+        return _compile_path(node, context, settle=settle)
     if kind == "variable":
-        return _compile_variable(node, context)
+        return _compile_variable(node, context, settle=settle)
     if kind == "name":
         key = node.value
         if not isinstance(key, str):
             return None
-        return (lambda value, scope: lookup(value, key)), True
+        if settle:
+            return lambda value, scope: unwrap(lookup(value, key))
+        return lambda value, scope: lookup(value, key)
     if kind == "binary":
-        return _with_flag(_compile_binary(node, context), False)
+        return _compile_binary(node, context)
     if kind == "condition":
-        return _with_flag(_compile_condition(node, context, tail=False), False)
+        return _compile_condition(node, context, tail=False)
     if kind == "block":
-        return _with_flag(_compile_block(node, context, tail=False), False)
+        return _compile_block(node, context, tail=False)
     if kind == "function":
-        call = _compile_call(node, context)
-        if call is None:
-            return None
-        return (lambda value, scope: call(value, scope, value)), True
+        return _compile_call_node(node, context, settle=settle)
     if kind == "unary":
         if node.value == "-":
-            return _with_flag(_compile_negation(node, context), False)
+            return _compile_negation(node, context)
         if node.value == "[":
-            return _with_flag(_compile_array(node, context), False)
+            return _compile_array(node, context)
         if node.value == "{":
-            return _with_flag(_compile_object(node, context), False)
+            return _compile_object(node, context)
     return None
-
-
-def _with_flag(compiled: _Node | None, may_be_sequence: bool) -> tuple[_Node, bool] | None:
-    return None if compiled is None else (compiled, may_be_sequence)
 
 
 # Predicates ---------------------------------------------------------------------------------------
@@ -233,29 +230,31 @@ def _compile_filter(stage: Any, context: _Context) -> Callable[[Any, Scope], Any
 # Variables and paths ------------------------------------------------------------------------------
 
 
-def _compile_variable(node: Any, context: _Context) -> tuple[_Node, bool] | None:
+def _compile_variable(node: Any, context: _Context, *, settle: bool) -> _Node | None:
     name = node.value
     if not isinstance(name, str):
         return None
     if name == "":
-        return (lambda value, scope: value), True
+        return (lambda value, scope: unwrap(value)) if settle else (lambda value, scope: value)
     if name in context.parameters:
-        return (lambda value, scope: scope.bound[name]), True
+        if settle:
+            return lambda value, scope: unwrap(scope[2][name])
+        return lambda value, scope: scope[2][name]
     if name == "states":
-        return (lambda value, scope: scope.states), False
+        return lambda value, scope: scope[0]
     if name in _FRAME_NAMES:
         return None
     shadows_function = builtin_function(name) is not None
 
     def read(value: Any, scope: Scope) -> Any:
-        found = scope.variables.get(name, _MISSING)
+        found = scope[1].get(name, _MISSING)
         if found is _MISSING:
             if shadows_function:
                 raise Fallback  # the name is a function: a function as a value
             return None
         return NULL if found is None else found
 
-    return read, False
+    return read
 
 
 _Step = tuple[_Node, tuple[Callable[[Any, Scope], Any], ...]]
@@ -276,6 +275,10 @@ def _compile_step(step: Any, context: _Context, *, first: bool) -> _Step | None:
     if evaluate is None:
         return None
     return evaluate, tuple(filters)
+
+
+def _unchanged(value: Any) -> Any:
+    return value
 
 
 def _walk_key(step: Any) -> tuple[str, int | None] | None:
@@ -315,7 +318,7 @@ def _run_steps(steps: tuple[_Step, ...], start: int, members: Any, scope: Scope)
     return current
 
 
-def _compile_path(node: Any, context: _Context) -> _Node | None:
+def _compile_path(node: Any, context: _Context, *, settle: bool) -> _Node | None:
     raw_steps = list(getattr(node, "steps", None) or ())
     if not raw_steps:
         return None
@@ -325,9 +328,11 @@ def _compile_path(node: Any, context: _Context) -> _Node | None:
     steps = tuple(step for step in compiled if step is not None)
     from_variable = raw_steps[0].type == "variable"
 
+    finish: Callable[[Any], Any] = unwrap if settle else _unchanged
+
     def general(value: Any, scope: Scope) -> Any:
         members = value if isinstance(value, list) and not from_variable else sequence((value,))
-        return _run_steps(steps, 0, members, scope)
+        return finish(_run_steps(steps, 0, members, scope))
 
     # Most paths are a variable or a name followed by field names (perhaps with an index); walk
     # those through objects directly and hand over to the general rules where an array or another
@@ -348,24 +353,27 @@ def _compile_path(node: Any, context: _Context) -> _Node | None:
     walked = tuple(keys)
     last = len(steps) - 1
     head_step = steps[0][0]
+    from_states = from_variable and head.value == "states" and "states" not in context.parameters
 
     def hand_over(found: Any, index: int, scope: Scope) -> Any:
         # Step ``index`` produced exactly ``found`` (not undefined): continue as the engine does.
         current = finish_step([found], last=index == last)
         if not current or index == last:
-            return current
-        return _run_steps(steps, index + 1, current, scope)
+            return finish(current)
+        return finish(_run_steps(steps, index + 1, current, scope))
 
     def walk(value: Any, scope: Scope) -> Any:
         if head_key is not None:
             if isinstance(value, list):
-                return _run_steps(steps, 0, value, scope)
+                return finish(_run_steps(steps, 0, value, scope))
             if not isinstance(value, dict):
                 return None
             found = value.get(head_key, _MISSING)
             if found is _MISSING:
                 return None
             found = NULL if found is None else found
+        elif from_states:
+            found = scope[0]
         else:
             found = head_step(value, scope)
             if found is None:
@@ -411,9 +419,9 @@ def _compile_binary(node: Any, context: _Context) -> _Node | None:
     engine = context.engine
     op = str(node.value)
     if op == "and":
-        return lambda value, scope: _boolize(left(value, scope)) and _boolize(right(value, scope))
+        return lambda value, scope: truthy(left(value, scope)) and truthy(right(value, scope))
     if op == "or":
-        return lambda value, scope: _boolize(left(value, scope)) or _boolize(right(value, scope))
+        return lambda value, scope: truthy(left(value, scope)) or truthy(right(value, scope))
     if op in _ARITHMETIC:
         return _arithmetic(left, right, op, engine.evaluate_numeric_expression)
     if op in ("=", "!="):
@@ -498,7 +506,7 @@ def _compile_condition(node: Any, context: _Context, *, tail: bool) -> _Node | N
         return None
 
     def choose(value: Any, scope: Scope) -> Any:
-        if _boolize(test(value, scope)):
+        if truthy(test(value, scope)):
             return then(value, scope)
         return otherwise(value, scope) if otherwise is not None else None
 
@@ -602,6 +610,40 @@ def _procedure_name(node: Any, context: _Context) -> str | None:
     return name
 
 
+def _compile_call_node(node: Any, context: _Context, *, settle: bool) -> _Node | None:
+    call = _compile_call(node, context)
+    if call is None:
+        return None
+    if settle:
+        return lambda value, scope: unwrap(call(value, scope, value))
+    return lambda value, scope: call(value, scope, value)
+
+
+def _count(argument: Any) -> int:
+    # <a:n>: undefined (or null, whose symbol is "m") counts 0, a single value is an array of one.
+    if argument is None or argument is NULL:
+        return 0
+    return len(argument) if isinstance(argument, list) else 1
+
+
+def _boolean(argument: Any) -> bool | None:
+    return None if argument is None else truthy(argument)
+
+
+def _not(argument: Any) -> bool | None:
+    return None if argument is None else not truthy(argument)
+
+
+# Built-ins whose one-argument form (any argument type) is simple enough to answer here; each is
+# ``Functions``' implementation after the signature's argument handling.
+_ONE_ARGUMENT: dict[str, Callable[[Any], Any]] = {
+    "exists": lambda argument: argument is not None,
+    "count": _count,
+    "boolean": _boolean,
+    "not": _not,
+}
+
+
 def _compile_call(node: Any, context: _Context) -> _Call | None:
     """A call of a built-in, as ``(context value, scope, signature context) -> raw result``."""
     name = _procedure_name(node, context)
@@ -620,16 +662,26 @@ def _compile_call(node: Any, context: _Context) -> _Call | None:
     call = BuiltinCall(function)
     if len(parts) == 1:
         only = parts[0]
+        direct = _ONE_ARGUMENT.get(name)
+        if direct is not None:
+            implementation = direct
+
+            def call_direct(value: Any, scope: Scope, signature_context: Any) -> Any:
+                if name in scope[1]:
+                    raise Fallback
+                return implementation(only(value, scope))
+
+            return call_direct
 
         def call_one(value: Any, scope: Scope, signature_context: Any) -> Any:
-            if name in scope.variables:
+            if name in scope[1]:
                 raise Fallback  # a workflow variable shadows the built-in
             return call((only(value, scope),), signature_context)
 
         return call_one
 
     def call_many(value: Any, scope: Scope, signature_context: Any) -> Any:
-        if name in scope.variables:
+        if name in scope[1]:
             raise Fallback
         return call([part(value, scope) for part in parts], signature_context)
 
@@ -662,7 +714,7 @@ def _compile_higher_order(name: str, arguments: list[Any], context: _Context) ->
     keeps_results = name == "map"
 
     def apply(value: Any, scope: Scope, signature_context: Any) -> Any:
-        if name in scope.variables:
+        if name in scope[1]:
             raise Fallback
         members = array(value, scope)
         kind = symbol(members)
@@ -672,18 +724,18 @@ def _compile_higher_order(name: str, arguments: list[Any], context: _Context) ->
             members = [members]
         results = sequence()
         for index, member in enumerate(members):
-            bound = dict(scope.bound)
+            bound = dict(scope[2])
             bound[parameters[0]] = member
             if arity > 1:
                 bound[parameters[1]] = index
                 if arity > 2:
                     bound[parameters[2]] = members
             # The function body sees the context the function literal was written in.
-            outcome = body(value, Scope(scope.states, scope.variables, bound))
+            outcome = body(value, (scope[0], scope[1], bound))
             if keeps_results:
                 if outcome is not None:
                     results.append(outcome)
-            elif _to_boolean(outcome):
+            elif truthy(outcome):
                 results.append(member)
         return results
 

@@ -28,6 +28,7 @@ __all__ = [
     "predicate_filter",
     "sequence",
     "symbol",
+    "truthy",
     "unwrap",
 ]
 
@@ -50,6 +51,16 @@ _SYMBOLS: dict[type, str] = {
     type(NULL): "m",
 }
 _signature_symbol = Signature.get_symbol
+
+
+def truthy(value: Any) -> bool:
+    """The effective boolean value (``Jsonata.boolize``; undefined is false)."""
+    if value is True:
+        return True
+    if value is False or value is None:
+        return False
+    result: bool = _boolize(value)
+    return result
 
 
 def sequence(items: Sequence[Any] = ()) -> Any:
@@ -160,6 +171,11 @@ def predicate_filter(test: Callable[[Any, Any], Any]) -> Callable[[Any, Any], An
         count = len(members)
         for index, item in enumerate(members):
             outcome = test(item, scope)
+            if outcome is True:
+                results.append(item)
+                continue
+            if outcome is False or outcome is None:
+                continue
             if _is_numeric(outcome):
                 outcome = sequence((outcome,))
             if _is_array_of_numbers(outcome):

@@ -30,6 +30,8 @@ __all__ = [
 _JS_EXPONENT_BOUND = 1e21
 _NULL = Utils.NULL_VALUE
 _NON_FINITE_NAMES = {math.inf: "Infinity", -math.inf: "-Infinity"}
+# Values that are plain JSON as they are (``bool`` is listed apart from ``int`` on purpose: exact types).
+_PLAIN_SCALARS = frozenset((str, bool, int, type(None)))
 
 
 class UnsupportedResult(Exception):  # noqa: N818 - a signal between modules, not a domain error
@@ -154,6 +156,8 @@ def to_plain_json(value: Any) -> Any:
     if kind is dict:
         changed: dict[str, Any] | None = None
         for key, item in value.items():
+            if type(item) in _PLAIN_SCALARS:
+                continue
             plain = to_plain_json(item)
             if plain is not item:
                 if changed is None:
@@ -161,7 +165,9 @@ def to_plain_json(value: Any) -> Any:
                 changed[key] = plain
         return value if changed is None else changed
     if isinstance(value, list):
-        items = [to_plain_json(item) for item in value]
+        if kind is list and all(type(item) in _PLAIN_SCALARS for item in value):
+            return value
+        items = [item if type(item) in _PLAIN_SCALARS else to_plain_json(item) for item in value]
         if kind is list and all(a is b for a, b in zip(items, value, strict=True)):
             return value
         return items

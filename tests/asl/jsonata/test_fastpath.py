@@ -11,7 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from constructs_sfn.asl.errors import StatesError
 from constructs_sfn.asl.jsonata.engine import AwsJsonata
+from constructs_sfn.asl.jsonata.expression import UNDEFINED, JsonataExpression, compile_expression
 from constructs_sfn.asl.jsonata.fastpath import Fallback, FastEvaluator, compile_fast
 from constructs_sfn.asl.jsonata.jsvalues import to_plain_json
 from constructs_sfn.asl.jsonata.template import expression_text, is_jsonata_expression
@@ -104,6 +106,8 @@ _CONSTRUCTORS = [
     "{'x': $states.input}",
     "{'a': {'b': $states.input.items[0]}, 'c': $states.input.items.name}",
     "{'missing': $states.input.nothing, 'here': 1}",
+    "$x := $states.input.a",
+    "$x := {'k': $v}",
 ]
 _FUNCTIONS = [
     "$sum($states.input.a)",
@@ -204,6 +208,8 @@ _UNSUPPORTED = [
     "$states.input.a ~> $sum()",
     "[1..3]",
     "($x := 1; $x)",
+    "$f := function($x) { $x }",
+    "$x := $y := 1",
     "$$",
     "$random()",
     "$uuid()",
@@ -255,6 +261,7 @@ def _engine_answer(engine: AwsJsonata, states: Any, variables: Any) -> tuple[str
 
 
 _ENGINES: dict[str, tuple[AwsJsonata, FastEvaluator | None]] = {}
+_EXPRESSIONS: dict[str, JsonataExpression] = {}
 
 
 def _compiled(text: str) -> tuple[AwsJsonata, FastEvaluator | None]:
@@ -262,6 +269,16 @@ def _compiled(text: str) -> tuple[AwsJsonata, FastEvaluator | None]:
         engine = AwsJsonata(text)
         _ENGINES[text] = (engine, compile_fast(engine.ast, engine))
     return _ENGINES[text]
+
+
+def _expression_answer(text: str, states: Any, variables: Any) -> tuple[str, str]:
+    """What the public API answers (direct evaluator, conversion and all)."""
+    expression = _EXPRESSIONS.get(text) or _EXPRESSIONS.setdefault(text, compile_expression(text, location="/F"))
+    try:
+        value = expression.evaluate_value(states, variables, field="F", now_millis=0, rng=random.Random(0))
+    except StatesError as error:
+        return "error", error.error
+    return "value", "null" if value is UNDEFINED else json.dumps(value)
 
 
 @pytest.mark.parametrize("text", _SUPPORTED)
@@ -280,11 +297,16 @@ def _check(text: str, document: Any, variable: Any, *, has_variable: bool) -> bo
     assert fast is not None
     states = {"input": document, "result": document.get("a"), "context": {"Map": {"Item": {"Value": variable}}}}
     variables = {"v": variable} if has_variable else {}
+    expected = _engine_answer(engine, states, variables)
+    # Through the public API the answer is the engine's, errors included, whichever path answers.
+    public = _expression_answer(text, states, variables)
+    assert public[0] == expected[0]
+    if expected[0] == "value":
+        assert public[1] == expected[1]
     try:
         raw = fast(states, variables)
     except Fallback:
         return False
-    expected = _engine_answer(engine, states, variables)
     assert expected[0] == "value", f"fast path answered where the engine fails: {expected}"
     assert _plain(raw) == expected[1]
     return True
