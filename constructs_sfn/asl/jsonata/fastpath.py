@@ -76,6 +76,7 @@ _UNSUPPORTED_DECORATIONS = (
 # Names the engine's root frame answers itself.
 _FRAME_NAMES = frozenset(("", "$", "__evaluate_entry", "__evaluate_exit"))
 _ARITHMETIC = frozenset("+-*/%")
+_SCALAR_TYPES = frozenset((str, int, float, bool))
 _EXACT_INTEGER = 1 << 53
 _INTEGER_OPERATIONS: dict[str, Callable[[int, int], int]] = {
     "+": operator.add,
@@ -401,11 +402,45 @@ def _compile_path(node: Any, context: _Context, *, settle: bool) -> _Node | None
                         found = NULL
                 elif position not in (0, -1):
                     return None
-        if isinstance(found, list) or index < last:
+        if index < last or (isinstance(found, list) and type(found) is not list):
             return hand_over(found, index, scope)
         return found
 
-    return walk
+    if head_key is not None or len(walked) != last:
+        return walk
+    # The commonest shape of all, ``$states.a.b[0].c``: a loop over plain objects and arrays, with
+    # the walk above taking over wherever it would do anything else.
+
+    def walk_plain(value: Any, scope: Scope) -> Any:
+        found: Any = scope[0] if from_states else head_step(value, scope)
+        for key, position in walked:
+            if type(found) is not dict:
+                if found is None or found is NULL or type(found) in _SCALAR_TYPES:
+                    return None
+                return walk(value, scope)
+            found = found.get(key, _MISSING)
+            if found is None:
+                found = NULL
+            elif found is _MISSING:
+                return None
+            if position is not None:
+                if type(found) is list:
+                    at = position + len(found) if position < 0 else position
+                    if not 0 <= at < len(found):
+                        return None
+                    found = found[at]
+                    if found is None:
+                        found = NULL
+                elif isinstance(found, list):
+                    return walk(value, scope)
+                elif position not in (0, -1):
+                    return None
+        if type(found) is not list and isinstance(found, list):
+            return walk(value, scope)
+        # A plain array at the end is the path's value as it is (``finish_step``).
+        return found
+
+    return walk_plain
 
 
 # Operators ----------------------------------------------------------------------------------------

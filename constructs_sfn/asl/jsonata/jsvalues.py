@@ -147,12 +147,8 @@ def to_plain_json(value: Any) -> Any:
     ``None`` (undefined) before calling. Raises :class:`UnsupportedResult` for functions.
     """
     kind = type(value)
-    if kind is str or kind is bool or kind is int or value is None:
+    if kind in _PLAIN_SCALARS:
         return value
-    if value is _NULL:
-        return None
-    if kind is float:
-        return _plain_float(value)
     if kind is dict:
         changed: dict[str, Any] | None = None
         for key, item in value.items():
@@ -164,13 +160,21 @@ def to_plain_json(value: Any) -> Any:
                     changed = dict(value)
                 changed[key] = plain
         return value if changed is None else changed
+    if kind is list:
+        # Shared as it is unless a member changes (the common case: the caller's own JSON).
+        for index, item in enumerate(value):
+            if type(item) in _PLAIN_SCALARS:
+                continue
+            plain = to_plain_json(item)
+            if plain is not item:
+                return [*value[:index], plain, *[to_plain_json(rest) for rest in value[index + 1 :]]]
+        return value
+    if value is _NULL:
+        return None
+    if kind is float:
+        return _plain_float(value)
     if isinstance(value, list):
-        if kind is list and all(type(item) in _PLAIN_SCALARS for item in value):
-            return value
-        items = [item if type(item) in _PLAIN_SCALARS else to_plain_json(item) for item in value]
-        if kind is list and all(a is b for a, b in zip(items, value, strict=True)):
-            return value
-        return items
+        return [to_plain_json(item) for item in value]
     if isinstance(value, (Jsonata.JFunction, Parser.Symbol)) or callable(value):
         raise UnsupportedResult
     if isinstance(value, bool):
