@@ -258,7 +258,8 @@ def _compile_variable(node: Any, context: _Context, *, settle: bool) -> _Node | 
     return read
 
 
-_Step = tuple[_Node, tuple[Callable[[Any, Scope], Any], ...]]
+# A path step: its evaluation, its stages, and its key when it is a field name (read inline).
+_Step = tuple[_Node, tuple[Callable[[Any, Scope], Any], ...], str | None]
 
 
 def _compile_step(step: Any, context: _Context, *, first: bool) -> _Step | None:
@@ -275,7 +276,9 @@ def _compile_step(step: Any, context: _Context, *, first: bool) -> _Step | None:
     evaluate = _compile(step, context, as_step=True)
     if evaluate is None:
         return None
-    return evaluate, tuple(filters)
+    plain = step.type == "name" and isinstance(step.value, str) and not getattr(step, "predicate", None)
+    key = step.value if plain else None
+    return evaluate, tuple(filters), key
 
 
 def _unchanged(value: Any) -> Any:
@@ -305,10 +308,20 @@ def _run_steps(steps: tuple[_Step, ...], start: int, members: Any, scope: Scope)
     last = len(steps) - 1
     current = members
     for index in range(start, last + 1):
-        evaluate, stages = steps[index]
+        evaluate, stages, key = steps[index]
         results = []
         for member in current:
-            value = evaluate(member, scope)
+            if key is not None and type(member) is dict:
+                # ``lookup`` on an object, inline.
+                value = member.get(key, _MISSING)
+                if value is None:
+                    value = NULL
+                elif value is _MISSING:
+                    value = None
+                elif type(value) is JList:
+                    value = unwrap(value)
+            else:
+                value = evaluate(member, scope)
             for stage in stages:
                 value = stage(value, scope)
             if value is not None:
