@@ -202,7 +202,7 @@ def _compile_bare(node: Any, context: _Context, *, settle: bool) -> _Node | None
         return _compile_condition(node, context, tail=False)
     if kind == "block":
         return _compile_block(node, context, tail=False)
-    if kind == "function":
+    if kind in ("function", "apply"):
         return _compile_call_node(node, context, settle=settle)
     if kind == "unary":
         if node.value == "-":
@@ -659,7 +659,16 @@ def _procedure_name(node: Any, context: _Context) -> str | None:
 
 
 def _compile_call_node(node: Any, context: _Context, *, settle: bool) -> _Node | None:
-    call = _compile_call(node, context)
+    if node.type == "apply":
+        # ``value ~> $f(args)`` is ``$f(value, args)``; any other right side applies a function value.
+        target = node.rhs
+        if node.value != "~>" or getattr(target, "type", None) != "function":
+            return None
+        if _decorated(target) or getattr(target, "predicate", None):
+            return None
+        call = _compile_call(target, context, applied_to=node.lhs)
+    else:
+        call = _compile_call(node, context)
     if call is None:
         return None
     if settle:
@@ -692,15 +701,18 @@ _ONE_ARGUMENT: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _compile_call(node: Any, context: _Context) -> _Call | None:
-    """A call of a built-in, as ``(context value, scope, signature context) -> raw result``."""
+def _compile_call(node: Any, context: _Context, *, applied_to: Any = None) -> _Call | None:
+    """A call of a built-in, as ``(context value, scope, signature context) -> raw result``.
+
+    ``applied_to``: the left side of ``~>``, which becomes the first argument.
+    """
     name = _procedure_name(node, context)
     if name is None or name in UNSAFE_FUNCTIONS:
         return None
     function = builtin_function(name)
     if function is None or not isinstance(function, Jsonata.JFunction):
         return None
-    arguments = list(node.arguments or ())
+    arguments = ([] if applied_to is None else [applied_to]) + list(node.arguments or ())
     if name in ("map", "filter"):
         return _compile_higher_order(name, arguments, context)
     compiled = [_compile(argument, context) for argument in arguments]

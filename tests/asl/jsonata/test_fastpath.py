@@ -175,6 +175,10 @@ _FUNCTIONS = [
     "$formatNumber($states.input.a, '#,##0.00')",
     "$fromMillis($states.input.a)",
     "$exists($v) ? 'completed' : 'running'",
+    "$states.input.name ~> $uppercase()",
+    "$states.input.name ~> $substring(1) ~> $uppercase()",
+    "$states.input.a ~> $map(function($x) { $x })",
+    "$states.input.items.price ~> $sum()",
 ]
 _HIGHER_ORDER = [
     "$map($states.input.a, function($x) { $x * 2 })",
@@ -205,7 +209,8 @@ _UNSUPPORTED = [
     "$states.input.a^(b)",
     "$states.input.a{'k': b}",
     "$states.input.a.%",
-    "$states.input.a ~> $sum()",
+    "$states.input.a ~> $sum",
+    "$states.input.a ~> $uuid()",
     "[1..3]",
     "($x := 1; $x)",
     "$f := function($x) { $x }",
