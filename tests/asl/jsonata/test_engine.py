@@ -9,7 +9,7 @@ import pytest
 from jsonata.jsonata import Jsonata
 from jsonata.utils import Utils
 
-from constructs_sfn.asl.jsonata.engine import AwsJsonata
+from constructs_sfn.asl.jsonata.engine import AwsJsonata, builtin_function
 from constructs_sfn.asl.jsonata.jsvalues import to_plain_json
 
 
@@ -59,3 +59,24 @@ def test_a_states_mapping_that_is_not_a_dict_is_accepted() -> None:
     from types import MappingProxyType
 
     assert run("$states.input.a", states=MappingProxyType({"input": {"a": 1}})) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("($states.input.a)", 1),
+        ("($states.input.a; $v)", 10),
+        ("$map([1, 2], function($x) { $x + $v + $states.input.a })", [12, 13]),
+        ("$map([1, 2], function($v) { $v })", [1, 2]),
+        ("($v := 5; $v)", 5),
+    ],
+)
+def test_blocks_and_function_bodies_see_states_and_the_variables(text: str, expected: Any) -> None:
+    assert run(text, states={"input": {"a": 1}}, variables={"v": 10}) == expected
+
+
+def test_builtin_function_names_what_a_name_means_without_a_variable() -> None:
+    assert builtin_function("sum") is not None
+    assert builtin_function("partition") is not None
+    assert builtin_function("eval") is None
+    assert builtin_function("no_such_function") is None
