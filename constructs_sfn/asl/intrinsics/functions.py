@@ -20,7 +20,7 @@ from typing import Any, Final
 from constructs_sfn.asl.errors import ErrorName, StatesError
 from constructs_sfn.asl.intrinsics.javatext import java_text
 from constructs_sfn.asl.jsonpath.javaorder import java_hash_order
-from constructs_sfn.asl.jsonpath.jsontext import to_json_text
+from constructs_sfn.asl.jsonpath.jsontext import json_type_name, to_json_text
 
 __all__ = ["FUNCTIONS", "FunctionSpec", "format_pieces", "json_identical"]
 
@@ -54,41 +54,27 @@ def _fail(name: str, detail: str) -> StatesError:
     return StatesError(ErrorName.RUNTIME, f"Invalid arguments in {name}: {detail}")
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, Mapping):
-        return "object"
-    return "array"
-
-
 def _need_string(name: str, value: Any, what: str) -> str:
     if not isinstance(value, str):
-        raise _fail(name, f"{what} must be a string, but was {_type_name(value)}: {to_json_text(value)}")
+        raise _fail(name, f"{what} must be a string, but was {json_type_name(value)}: {to_json_text(value)}")
     return value
 
 
 def _need_array(name: str, value: Any, what: str) -> list[Any]:
     if not isinstance(value, list):
-        raise _fail(name, f"{what} must be an array, but was {_type_name(value)}: {to_json_text(value)}")
+        raise _fail(name, f"{what} must be an array, but was {json_type_name(value)}: {to_json_text(value)}")
     return value
 
 
 def _need_object(name: str, value: Any, what: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise _fail(name, f"{what} must be an object, but was {_type_name(value)}: {to_json_text(value)}")
+        raise _fail(name, f"{what} must be an object, but was {json_type_name(value)}: {to_json_text(value)}")
     return value
 
 
 def _need_integer(name: str, value: Any, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _fail(name, f"{what} must be an integer, but was {_type_name(value)}: {to_json_text(value)}")
+        raise _fail(name, f"{what} must be an integer, but was {json_type_name(value)}: {to_json_text(value)}")
     if isinstance(value, float):
         if not value.is_integer():
             raise _fail(name, f"{what} must be an integer, but was {to_json_text(value)}")
@@ -98,7 +84,7 @@ def _need_integer(name: str, value: Any, what: str) -> int:
 
 def _need_number(name: str, value: Any, what: str) -> int | float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _fail(name, f"{what} must be a number, but was {_type_name(value)}: {to_json_text(value)}")
+        raise _fail(name, f"{what} must be a number, but was {json_type_name(value)}: {to_json_text(value)}")
     return value
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from constructs_sfn.asl.jsonpath.causes import NULL_INPUT_CAUSE, invalid_path_cause, path_not_found_cause
 from constructs_sfn.asl.jsonpath.evaluate import PathNotFound, json_equal
 from constructs_sfn.asl.jsonpath.javaorder import java_hash_order
-from constructs_sfn.asl.jsonpath.jsontext import to_json_text
+from constructs_sfn.asl.jsonpath.jsontext import json_type_name, to_json_text
 from constructs_sfn.asl.jsonpath.path import Path, compile_path, compile_reference_path
 from constructs_sfn.asl.jsonpath.result_path import RESULT_PATH_ERROR, set_result_path
 from constructs_sfn.asl.jsonpath.template import PayloadTemplate, compile_payload_template
@@ -25,6 +25,7 @@ __all__ = [
     "invalid_path_cause",
     "java_hash_order",
     "json_equal",
+    "json_type_name",
     "path_not_found_cause",
     "set_result_path",
     "to_json_text",

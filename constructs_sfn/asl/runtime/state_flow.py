@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.jsonpath.jsontext import json_type_name
 from constructs_sfn.asl.model.states import ChoiceState, FailState, PassState, SucceedState, WaitState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result, finish_without_result
@@ -62,7 +63,7 @@ def run_fail(ex: Execution, frame: Frame, state: FailState, raw_input: Any, cont
                 raise StatesError(
                     ErrorName.QUERY_EVALUATION_ERROR,
                     f"The JSONata expression specified for the field '{name}' returned an unexpected result type. "
-                    f"Expected 'string', but was '{_json_type(value)}' for value: {_text(value)}",
+                    f"Expected 'string', but was '{json_type_name(value)}' for value: {_text(value)}",
                 )
     else:
         ex.inspect("afterInputPath", raw_input)
@@ -230,7 +231,7 @@ def _wait_seconds_jsonata(ex: Execution, state: WaitState, raw_input: Any, conte
                 raise StatesError(
                     ErrorName.QUERY_EVALUATION_ERROR,
                     "The JSONata expression specified for the field 'Seconds' returned an unexpected result type. "
-                    f"Expected 'integer', but was '{_json_type(value)}' for value: {_text(value)}",
+                    f"Expected 'integer', but was '{json_type_name(value)}' for value: {_text(value)}",
                 )
         return float(value)
     value = state.timestamp
@@ -266,17 +267,3 @@ def _text(value: Any) -> str:
     from constructs_sfn.asl.runtime.interpreter import to_json_text
 
     return to_json_text(value)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"

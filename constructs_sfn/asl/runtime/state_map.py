@@ -9,6 +9,7 @@ from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.jsonpath.jsontext import json_type_name
 from constructs_sfn.asl.model.states import MapState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import finish_with_result
@@ -41,7 +42,7 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
             raise StatesError(
                 ErrorName.QUERY_EVALUATION_ERROR,
                 f"The JSONata expression '{expression}' specified for the field 'Items' returned an unexpected "
-                f"result type. Expected 'array', but was '{_json_type(items)}' for value: {_text(items)}",
+                f"result type. Expected 'array', but was '{json_type_name(items)}' for value: {_text(items)}",
             )
     else:
         effective = apply_input_path(state, raw_input, context, variables)
@@ -61,10 +62,10 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
         if not isinstance(items, list):
             raise StatesError(
                 ErrorName.RUNTIME,
-                f"Map state input must be an array, but was '{_json_type(items)}': {_text(items)}"
+                f"Map state input must be an array, but was '{json_type_name(items)}': {_text(items)}"
                 if state.items_path is None
                 else f"Invalid path '{state.items_path.text}': The path refers to a value of type "
-                f"'{_json_type(items)}', expected 'array'",
+                f"'{json_type_name(items)}', expected 'array'",
             )
     if state.items_path is not None:
         ex.inspect("afterItemsPath", items)
@@ -279,17 +280,3 @@ def _text(value: Any) -> str:
     from constructs_sfn.asl.runtime.interpreter import to_json_text
 
     return to_json_text(value)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
 from constructs_sfn.asl.jsonpath import to_json_text
+from constructs_sfn.asl.jsonpath.jsontext import json_type_name
 from constructs_sfn.asl.model.states import TaskState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result
@@ -429,18 +430,6 @@ def _jsonata_seconds(ex: Execution, value: Any, states: Any, variables: Any, fie
         raise StatesError(
             ErrorName.QUERY_EVALUATION_ERROR,
             f"The JSONata expression specified for the field '{field}' returned an unexpected result type. "
-            f"Expected 'integer', but was '{_json_type_name(value)}' for value: {to_json_text(value)}",
+            f"Expected 'integer', but was '{json_type_name(value)}' for value: {to_json_text(value)}",
         )
     return float(value)
-
-
-def _json_type_name(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"

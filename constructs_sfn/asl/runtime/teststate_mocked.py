@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.jsonpath.jsontext import json_type_name
 from constructs_sfn.asl.model.states import MapState, ParallelState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result
@@ -196,7 +197,7 @@ def _jsonata_items(ex: Execution, frame: Frame, state: MapState, raw_input: Any,
         raise StatesError(
             ErrorName.QUERY_EVALUATION_ERROR,
             f"The JSONata expression '{state.items_source or ''}' specified for the field 'Items' returned an "
-            f"unexpected result type. Expected 'array', but was '{_json_type(items)}' for value: {_text(items)}",
+            f"unexpected result type. Expected 'array', but was '{json_type_name(items)}' for value: {_text(items)}",
         )
     return items
 
@@ -286,17 +287,3 @@ def _text(value: Any) -> str:
     from constructs_sfn.asl.runtime.interpreter import to_json_text
 
     return to_json_text(value)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
