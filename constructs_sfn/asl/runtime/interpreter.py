@@ -41,6 +41,10 @@ from constructs_sfn.asl.services import ExecutionHost, TaskService, UnboundTaskS
 __all__ = ["Execution", "Frame", "StateOutcome", "to_json_text"]
 
 MAX_PAYLOAD_BYTES = 256 * 1024
+MAX_VARIABLE_BYTES = 256 * 1024
+"""AWS: one variable, and all variables of one Assign field together, hold at most 256 KiB."""
+MAX_STORED_VARIABLE_BYTES = 10 * 1024 * 1024
+"""AWS: the variables one execution stores total at most 10 MiB (counted as assigned here)."""
 _NOT_CATCHABLE_BY_ALL = frozenset({ErrorName.RUNTIME})
 _FIELD_RE = re.compile(r"specified for the field '([^']+)'")
 
@@ -119,6 +123,8 @@ class Execution:
         """Task tokens handed out and not yet answered: token -> details (state, activity...)."""
         self.on_finish: list[Callable[[Execution], None]] = []
         self._last_payload: tuple[Any, str] | None = None
+        self.variable_bytes = 0
+        """Bytes of variable values assigned so far (for the 10 MiB per-execution limit)."""
         self._timestamp_cache: tuple[datetime, str] | None = None
         self.inspection: dict[str, Any] | None = None
         """TestState: the intermediate values of the one state under test, else None."""
@@ -422,8 +428,30 @@ class Execution:
         """Write variables into ``frame``'s own scope; returns ``assignedVariables`` for history."""
         if not assigned:
             return None
+        texts = {name: to_json_text(value) for name, value in assigned.items()}
+        sizes = {name: len(text.encode("utf-8")) for name, text in texts.items()}
+        for name, size in sizes.items():
+            if size > MAX_VARIABLE_BYTES:
+                raise StatesError(
+                    ErrorName.RUNTIME,
+                    f"The value assigned to the variable '{name}' is {size} bytes, more than the "
+                    f"{MAX_VARIABLE_BYTES} bytes a variable can hold.",
+                )
+        if sum(sizes.values()) > MAX_VARIABLE_BYTES:
+            raise StatesError(
+                ErrorName.RUNTIME,
+                f"The variables assigned in one Assign field total {sum(sizes.values())} bytes, more than "
+                f"the {MAX_VARIABLE_BYTES} bytes allowed.",
+            )
         frame.own_variables.update(assigned)
-        return {name: to_json_text(value) for name, value in assigned.items()}
+        self.variable_bytes += sum(sizes.values())
+        if self.variable_bytes > MAX_STORED_VARIABLE_BYTES:
+            raise StatesError(
+                ErrorName.RUNTIME,
+                f"The execution's variables reached {self.variable_bytes} bytes, more than the "
+                f"{MAX_STORED_VARIABLE_BYTES} bytes one execution can store.",
+            )
+        return texts
 
     def exit_state(self, frame: Frame, state: State, output: Any, assigned: dict[str, Any] | None) -> None:
         """Apply assignments and append the ...StateExited event."""

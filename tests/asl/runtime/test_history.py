@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from conftest import EPOCH, chain, details, execute, machine, of_type, one, single, types
+from runtime_support import EPOCH, chain, details, execute, machine, of_type, one, single, types
 
 from constructs_sfn.asl import ExecutionContextInfo
 from constructs_sfn.asl.runtime.history import History

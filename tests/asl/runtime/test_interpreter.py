@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import pytest
-from conftest import (
+from runtime_support import (
     EPOCH,
     LAMBDA_ARN,
     SQS_CALLBACK,

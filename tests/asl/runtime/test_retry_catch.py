@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 import pytest
-from conftest import (
+from runtime_support import (
     EPOCH,
     LAMBDA_ARN,
     FakeService,

@@ -6,7 +6,7 @@ from collections.abc import Callable, Generator
 from datetime import timedelta
 from typing import Any
 
-from conftest import EPOCH
+from runtime_support import EPOCH
 
 from constructs_sfn.asl.errors import StatesError
 from constructs_sfn.asl.runtime import VirtualClock

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from conftest import (
+from runtime_support import (
     ACTIVITY_ARN,
     EPOCH,
     LAMBDA_ARN,

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from conftest import LAMBDA_ARN, LAMBDA_INVOKE, FakeService
+from runtime_support import LAMBDA_ARN, LAMBDA_INVOKE, FakeService
 
 from constructs_sfn.asl.errors import DefinitionError
 from constructs_sfn.asl.runtime.teststate import run_test_state

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import pytest
-from conftest import ACTIVITY_ARN, LAMBDA_INVOKE, SQS_CALLBACK, FakeService
+from runtime_support import ACTIVITY_ARN, LAMBDA_INVOKE, SQS_CALLBACK, FakeService
 
 from constructs_sfn.asl.runtime import VirtualClock
 from constructs_sfn.asl.runtime.teststate import TestStateScope, run_test_state

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from conftest import EPOCH, details, execute, machine, of_type, offsets, one, single, types
+from runtime_support import EPOCH, details, execute, machine, of_type, offsets, one, single, types
 
 from constructs_sfn.asl import RealClock, VirtualClock
 from constructs_sfn.asl.runtime import format_timestamp
