@@ -524,7 +524,15 @@ class Execution:
         return (self.clock.now() - self.start_date) / timedelta(seconds=1)
 
 
+_SPEC_ALIASES: dict[str, tuple[str, ...]] = {
+    # AWS reports an unappliable ResultPath as States.ReferencePathConflict; the States Language
+    # spec names it States.ResultPathMatchFailure, so a Retry/Catch written to the spec still works.
+    "States.ReferencePathConflict": (ErrorName.RESULT_PATH_MATCH_FAILURE,),
+}
+
+
 def _matches(error_equals: tuple[str, ...], error: str, aliases: tuple[str, ...] = ()) -> bool:
+    aliases = aliases or _SPEC_ALIASES.get(error, ())
     if error == ErrorName.RUNTIME:
         # "Errors of this type aren't retriable and always cause the execution to fail", even
         # when a Retry or Catch names States.Runtime explicitly (as the corpus confirms).
