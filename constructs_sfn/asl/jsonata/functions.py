@@ -25,6 +25,7 @@ from jsonata.jsonata import Jsonata
 from jsonata.parser import Parser
 from jsonata.utils import Utils
 
+from constructs_sfn.asl.jsonata.fastsequence import truthy
 from constructs_sfn.asl.jsonata.javarandom import java_long, seeded_double
 from constructs_sfn.asl.jsonata.jsvalues import format_string_function_number, to_json_text
 
@@ -242,6 +243,16 @@ def _function(name: str, implementation: Callable[..., Any], signature: str, *, 
     return Jsonata.JFunction(_Native(name, implementation, accepts_null=accepts_null), signature)
 
 
+def _boolean(argument: Any = None) -> bool | None:
+    # jsonata-python's $boolean treats a null inside an array as undefined ($boolean([null]) is
+    # undefined); the reference engine casts the member, as the engine's own boolize does.
+    return None if argument is None else truthy(argument)
+
+
+def _not(argument: Any = None) -> bool | None:
+    return None if argument is None else not truthy(argument)
+
+
 def aws_function_bindings() -> dict[str, Any]:
     """Name -> engine value for every function Step Functions adds, replaces or removes."""
     return {
@@ -255,6 +266,8 @@ def aws_function_bindings() -> dict[str, Any]:
         # jsonata-python lets a Python ValueError out of these where the reference engine has codes.
         "number": _function("number", _number, "<(nsb)-:n>"),
         "toMillis": _function("toMillis", _to_millis, "<s-s?:n>"),
+        "boolean": _function("boolean", _boolean, "<x-:b>", accepts_null=True),
+        "not": _function("not", _not, "<x-:b>", accepts_null=True),
         # AWS disables $eval: calling it is calling a non-function (T1006).
         "eval": None,
     }

@@ -80,3 +80,16 @@ def test_builtin_function_names_what_a_name_means_without_a_variable() -> None:
     assert builtin_function("partition") is not None
     assert builtin_function("eval") is None
     assert builtin_function("no_such_function") is None
+
+
+def test_boolean_and_not_cast_a_null_member_as_the_reference_engine_does() -> None:
+    from constructs_sfn.asl.jsonata import compile_jsonata_value
+
+    def run(expression: str, value: object) -> object:
+        compiled = compile_jsonata_value("{% " + expression + " %}", location="/X")
+        return compiled.evaluate({"input": {}}, {"v": value}, field="X")
+
+    assert run("$boolean($v)", [None]) is False
+    assert run("$not($v)", [None]) is True
+    assert run("$boolean($v)", None) is False
+    assert run("$boolean($v)", [0, 1]) is True
