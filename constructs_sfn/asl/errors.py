@@ -17,6 +17,7 @@ __all__ = [
     "DefinitionError",
     "DefinitionProblem",
     "ErrorName",
+    "FailStateError",
     "StatesError",
 ]
 
@@ -76,6 +77,16 @@ class StatesError(Exception):
         if self.cause is not None:
             out["Cause"] = self.cause
         return out
+
+
+class FailStateError(StatesError):
+    """Raised by a Fail state: the branch ends with the state's Error/Cause (which may be absent).
+
+    Never retried or caught at the Fail state itself; an enclosing Parallel/Map may catch it.
+    """
+
+    def __init__(self, error: str | None, cause: str | None) -> None:
+        super().__init__(error, cause)  # type: ignore[arg-type]
 
 
 class ErrorName:

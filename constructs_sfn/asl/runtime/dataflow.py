@@ -18,7 +18,6 @@ __all__ = [
     "apply_output_path",
     "apply_result_path",
     "evaluate_assignment",
-    "jsonpath_effective_input",
 ]
 
 
@@ -43,16 +42,6 @@ def apply_input_path(state: State, raw_input: Any, context: Any, variables: Mapp
         raise
     except Exception as error:
         raise _invalid_path(path, error) from error
-
-
-def jsonpath_effective_input(
-    state: State, raw_input: Any, context: Any, variables: Mapping[str, Any], rng: Any = None
-) -> Any:
-    """InputPath then Parameters."""
-    value = apply_input_path(state, raw_input, context, variables)
-    if state.parameters is not None:
-        value = state.parameters.evaluate(value, context, variables, rng)
-    return value
 
 
 def apply_result_path(state_result_path: Any, is_null: bool, raw_input: Any, result: Any) -> Any:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Generator, MutableMapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.errors import ErrorName, FailStateError, StatesError
 from constructs_sfn.asl.jsonpath.jsontext import to_json_text as _shared_json_text
 from constructs_sfn.asl.model.states import (
     Catcher,
@@ -61,7 +61,7 @@ def to_json_text(value: Any) -> str:
 class Frame:
     """One thread of control: the execution itself, a Parallel branch, or a Map iteration."""
 
-    __slots__ = ("cursor", "definition", "map_item", "own_variables", "record", "variables")
+    __slots__ = ("cursor", "definition", "own_variables", "record", "variables")
 
     def __init__(
         self,
@@ -70,7 +70,6 @@ class Frame:
         parent: Frame | None = None,
         cursor: int = 0,
         record: bool = True,
-        map_item: tuple[int, Any] | None = None,
     ) -> None:
         self.definition = definition
         self.own_variables: dict[str, Any] = {}
@@ -81,7 +80,6 @@ class Frame:
             self.variables = ChainMap(self.own_variables, *parent_maps)
         self.cursor = cursor
         self.record = record
-        self.map_item = map_item
 
 
 class Execution:
@@ -238,7 +236,7 @@ class Execution:
                 outcome = yield from handler(self, frame, state, raw_input, context)
                 return outcome
             except StatesError as raised:
-                if isinstance(state, FailState) and _is_fail_state_error(raised):
+                if isinstance(state, FailState) and isinstance(raised, FailStateError):
                     raise
                 error = self.locate(raised, state, entered_id)
                 delay = self.retry_delay(state.retry, retry_counts, error)
@@ -381,8 +379,6 @@ class Execution:
             "StateMachine": self.state_machine_object,
             "State": state_obj,
         }
-        if frame.map_item is not None:
-            ctx["Map"] = {"Item": {"Index": frame.map_item[0], "Value": frame.map_item[1]}}
         return ctx
 
     def event(self, frame: Frame, event_type: str, details: dict[str, Any] | None, *, side: bool = False) -> int:
@@ -542,10 +538,6 @@ def _matches(error_equals: tuple[str, ...], error: str, aliases: tuple[str, ...]
     if ErrorName.ALL in error_equals and error not in _NOT_CATCHABLE_BY_ALL:
         return True
     return ErrorName.TASK_FAILED in error_equals and error not in (ErrorName.TIMEOUT, ErrorName.RUNTIME)
-
-
-def _is_fail_state_error(error: StatesError) -> bool:
-    return type(error).__name__ == "FailStateError"
 
 
 def _handlers() -> dict[type[State], Callable[..., StateGen]]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from constructs_sfn.asl.errors import ErrorName, StatesError
-from constructs_sfn.asl.jsonpath.jsontext import json_type_name
+from constructs_sfn.asl.errors import ErrorName, FailStateError, StatesError
+from constructs_sfn.asl.jsonpath.jsontext import json_type_name, to_json_text
 from constructs_sfn.asl.model.states import ChoiceState, FailState, PassState, SucceedState, WaitState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result, finish_without_result
@@ -63,7 +63,7 @@ def run_fail(ex: Execution, frame: Frame, state: FailState, raw_input: Any, cont
                 raise StatesError(
                     ErrorName.QUERY_EVALUATION_ERROR,
                     f"The JSONata expression specified for the field '{name}' returned an unexpected result type. "
-                    f"Expected 'string', but was '{json_type_name(value)}' for value: {_text(value)}",
+                    f"Expected 'string', but was '{json_type_name(value)}' for value: {to_json_text(value)}",
                 )
     else:
         ex.inspect("afterInputPath", raw_input)
@@ -71,13 +71,6 @@ def run_fail(ex: Execution, frame: Frame, state: FailState, raw_input: Any, cont
         cause = _fail_field(state.cause, state.cause_path, raw_input, context, variables, "CausePath")
     raise FailStateError(error, cause)
     yield
-
-
-class FailStateError(StatesError):
-    """Raised by a Fail state: never retried nor caught at that state."""
-
-    def __init__(self, error: str | None, cause: str | None) -> None:
-        super().__init__(error, cause)  # type: ignore[arg-type]
 
 
 def _fail_field(literal: Any, path: Any, raw_input: Any, context: Any, variables: Any, field: str) -> str | None:
@@ -92,7 +85,7 @@ def _fail_field(literal: Any, path: Any, raw_input: Any, context: Any, variables
             raise StatesError(
                 ErrorName.RUNTIME,
                 f"The JSONPath '{path.text}' specified for the field '{field}' could not be found in the input "
-                f"'{_text(raw_input)}'",
+                f"'{to_json_text(raw_input)}'",
             ) from missing
     else:
         value = path.evaluate(raw_input, context, variables)
@@ -100,7 +93,7 @@ def _fail_field(literal: Any, path: Any, raw_input: Any, context: Any, variables
         raise StatesError(
             ErrorName.RUNTIME,
             f"The JSONPath '{getattr(path, 'text', '')}' specified for the field '{field}' "
-            f"must reference a string value, but found '{_text(value)}'",
+            f"must reference a string value, but found '{to_json_text(value)}'",
         )
     return value
 
@@ -186,18 +179,18 @@ def _wait_seconds_jsonpath(ex: Execution, state: WaitState, effective: Any, cont
         ):
             raise StatesError(
                 ErrorName.RUNTIME,
-                f"The SecondsPath parameter cannot be parsed as a long value: {path.text} == {_text(value)}",
+                f"The SecondsPath parameter cannot be parsed as a long value: {path.text} == {to_json_text(value)}",
             )
         if value < 0:
             raise StatesError(
                 ErrorName.RUNTIME,
-                f"The SecondsPath parameter references a negative value: {path.text} == {_text(value)}",
+                f"The SecondsPath parameter references a negative value: {path.text} == {to_json_text(value)}",
             )
         if value > MAX_WAIT_SECONDS:
             raise StatesError(
                 ErrorName.RUNTIME,
                 f"The SecondsPath parameter references a value above the maximum of {MAX_WAIT_SECONDS}: "
-                f"{path.text} == {_text(value)}",
+                f"{path.text} == {to_json_text(value)}",
             )
         return float(value)
     path = state.timestamp_path
@@ -211,7 +204,7 @@ def _wait_seconds_jsonpath(ex: Execution, state: WaitState, effective: Any, cont
         ) from missing
     message = (
         "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format "
-        f"string: {path.text} == {value if isinstance(value, str) else _text(value)}"
+        f"string: {path.text} == {value if isinstance(value, str) else to_json_text(value)}"
     )
     return _until(ex, _parse_ts_or_fail(value, message))
 
@@ -231,7 +224,7 @@ def _wait_seconds_jsonata(ex: Execution, state: WaitState, raw_input: Any, conte
                 raise StatesError(
                     ErrorName.QUERY_EVALUATION_ERROR,
                     "The JSONata expression specified for the field 'Seconds' returned an unexpected result type. "
-                    f"Expected 'integer', but was '{json_type_name(value)}' for value: {_text(value)}",
+                    f"Expected 'integer', but was '{json_type_name(value)}' for value: {to_json_text(value)}",
                 )
         return float(value)
     value = state.timestamp
@@ -242,7 +235,7 @@ def _wait_seconds_jsonata(ex: Execution, state: WaitState, raw_input: Any, conte
         _parse_ts_or_fail(
             value,
             "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: "
-            f"{value if isinstance(value, str) else _text(value)}",
+            f"{value if isinstance(value, str) else to_json_text(value)}",
             error=ErrorName.QUERY_EVALUATION_ERROR,
         ),
     )
@@ -261,9 +254,3 @@ def _parse_ts_or_fail(value: Any, message: str, *, error: str = ErrorName.RUNTIM
 
 def _until(ex: Execution, instant: datetime) -> float:
     return max((instant - ex.clock.now()).total_seconds(), 0.0)
-
-
-def _text(value: Any) -> str:
-    from constructs_sfn.asl.runtime.interpreter import to_json_text
-
-    return to_json_text(value)

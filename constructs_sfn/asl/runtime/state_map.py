@@ -9,7 +9,7 @@ from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
-from constructs_sfn.asl.jsonpath.jsontext import json_type_name
+from constructs_sfn.asl.jsonpath.jsontext import json_type_name, to_json_text
 from constructs_sfn.asl.model.states import MapState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import finish_with_result
@@ -42,7 +42,7 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
             raise StatesError(
                 ErrorName.QUERY_EVALUATION_ERROR,
                 f"The JSONata expression '{expression}' specified for the field 'Items' returned an unexpected "
-                f"result type. Expected 'array', but was '{json_type_name(items)}' for value: {_text(items)}",
+                f"result type. Expected 'array', but was '{json_type_name(items)}' for value: {to_json_text(items)}",
             )
     else:
         effective = apply_input_path(state, raw_input, context, variables)
@@ -62,7 +62,7 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
         if not isinstance(items, list):
             raise StatesError(
                 ErrorName.RUNTIME,
-                f"Map state input must be an array, but was '{json_type_name(items)}': {_text(items)}"
+                f"Map state input must be an array, but was '{json_type_name(items)}': {to_json_text(items)}"
                 if state.items_path is None
                 else f"Invalid path '{state.items_path.text}': The path refers to a value of type "
                 f"'{json_type_name(items)}', expected 'array'",
@@ -213,7 +213,9 @@ def max_concurrency_of(
             now_millis=ex.now_millis(),
         )
     if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise StatesError(ErrorName.RUNTIME, f"MaxConcurrency must be a non-negative integer, but was {_text(value)}")
+        raise StatesError(
+            ErrorName.RUNTIME, f"MaxConcurrency must be a non-negative integer, but was {to_json_text(value)}"
+        )
     return int(value)
 
 
@@ -270,13 +272,7 @@ def _path_number(path: Any, value: Any, context: Any, variables: Any, field: str
     ):
         raise StatesError(
             ErrorName.RUNTIME,
-            f'The {field} field refers to value "{found if isinstance(found, str) else _text(found)}" '
+            f'The {field} field refers to value "{found if isinstance(found, str) else to_json_text(found)}" '
             f"which is not a valid {kind}: {path.text}",
         )
     return found
-
-
-def _text(value: Any) -> str:
-    from constructs_sfn.asl.runtime.interpreter import to_json_text
-
-    return to_json_text(value)

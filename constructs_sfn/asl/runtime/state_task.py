@@ -25,8 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ResourceKind", "new_task_token", "run_task"]
 
-DEFAULT_TIMEOUT_SECONDS = 99_999_999
-
 
 def new_task_token() -> str:
     """An unguessable task token."""

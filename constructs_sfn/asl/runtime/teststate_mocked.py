@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
-from constructs_sfn.asl.jsonpath.jsontext import json_type_name
+from constructs_sfn.asl.jsonpath.jsontext import json_type_name, to_json_text
 from constructs_sfn.asl.model.states import MapState, ParallelState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result
@@ -197,7 +197,8 @@ def _jsonata_items(ex: Execution, frame: Frame, state: MapState, raw_input: Any,
         raise StatesError(
             ErrorName.QUERY_EVALUATION_ERROR,
             f"The JSONata expression '{state.items_source or ''}' specified for the field 'Items' returned an "
-            f"unexpected result type. Expected 'array', but was '{json_type_name(items)}' for value: {_text(items)}",
+            f"unexpected result type. Expected 'array', but was '{json_type_name(items)}' "
+            f"for value: {to_json_text(items)}",
         )
     return items
 
@@ -281,9 +282,3 @@ def _batches(batcher: Mapping[str, Any], items: list[Any]) -> list[dict[str, Any
             batch = {"BatchInput": dict(batch_input), **batch}
         batches.append(batch)
     return batches
-
-
-def _text(value: Any) -> str:
-    from constructs_sfn.asl.runtime.interpreter import to_json_text
-
-    return to_json_text(value)
