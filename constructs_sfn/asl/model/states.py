@@ -191,6 +191,9 @@ class MapState(State):
     item_selector: Any = None
     item_reader: Mapping[str, Any] | None = None
     item_batcher: Mapping[str, Any] | None = None
+    reader_expressions: Mapping[str, Any] = field(default_factory=dict)
+    """ItemReader/ItemBatcher expressions compiled at parse time, keyed by field
+    (``ItemReader/Parameters``, ``ItemReader/ReaderConfig/MaxItemsPath``, ``ItemBatcher/BatchInput``...)."""
     result_writer: Mapping[str, Any] | None = None
     max_concurrency: Any = 0
     max_concurrency_path: Any = None

@@ -278,6 +278,7 @@ class _Parser:
             "execution_type": config.get("ExecutionType"),
             "item_reader": doc.get("ItemReader"),
             "item_batcher": doc.get("ItemBatcher"),
+            "reader_expressions": self.reader_expressions(doc, where, ql),
             "result_writer": doc.get("ResultWriter"),
             "label": doc.get("Label"),
         }
@@ -309,6 +310,37 @@ class _Parser:
                     doc[f"{field_name}Path"], _pointer(where, f"{field_name}Path"), reference=True
                 )
         return MapState(**common, **extra)
+
+    def reader_expressions(self, doc: Mapping[str, Any], where: str, ql: str) -> dict[str, Any]:
+        """Compile the expressions of a Map's ItemReader and ItemBatcher (evaluated per Map run)."""
+        compiled: dict[str, Any] = {}
+
+        def value(key: str, raw: Any) -> None:
+            pointer = _pointer(where, *key.split("/"))
+            compiled[key] = self.jsonata(raw, pointer) if ql == JSONATA else self.template(raw, pointer)
+
+        def path(key: str, raw: Any) -> None:
+            compiled[key] = self.path(raw, _pointer(where, *key.split("/")), reference=True)
+
+        reader = doc.get("ItemReader")
+        if isinstance(reader, Mapping):
+            field_name = "Arguments" if ql == JSONATA else "Parameters"
+            value(f"ItemReader/{field_name}", reader.get(field_name) or {})
+            config = reader.get("ReaderConfig") or {}
+            if ql == JSONATA and isinstance(config.get("MaxItems"), str):
+                value("ItemReader/ReaderConfig/MaxItems", config["MaxItems"])
+            if "MaxItemsPath" in config:
+                path("ItemReader/ReaderConfig/MaxItemsPath", config["MaxItemsPath"])
+        batcher = doc.get("ItemBatcher")
+        if isinstance(batcher, Mapping):
+            for name in ("MaxItemsPerBatch", "MaxInputBytesPerBatch"):
+                if ql == JSONATA and isinstance(batcher.get(name), str):
+                    value(f"ItemBatcher/{name}", batcher[name])
+                if f"{name}Path" in batcher:
+                    path(f"ItemBatcher/{name}Path", batcher[f"{name}Path"])
+            if "BatchInput" in batcher:
+                value("ItemBatcher/BatchInput", batcher["BatchInput"])
+        return compiled
 
     # -- pieces ---------------------------------------------------------------------------------
     def retrier(self, doc: Mapping[str, Any], where: str) -> Retrier:

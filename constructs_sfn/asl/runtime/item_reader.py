@@ -31,37 +31,31 @@ def _fail(cause: str) -> StatesError:
 
 
 def _evaluate(
-    ex: Execution, frame: Frame, state: MapState, value: Any, raw_input: Any, effective: Any, context: Any, field: str
+    ex: Execution, frame: Frame, state: MapState, key: str, raw_input: Any, effective: Any, context: Any
 ) -> Any:
-    """A reader/batcher field: JSONata ``{% %}`` in JSONata states, ``.$`` templates in JSONPath ones."""
+    """A reader/batcher field compiled by the parser: JSONata in JSONata states, a template otherwise."""
+    compiled = state.reader_expressions[key]
     if state.is_jsonata:
-        from constructs_sfn.asl.jsonata import compile_jsonata_value
-
-        compiled = compile_jsonata_value(value, location=f"{state.pointer}/{field}")
         return compiled.evaluate(
             {"input": raw_input, "context": context},
             frame.variables,
-            field=field,
+            field=key,
             rng=ex.rng,
             now_millis=ex.now_millis(),
         )
-    from constructs_sfn.asl.jsonpath import compile_payload_template
-
-    return compile_payload_template(value, location=f"{state.pointer}/{field}").evaluate(
-        effective, context, frame.variables
-    )
+    return compiled.evaluate(effective, context, frame.variables, ex.rng)
 
 
-def _path_value(state: MapState, frame: Frame, effective: Any, context: Any, text: str, field: str) -> Any:
-    from constructs_sfn.asl.jsonpath import compile_reference_path
-
-    path = compile_reference_path(text, location=f"{state.pointer}/{field}")
+def _path_value(state: MapState, frame: Frame, effective: Any, context: Any, key: str) -> Any:
+    path = state.reader_expressions[key]
     try:
         return path.find(effective, context, frame.variables)
     except StatesError:
         raise
     except Exception as missing:
-        raise StatesError(ErrorName.RUNTIME, f"Invalid path '{text}' : No results for path: {text}") from missing
+        raise StatesError(
+            ErrorName.RUNTIME, f"Invalid path '{path.text}' : No results for path: {path.text}"
+        ) from missing
 
 
 def _positive(value: Any, field: str) -> int:
@@ -89,26 +83,15 @@ def read_items(ex: Execution, frame: Frame, state: MapState, raw_input: Any, eff
     reader = state.item_reader or {}
     config: Mapping[str, Any] = reader.get("ReaderConfig") or {}
     parameters_field = "Arguments" if state.is_jsonata else "Parameters"
-    parameters = _evaluate(
-        ex,
-        frame,
-        state,
-        reader.get(parameters_field) or {},
-        raw_input,
-        effective,
-        context,
-        f"ItemReader/{parameters_field}",
-    )
+    parameters = _evaluate(ex, frame, state, f"ItemReader/{parameters_field}", raw_input, effective, context)
     max_items: int | None = None
     if "MaxItems" in config:
         value = config["MaxItems"]
         if isinstance(value, str) and state.is_jsonata:
-            value = _evaluate(
-                ex, frame, state, value, raw_input, effective, context, "ItemReader/ReaderConfig/MaxItems"
-            )
+            value = _evaluate(ex, frame, state, "ItemReader/ReaderConfig/MaxItems", raw_input, effective, context)
         max_items = _max_items(value)
     elif "MaxItemsPath" in config:
-        value = _path_value(state, frame, effective, context, config["MaxItemsPath"], "ItemReader/ReaderConfig")
+        value = _path_value(state, frame, effective, context, "ItemReader/ReaderConfig/MaxItemsPath")
         max_items = _max_items(value)
     resource = str(reader.get("Resource", ""))
     request = TaskRequest(
@@ -193,9 +176,9 @@ def batch_items(
         if field in batcher:
             value = batcher[field]
             if isinstance(value, str) and state.is_jsonata:
-                value = _evaluate(ex, frame, state, value, raw_input, effective, context, f"ItemBatcher/{field}")
+                value = _evaluate(ex, frame, state, f"ItemBatcher/{field}", raw_input, effective, context)
         elif f"{field}Path" in batcher:
-            value = _path_value(state, frame, effective, context, batcher[f"{field}Path"], "ItemBatcher")
+            value = _path_value(state, frame, effective, context, f"ItemBatcher/{field}Path")
         if value is not None:
             number = _positive(value, field)
             if attr == "count":
@@ -203,7 +186,7 @@ def batch_items(
             else:
                 max_bytes = number
     batch_input = (
-        _evaluate(ex, frame, state, batcher["BatchInput"], raw_input, effective, context, "ItemBatcher/BatchInput")
+        _evaluate(ex, frame, state, "ItemBatcher/BatchInput", raw_input, effective, context)
         if "BatchInput" in batcher
         else None
     )
