@@ -219,7 +219,7 @@ class Execution:
 
     def run_state(self, frame: Frame, state: State, raw_input: Any) -> StateGen:
         """Enter, perform (with Retry/Catch) and exit one state."""
-        input_text = self.check_payload(raw_input, state, "input")
+        input_text = self.check_payload(raw_input, state)
         entered_id = self.event(
             frame,
             f"{state.type}StateEntered",
@@ -400,7 +400,7 @@ class Execution:
             )
         return event_id
 
-    def check_payload(self, value: Any, state: State | None, what: str) -> str:
+    def check_payload(self, value: Any, state: State | None) -> str:
         """Serialise a payload, enforcing the 256 KiB limit with States.DataLimitExceeded.
 
         A state's output is the next state's input, the very same object: the text of the last
@@ -451,7 +451,7 @@ class Execution:
 
     def exit_state(self, frame: Frame, state: State, output: Any, assigned: dict[str, Any] | None) -> None:
         """Apply assignments and append the ...StateExited event."""
-        output_text = self.check_payload(output, state, "output")
+        output_text = self.check_payload(output, state)
         recorded = self.apply_assignments(frame, assigned)
         details: dict[str, Any] = {
             "name": state.name,
@@ -485,7 +485,7 @@ class Execution:
         if error is None:
             output = self.scheduler.root_result
             try:
-                text = self.check_payload(output, None, "output")
+                text = self.check_payload(output, None)
             except StatesError as limit:
                 error = limit
             else:

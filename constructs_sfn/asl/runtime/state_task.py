@@ -108,7 +108,7 @@ def run_task(ex: Execution, frame: Frame, state: TaskState, raw_input: Any, cont
             if state.credentials is not None
             else None
         )
-    arguments_text = ex.check_payload(arguments, state, "parameters")
+    arguments_text = ex.check_payload(arguments, state)
     _scheduled(ex, frame, kind, state, arguments, arguments_text, timeout, heartbeat)
     if kind.family == "activity":
         result = yield from _run_activity(ex, frame, kind, state, token or "", arguments_text, timeout, heartbeat)
@@ -240,7 +240,7 @@ def _run_activity(
         except (TypeError, ValueError) as bad:
             raise StatesError(ErrorName.RUNTIME, "The activity output is not valid JSON") from bad
         ex.inspect("result", value)
-        text = ex.check_payload(value, state, "output")
+        text = ex.check_payload(value, state)
         ex.event(frame, "ActivitySucceeded", {"output": text, "outputDetails": {"truncated": False}})
         return value
     if answer[0] == "failure":
@@ -313,7 +313,7 @@ def _started(ex: Execution, frame: Frame, kind: ResourceKind) -> None:
 def _submitted(ex: Execution, frame: Frame, kind: ResourceKind, state: TaskState, output: Any) -> None:
     if kind.family == "lambda-function":
         return
-    text = ex.check_payload(output, state, "output")
+    text = ex.check_payload(output, state)
     ex.event(
         frame,
         "TaskSubmitted",
@@ -329,7 +329,7 @@ def _submitted(ex: Execution, frame: Frame, kind: ResourceKind, state: TaskState
 def _succeeded(ex: Execution, frame: Frame, kind: ResourceKind, state: TaskState, output: Any) -> Any:
     ex.inspect("result", output)
     try:
-        text = ex.check_payload(output, state, "output")
+        text = ex.check_payload(output, state)
     except StatesError as too_big:
         # AWS names the Lambda ARN, or the integrated service, never the state.
         culprit = kind.resource if kind.family == "lambda-function" else kind.resource_type

@@ -171,7 +171,7 @@ class _TestRun:
 
     def _fiber(self) -> Generator[Any, Any, StateOutcome]:
         ex, state, value = self.execution, self.state, self.input_value
-        ex.check_payload(value, state, "input")
+        ex.check_payload(value, state)
         ex.inspect("input", value)
         self.context = ex.context(state, ex.clock.now(), 0, self.frame)
         if self.answer is not None and isinstance(state, MapState):
