@@ -18,6 +18,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from constructs_sfn.asl.errors import ErrorName
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest, TaskService
 from constructs_sfn.integrations.faults import Faults
 from constructs_sfn.integrations.lambda_handlers import LambdaHandler, LambdaHandlers
@@ -142,7 +143,12 @@ class _Router:
 
     def invoke(self, request: TaskRequest) -> TaskOutcome:
         outcome = self._owner._route(request)
-        return outcome if outcome is not None else unbound_outcome(request)
+        if outcome is not None:
+            return outcome
+        cause = self._owner.lambdas.unbound_cause(request)
+        if cause is not None:
+            return TaskOutcome.failure(ErrorName.RUNTIME, cause)
+        return unbound_outcome(request)
 
     def route(self, request: TaskRequest) -> TaskOutcome | None:
         return self._owner._route(request)

@@ -130,6 +130,30 @@ class LambdaHandlers:
             self._by_name[ref.name] = bindings
         return self
 
+    def bound_functions(self) -> list[str]:
+        """Every bound function, as written when bound (names, ``name:qualifier`` or ARNs)."""
+        with self._lock:
+            bindings = [b.function for group in self._by_name.values() for b in group]
+        return sorted(_written(ref) for ref in bindings)
+
+    def unbound_cause(self, request: TaskRequest) -> str | None:
+        """For a Lambda task no handler serves: which function it looked for and what is bound."""
+        ref = parse_resource(request.resource)
+        if ref.kind == "lambda-function" and ref.function is not None:
+            wanted = request.resource
+        elif ref.kind == "optimized" and ref.service == "lambda" and ref.action == "invoke":
+            params = request.parameters
+            name = params.get("FunctionName") if isinstance(params, Mapping) else None
+            wanted = name if isinstance(name, str) else repr(name)
+        else:
+            return None
+        bound = ", ".join(repr(name) for name in self.bound_functions()) or "none"
+        return (
+            f"No Python handler is bound for the Lambda function {wanted!r} (FunctionName) of state "
+            f"'{request.state_name}'. Bound functions: {bound}. Bind one with bind_lambda(<function construct, "
+            "construct path or name>, handler), or mock the state."
+        )
+
     def find(self, function: FunctionRef) -> _Binding | None:
         """The most specific binding serving ``function``, if any."""
         for binding in self._by_name.get(function.name, ()):
@@ -258,6 +282,13 @@ class LambdaHandlers:
     def _request_id(self, request: TaskRequest) -> str:
         number = self._invocations.advance(request.execution_arn, request.state_name)
         return deterministic_request_id(request, number)
+
+
+def _written(ref: FunctionRef) -> str:
+    if ref.account is not None and ref.region is not None:
+        return ref.arn()
+    prefix = f"{ref.account}:function:" if ref.account else ""
+    return f"{prefix}{ref.name}:{ref.qualifier}" if ref.qualifier else f"{prefix}{ref.name}"
 
 
 def _handler_error(exc: BaseException, request_id: str) -> StatesError:

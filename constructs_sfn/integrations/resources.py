@@ -30,12 +30,16 @@ __all__ = [
 ResourceKind = Literal["lambda-function", "optimized", "aws-sdk", "activity", "other"]
 IntegrationPattern = Literal["request-response", "sync", "sync:2", "waitForTaskToken"]
 
+# A name is Lambda's ([A-Za-z0-9_-]+), or a test-toolkit placeholder such as <Orders/ChargeFn>
+# (constructs_sfn.testing names functions of a synthesized app after their construct paths).
+_NAME = r"(?P<name>[A-Za-z0-9_-]+|<[^<>]+>)"
 _FUNCTION_ARN = re.compile(
     r"^arn:(?P<partition>[^:]+):lambda:(?P<region>[^:]+):(?P<account>\d{12}):function:"
-    r"(?P<name>[A-Za-z0-9_-]+)(?::(?P<qualifier>[A-Za-z0-9$_-]+))?$"
+    + _NAME
+    + r"(?::(?P<qualifier>[A-Za-z0-9$_-]+))?$"
 )
 _PARTIAL_FUNCTION = re.compile(
-    r"^(?:(?P<account>\d{12}):function:)?(?P<name>[A-Za-z0-9_-]+)(?::(?P<qualifier>[A-Za-z0-9$_-]+))?$"
+    r"^(?:(?P<account>\d{12}):function:)?" + _NAME + r"(?::(?P<qualifier>[A-Za-z0-9$_-]+))?$"
 )
 _STATES_ARN = re.compile(r"^arn:(?P<partition>[^:]+):states:(?P<region>[^:]*):(?P<account>[^:]*):(?P<rest>.+)$")
 _SUFFIXES: tuple[tuple[str, IntegrationPattern], ...] = (

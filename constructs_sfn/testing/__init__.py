@@ -1,18 +1,85 @@
-"""Test toolkit: template -> definition extraction with stable placeholders for CDK tokens.
+"""The test toolkit: synthesized CDK apps as runnable, snapshot-able state machines.
 
-This package is also registered as a pytest plugin (entry point ``pytest11``); importing it must
-stay cheap, so it never imports aws_cdk at module level. The fixtures and syrupy extensions arrive
-with the test-toolkit issue.
+* :class:`SynthesizedApp` - every state machine of a ``Stack``, ``App``, cloud assembly or
+  template, with CDK tokens replaced by readable placeholders (:class:`Placeholder`).
+* :class:`StateMachineUnderTest` - one definition and what its placeholders stand for.
+* :class:`WorkflowRunner` / :class:`ScenarioRun` - run it locally, with Lambda constructs bound
+  to Python handlers, mocks and fault injection, on the virtual clock.
+* :class:`Scenario` / :func:`load_scenarios` - "given this input and these task results, this
+  happens", in Python or in a YAML/JSON file.
+
+The pytest plugin (``constructs_sfn.testing.plugin``, registered through the ``pytest11`` entry
+point) adds fixtures, workflow coverage and snapshot extensions. Names are exported lazily so that
+loading the plugin stays cheap; nothing here imports aws_cdk until a CDK object is given.
 """
 
 from __future__ import annotations
 
-from constructs_sfn.testing.template import (
-    PSEUDO_PARAMETERS,
-    StateMachineInTemplate,
-    TemplateError,
-    extract_state_machines,
-    resolve_tokens,
-)
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["PSEUDO_PARAMETERS", "StateMachineInTemplate", "TemplateError", "extract_state_machines", "resolve_tokens"]
+if TYPE_CHECKING:
+    from constructs_sfn.testing.assembly import StackTemplate, SynthesizedApp, TemplateError
+    from constructs_sfn.testing.definitions import StateMachineUnderTest
+    from constructs_sfn.testing.placeholders import PSEUDO_PARAMETERS, Placeholder, PlaceholderError
+    from constructs_sfn.testing.runner import ScenarioRun, WorkflowRunner
+    from constructs_sfn.testing.scenarios import (
+        Expectation,
+        Scenario,
+        ScenarioError,
+        ScenarioResult,
+        TaskResult,
+        load_scenarios,
+        run_scenario,
+    )
+
+__all__ = [
+    "PSEUDO_PARAMETERS",
+    "Expectation",
+    "Placeholder",
+    "PlaceholderError",
+    "Scenario",
+    "ScenarioError",
+    "ScenarioResult",
+    "ScenarioRun",
+    "StackTemplate",
+    "StateMachineUnderTest",
+    "SynthesizedApp",
+    "TaskResult",
+    "TemplateError",
+    "WorkflowRunner",
+    "load_scenarios",
+    "run_scenario",
+]
+
+_LAZY = {
+    "StackTemplate": "constructs_sfn.testing.assembly",
+    "SynthesizedApp": "constructs_sfn.testing.assembly",
+    "TemplateError": "constructs_sfn.testing.assembly",
+    "StateMachineUnderTest": "constructs_sfn.testing.definitions",
+    "PSEUDO_PARAMETERS": "constructs_sfn.testing.placeholders",
+    "Placeholder": "constructs_sfn.testing.placeholders",
+    "PlaceholderError": "constructs_sfn.testing.placeholders",
+    "ScenarioRun": "constructs_sfn.testing.runner",
+    "WorkflowRunner": "constructs_sfn.testing.runner",
+    "Expectation": "constructs_sfn.testing.scenarios",
+    "Scenario": "constructs_sfn.testing.scenarios",
+    "ScenarioError": "constructs_sfn.testing.scenarios",
+    "ScenarioResult": "constructs_sfn.testing.scenarios",
+    "TaskResult": "constructs_sfn.testing.scenarios",
+    "load_scenarios": "constructs_sfn.testing.scenarios",
+    "run_scenario": "constructs_sfn.testing.scenarios",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'constructs_sfn.testing' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -35,7 +35,9 @@ class VirtualClock:
     def __init__(self, start: datetime | None = None) -> None:
         if start is not None and start.tzinfo is None:
             start = start.replace(tzinfo=UTC)
-        self._now = start or datetime.now(UTC).replace(microsecond=0)
+        # One fixed default start for every entry point (client, Execution, CLI, test toolkit),
+        # so the same scenario gives the same history wherever it runs.
+        self._now = start or _DEFAULT_EPOCH
 
     def now(self) -> datetime:
         """The current virtual instant."""
