@@ -27,6 +27,7 @@ from constructs_sfn.asl.errors import DefinitionError
 from constructs_sfn.asl.model import StateMachineDefinition
 from constructs_sfn.asl.parse import parse_definition
 from constructs_sfn.asl.runtime import Clock, Execution, ExecutionContextInfo, VirtualClock
+from constructs_sfn.asl.runtime.observer import ExecutionObserver
 from constructs_sfn.asl.runtime.state_task import activity_started
 from constructs_sfn.asl.services import TaskService, UnboundTaskService
 from constructs_sfn.local.arns import ArnScope, ParsedArn, ResourceKind, parse_arn
@@ -78,6 +79,8 @@ class LocalStepFunctions:
     ``mock_config`` is a Step Functions Local mock configuration (a ``MockConfig``, its JSON as a
     mapping, or a path to ``MockConfigFile.json``) used by executions started as
     ``start_execution(stateMachineArn="<arn>#<TestCase>")``.
+    ``observer`` receives the trace events (:mod:`constructs_sfn.asl.runtime.observer`) of every
+    execution this client starts, nested child executions included (default: none).
     """
 
     def __init__(
@@ -90,7 +93,10 @@ class LocalStepFunctions:
         clock: Clock | None = None,
         rng_seed: int = 0,
         mock_config: Any = None,
+        observer: ExecutionObserver | None = None,
     ) -> None:
+        self.observer = observer
+        """The observer handed to every execution started from now on (None: nobody watches)."""
         self._scope = ArnScope(partition=partition, region=region, account_id=account_id)
         self._clock: Clock = clock if clock is not None else VirtualClock.fixed()
         base: TaskService = services if services is not None else UnboundTaskService()
@@ -867,6 +873,7 @@ class LocalStepFunctions:
             record_history=not express,
             host=_ChildExecutions(self),
             input_text=text,
+            observer=self.observer,
         )
         self._sequence += 1
         record = ExecutionRecord(

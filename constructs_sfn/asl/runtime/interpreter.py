@@ -35,6 +35,7 @@ from constructs_sfn.asl.runtime.clock import Clock, VirtualClock
 from constructs_sfn.asl.runtime.context import ExecutionContextInfo, format_timestamp
 from constructs_sfn.asl.runtime.dataflow import apply_result_path, evaluate_assignment
 from constructs_sfn.asl.runtime.history import History
+from constructs_sfn.asl.runtime.observer import ExecutionObserver, TraceEvent, TraceKind
 from constructs_sfn.asl.runtime.scheduler import Scheduler, Sleep
 from constructs_sfn.asl.services import ExecutionHost, TaskService, UnboundTaskService
 
@@ -97,6 +98,7 @@ class Execution:
         record_history: bool = True,
         host: ExecutionHost | None = None,
         input_text: str | None = None,
+        observer: ExecutionObserver | None = None,
     ) -> None:
         self.definition = definition
         self.input_value = {} if input_value is None else input_value
@@ -127,6 +129,8 @@ class Execution:
         self.inspection: dict[str, Any] | None = None
         """TestState: the intermediate values of the one state under test, else None."""
         self._started = False
+        self.observer = observer
+        """Receives :class:`TraceEvent` objects as the execution runs (None: nobody watches)."""
 
     # -- public API -----------------------------------------------------------------------------
     @property
@@ -152,6 +156,8 @@ class Execution:
             )
             if self.definition.timeout_seconds is not None:
                 self.scheduler.guard_timer(self.definition.timeout_seconds, self._on_execution_timeout)
+            if self.observer is not None:
+                self.observer.on_event(self, TraceEvent(TraceKind.EXECUTION_STARTED, ""))
             root = Frame(self.definition, cursor=0)
             self.scheduler.start(self._root_fiber(root))
         else:
@@ -226,6 +232,9 @@ class Execution:
             {"name": state.name, "input": input_text, "inputDetails": {"truncated": False}},
         )
         entered_time = self.clock.now()
+        observer = self.observer
+        if observer is not None:
+            observer.on_event(self, TraceEvent(TraceKind.STATE_ENTERED, state.pointer, state.name))
         handler = _HANDLERS[type(state)]
         self.inspect("input", raw_input)
         retry_counts = [0] * len(state.retry)
@@ -234,14 +243,23 @@ class Execution:
             context = self.context(state, entered_time, attempt, frame)
             try:
                 outcome = yield from handler(self, frame, state, raw_input, context)
+                if observer is not None:
+                    left = TraceEvent(TraceKind.STATE_LEFT, state.pointer, state.name, next=outcome[0])
+                    observer.on_event(self, left)
                 return outcome
             except StatesError as raised:
                 if isinstance(state, FailState) and isinstance(raised, FailStateError):
+                    if observer is not None:
+                        observer.on_event(
+                            self, TraceEvent(TraceKind.STATE_FAILED, state.pointer, state.name, error=raised.error)
+                        )
                     raise
                 error = self.locate(raised, state, entered_id)
                 delay = self.retry_delay(state.retry, retry_counts, error)
                 if delay is not None:
                     attempt += 1
+                    if observer is not None:
+                        self._trace_retry(observer, state, error, attempt)
                     if delay > 0:
                         yield Sleep(delay)
                     continue
@@ -251,8 +269,26 @@ class Execution:
                     self.event(frame, f"{state.type}StateFailed", None)
                 if catcher is None:
                     self.state_failed_event(frame, state, error, entered_id)
+                    if observer is not None:
+                        observer.on_event(
+                            self, TraceEvent(TraceKind.STATE_FAILED, state.pointer, state.name, error=error.error)
+                        )
                     raise error from raised if error is not raised else None
-                return self.caught(frame, state, catcher, raw_input, error, context)
+                routed = self.caught(frame, state, catcher, raw_input, error, context)
+                if observer is not None:
+                    index = next(i for i, candidate in enumerate(state.catch) if candidate is catcher)
+                    event = TraceEvent(
+                        TraceKind.CATCH, state.pointer, state.name, index=index, next=catcher.next, error=error.error
+                    )
+                    observer.on_event(self, event)
+                return routed
+
+    def _trace_retry(self, observer: ExecutionObserver, state: State, error: StatesError, attempt: int) -> None:
+        # retry_delay uses the first retrier whose ErrorEquals matches; name that one.
+        aliases = getattr(error, "also_matches", ())
+        index = next(i for i, r in enumerate(state.retry) if _matches(r.error_equals, error.error, aliases))
+        event = TraceEvent(TraceKind.RETRY, state.pointer, state.name, index=index, error=error.error, attempt=attempt)
+        observer.on_event(self, event)
 
     def locate(self, error: StatesError, state: State, entered_id: int) -> StatesError:
         """Prefix evaluation failures with AWS's 'An error occurred while executing...' text."""
@@ -512,6 +548,9 @@ class Execution:
     def _finish(self, ended: datetime | None = None) -> None:
         self.stop_date = ended or self.clock.now()
         self.tokens.clear()
+        if self.observer is not None:
+            event = TraceEvent(TraceKind.EXECUTION_ENDED, "", error=self.error, detail=self.status)
+            self.observer.on_event(self, event)
         for callback in self.on_finish:
             callback(self)
 

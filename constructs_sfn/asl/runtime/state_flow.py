@@ -10,6 +10,7 @@ from constructs_sfn.asl.jsonpath.jsontext import json_type_name, to_json_text
 from constructs_sfn.asl.model.states import ChoiceState, FailState, PassState, SucceedState, WaitState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result, finish_without_result
+from constructs_sfn.asl.runtime.observer import TraceEvent, TraceKind
 from constructs_sfn.asl.runtime.scheduler import Sleep
 
 if TYPE_CHECKING:
@@ -103,7 +104,7 @@ def run_choice(ex: Execution, frame: Frame, state: ChoiceState, raw_input: Any, 
     variables = frame.variables
     if state.is_jsonata:
         states = {"input": raw_input, "context": context}
-        for rule in state.choices:
+        for index, rule in enumerate(state.choices):
             if (
                 rule.condition.evaluate(states, variables, field="Condition", rng=ex.rng, now_millis=ex.now_millis())
                 is True
@@ -118,20 +119,32 @@ def run_choice(ex: Execution, frame: Frame, state: ChoiceState, raw_input: Any, 
                     assign=rule.assign,
                     jsonata_output=rule.output,
                 )
+                if ex.observer is not None:
+                    _trace_choice(ex, state, index, rule.next)
                 return rule.next, output
     else:
         effective = apply_input_path(state, raw_input, context, variables)
         ex.inspect("afterInputPath", effective)
-        for rule, next_name, assign in state.choices:
+        for index, (rule, next_name, assign) in enumerate(state.choices):
             if rule.matches(effective, context, variables):
                 output = finish_without_result(ex, frame, state, raw_input, effective, context, assign=assign)
+                if ex.observer is not None:
+                    _trace_choice(ex, state, index, next_name)
                 return next_name, output
     if state.default is None:
         raise StatesError(ErrorName.NO_CHOICE_MATCHED, "No Matches!")
     effective = raw_input if state.is_jsonata else apply_input_path(state, raw_input, context, variables)
     output = finish_without_result(ex, frame, state, raw_input, effective, context)
+    if ex.observer is not None:
+        _trace_choice(ex, state, None, state.default)
     return state.default, output
     yield
+
+
+def _trace_choice(ex: Execution, state: ChoiceState, index: int | None, next_name: str) -> None:
+    kind = TraceKind.CHOICE_DEFAULT if index is None else TraceKind.CHOICE_RULE
+    if ex.observer is not None:
+        ex.observer.on_event(ex, TraceEvent(kind, state.pointer, state.name, index=index, next=next_name))
 
 
 def run_wait(ex: Execution, frame: Frame, state: WaitState, raw_input: Any, context: Any) -> StateGen:

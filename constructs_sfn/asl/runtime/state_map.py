@@ -14,6 +14,7 @@ from constructs_sfn.asl.model.states import MapState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import finish_with_result
 from constructs_sfn.asl.runtime.item_reader import batch_items, read_items
+from constructs_sfn.asl.runtime.observer import TraceEvent, TraceKind
 from constructs_sfn.asl.runtime.scheduler import Fork, ForkResult
 
 if TYPE_CHECKING:
@@ -168,6 +169,8 @@ def _iteration(
         )
         names = {"index": index, "name": state.name}
         ex.event(child, "MapIterationStarted", names)
+        if ex.observer is not None:
+            ex.observer.on_event(ex, TraceEvent(TraceKind.ITERATION_STARTED, state.pointer, state.name, index=index))
         if state.item_selector is not None:
             item_context = dict(context)
             item_context["Map"] = {"Item": {"Index": index, "Value": item}}

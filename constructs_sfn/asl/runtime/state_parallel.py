@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.model.states import ParallelState, StateMachineDefinition
 from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result
+from constructs_sfn.asl.runtime.observer import TraceEvent, TraceKind
 from constructs_sfn.asl.runtime.scheduler import Fork, ForkResult
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def run_parallel(ex: Execution, frame: Frame, state: ParallelState, raw_input: A
     else:
         effective = effective_input(ex, frame, state, raw_input, context)
     ex.event(frame, "ParallelStateStarted", None)
-    factories = [_branch(ex, frame, branch, effective) for branch in state.branches]
+    factories = [_branch(ex, frame, state, index, effective) for index in range(len(state.branches))]
     result: ForkResult = yield Fork(iter(factories), count=len(factories))
     frame.cursor = ex.history.last_id if frame.record else frame.cursor
     if result.errors:
@@ -39,11 +40,15 @@ def run_parallel(ex: Execution, frame: Frame, state: ParallelState, raw_input: A
 
 
 def _branch(
-    ex: Execution, frame: Frame, branch: StateMachineDefinition, value: Any
+    ex: Execution, frame: Frame, state: ParallelState, index: int, value: Any
 ) -> Callable[[], Generator[Any, Any, Any]]:
     from constructs_sfn.asl.runtime.interpreter import Frame as FrameType
 
+    branch: StateMachineDefinition = state.branches[index]
+
     def start() -> Generator[Any, Any, Any]:
+        if ex.observer is not None:
+            ex.observer.on_event(ex, TraceEvent(TraceKind.BRANCH_STARTED, state.pointer, state.name, index=index))
         child = FrameType(branch, parent=frame, cursor=frame.cursor, record=frame.record)
         return (yield from ex.run_machine(child, value))
 
