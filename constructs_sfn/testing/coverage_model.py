@@ -45,7 +45,7 @@ from constructs_sfn.asl.model.states import (
 )
 from constructs_sfn.asl.runtime.observer import TraceEvent, TraceKind, pointer_steps
 
-__all__ = ["CoverageItem", "CoverageModel", "ItemKind", "coverage_model", "describe_choice_rule"]
+__all__ = ["CoverageItem", "CoverageModel", "ItemKind", "coverage_model", "describe_choice_rule", "walk_states"]
 
 _LABEL_LIMIT = 72
 
@@ -160,7 +160,7 @@ def coverage_model(definition: StateMachineDefinition | Mapping[str, Any] | str)
     items: list[CoverageItem] = []
     kinds: dict[str, str] = {}
     processors: dict[str, str] = {}
-    for state in _walk(parsed):
+    for state in walk_states(parsed):
         kinds[state.pointer] = state.type
         if isinstance(state, MapState) and state.processor is not None:
             processors[state.pointer] = state.processor.pointer
@@ -169,14 +169,16 @@ def coverage_model(definition: StateMachineDefinition | Mapping[str, Any] | str)
     return CoverageModel(tuple(items), by_id, kinds, processors)
 
 
-def _walk(definition: StateMachineDefinition) -> Iterator[State]:
+def walk_states(definition: StateMachineDefinition) -> Iterator[State]:
+    """Every state of ``definition`` in definition order, each followed by the states nested in it
+    (Parallel branches, Map item processors)."""
     for state in definition.states.values():
         yield state
         if isinstance(state, ParallelState):
             for branch in state.branches:
-                yield from _walk(branch)
+                yield from walk_states(branch)
         elif isinstance(state, MapState) and state.processor is not None:
-            yield from _walk(state.processor)
+            yield from walk_states(state.processor)
 
 
 def _items_of(state: State, raw: Mapping[str, Any]) -> Iterator[CoverageItem]:
