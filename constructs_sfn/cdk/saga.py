@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
@@ -24,7 +24,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from constructs_sfn.cdk.acknowledgements import acknowledge_rule
-from constructs_sfn.cdk.observable_state_machine import ObservableStateMachine
+from constructs_sfn.cdk.observable_state_machine import OWNER_TAG_KEY, ObservableStateMachine
 from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging, Tracing
 from constructs_sfn.cdk.saga_definition import SagaDefinition
 from constructs_sfn.cdk.saga_steps import STEP_NAME_PATTERN, SagaRetry, SagaStep
@@ -211,6 +211,8 @@ class SagaWorkflow(Construct):
             if self.alarm_topic is None:
                 self.alarm_topic = alarm_topic or sns.Topic(self, "AlarmTopic", enforce_ssl=True)
             self.dead_letter_alarm = self._create_alarm(alarm, self.alarm_topic)
+        # The machine tags its own resources; the queue, its alarm and topic belong to the same owner.
+        Tags.of(self).add(OWNER_TAG_KEY, self.machine.owner)
         if self.machine.dashboard is not None:
             self.machine.dashboard.add_widgets(
                 cloudwatch.GraphWidget(
