@@ -94,9 +94,13 @@ class LocalStepFunctions:
         rng_seed: int = 0,
         mock_config: Any = None,
         observer: ExecutionObserver | None = None,
+        express_history: bool = False,
     ) -> None:
         self.observer = observer
         """The observer handed to every execution started from now on (None: nobody watches)."""
+        self.express_history = express_history
+        """Keep the history of EXPRESS executions too. AWS keeps none (only CloudWatch Logs), so
+        ``get_execution_history`` still refuses them; :meth:`local_execution` shows it. Default: False."""
         self._scope = ArnScope(partition=partition, region=region, account_id=account_id)
         self._clock: Clock = clock if clock is not None else VirtualClock.fixed()
         base: TaskService = services if services is not None else UnboundTaskService()
@@ -138,6 +142,17 @@ class LocalStepFunctions:
     def services(self) -> TaskService:
         """The task service executions use (including the mock layer, when configured)."""
         return self._services
+
+    def local_execution(self, executionArn: str) -> Execution:
+        """The executor's own object for an execution (its status, output and history events).
+
+        Not a boto3 method: what the test toolkit reads, for EXPRESS executions too.
+        """
+        record = self._executions.get(executionArn)
+        if record is None:
+            message = f"Execution Does Not Exist: '{executionArn}'"
+            raise self._error(AwsErrorCode.EXECUTION_DOES_NOT_EXIST, message, "DescribeExecution")
+        return record.execution
 
     def advance_clock(self, seconds: float) -> None:
         """Let ``seconds`` of virtual time pass for every paused execution.
@@ -870,7 +885,7 @@ class LocalStepFunctions:
             services=self._services,
             clock=clock,
             rng_seed=self._seeds.getrandbits(64),
-            record_history=not express,
+            record_history=self.express_history or not express,
             host=_ChildExecutions(self),
             input_text=text,
             observer=self.observer,

@@ -56,9 +56,10 @@ class StackTemplate:
 class SynthesizedApp:
     """Every state machine of a synthesized app, with definitions ready to run and snapshot."""
 
-    def __init__(self, stacks: list[StackTemplate]) -> None:
-        """Prefer the ``from_*`` factories."""
+    def __init__(self, stacks: list[StackTemplate], *, directory: Path | None = None) -> None:
+        """Prefer the ``from_*`` factories. ``directory``: the cloud assembly, when there is one."""
         self.stacks = stacks
+        self.directory = directory
         self._machines: list[StateMachineUnderTest] | None = None
 
     # -- factories ------------------------------------------------------------------------------
@@ -74,7 +75,7 @@ class SynthesizedApp:
         picked = [s for s in app.stacks if s.name == wanted]
         if not picked:
             raise TemplateError(f"stack {stack.node.path!r} is not in the synthesized assembly")
-        return cls(picked)
+        return cls(picked, directory=app.directory)
 
     @classmethod
     def from_app(cls, app: Any) -> SynthesizedApp:
@@ -100,13 +101,13 @@ class SynthesizedApp:
             )
             for s in synthesized.stacks
         ]
-        return cls(stacks)
+        return cls(stacks, directory=synthesized.directory)
 
     @classmethod
     def from_assembly(cls, directory: str | Path) -> SynthesizedApp:
         """Read a cloud assembly directory (``cdk.out``), nested stages included."""
         root = Path(directory)
-        return cls(list(_read_assembly(root)))
+        return cls(list(_read_assembly(root)), directory=root)
 
     @classmethod
     def from_template(cls, template_path: str | Path) -> SynthesizedApp:
