@@ -97,6 +97,9 @@ class Step:
     next: str | None = None
     """The state that ran next in the same branch, if any."""
     branches: tuple[Branch, ...] = ()
+    sent: Any = None
+    """For a Task: what its first attempt sent to the service (``parameters`` of ``TaskScheduled``,
+    ``input`` of ``LambdaFunctionScheduled``/``ActivityScheduled``); None for other states."""
 
     @property
     def caught(self) -> bool:
@@ -140,6 +143,7 @@ class _OpenStep:
     cause: str | None = None
     branches: list[_Thread] = field(default_factory=list)
     branch_base: int = 0
+    sent: Any = None
     """How many branches earlier attempts ran (a retried Parallel or Map runs them again)."""
 
     def branch_label(self, kind: str, number: Any) -> str:
@@ -295,6 +299,9 @@ class _Builder:
         step = self._innermost_open(thread)
         if event_type in _ATTEMPT_STARTS:
             step.attempts.append([None, None])
+            request = details.get("parameters", details.get("input"))
+            if request is not None and len(step.attempts) == 1:
+                step.sent = _payload(request)
             step.branch_base = len(step.branches)
         if event_type.endswith(_FAILURE_SUFFIXES):
             step.error = details.get("error")
@@ -322,6 +329,7 @@ class _Builder:
                     cause=step.cause,
                     next=following,
                     branches=tuple(Branch(b.label, self.freeze_thread(b), b.status) for b in step.branches),
+                    sent=step.sent,
                 )
             )
         return tuple(steps)
@@ -381,6 +389,8 @@ def _render_steps(steps: tuple[Step, ...], before: Any, indent: str, lines: list
         parts: list[tuple[str, str]] = []
         if step.input != previous_output:
             parts.append(("in: ", compact_json(step.input)))
+        if step.sent is not None and step.sent != step.input:
+            parts.append(("sent: ", compact_json(step.sent)))
         sublines: list[str] = []
         if len(step.attempts) > 1:
             for attempt in step.attempts:
@@ -408,7 +418,7 @@ def _render_steps(steps: tuple[Step, ...], before: Any, indent: str, lines: list
         lines.append(header)
         out_parts = [part for part in parts if part[0] == "out: "]
         for label, text in parts:
-            if label == "in: ":
+            if label != "out: ":
                 lines.extend(wrap_line(f"{inner}{label}", text, indent=inner + "  "))
         lines.extend(sublines)
         for label, text in out_parts:
@@ -419,7 +429,8 @@ def render_behaviour(trace: BehaviourTrace) -> str:
     """``trace`` as compact text, one line per step where it fits (the behaviour snapshot format).
 
     A step shows ``in:`` only where its input is not the output of the step before it in the
-    same branch; ``out: (unchanged)`` means the state passed its input through.
+    same branch; ``sent:`` is what a Task sent to its service when that differs from its input;
+    ``out: (unchanged)`` means the state passed its input through.
     """
     lines = [f"status: {trace.status}"]
     if trace.error is not None:
