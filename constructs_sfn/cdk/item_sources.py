@@ -236,7 +236,7 @@ class ItemSource:
     def policy_statements(self) -> list[iam.PolicyStatement]:
         """The least privilege that lets Step Functions read this source, and nothing else of the bucket."""
         if self._kind == ItemSourceKind.LIST_OBJECTS:
-            conditions = {"StringLike": {"s3:prefix": [f"{self._prefix}*"]}} if self._prefix else None
+            conditions = {"StringLike": {"s3:prefix": f"{self._prefix}*"}} if self._prefix else None
             return [
                 iam.PolicyStatement(actions=[_LIST_BUCKET], resources=[self._bucket.bucket_arn], conditions=conditions)
             ]
