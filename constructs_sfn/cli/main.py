@@ -16,7 +16,6 @@ from typing import Any
 from constructs_sfn.asl import (
     DefinitionError,
     Execution,
-    ExecutionContextInfo,
     VirtualClock,
     parse_definition,
 )
@@ -41,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     validate.add_argument("definition")
     demo = commands.add_parser("demo", help="run the demo app's workflows from cdk.out")
     demo.add_argument("--cdk-out", default="cdk.out")
-    demo.add_argument("--scenarios", default="demo_scenarios.json")
+    demo.add_argument("--scenarios", default="tests/demo", help="folder of *.scenarios.yaml files")
     args = parser.parse_args(argv)
     try:
         if args.command == "run":
@@ -120,42 +119,62 @@ def _print_template_summary(template: Path) -> None:
         print(f"  {count:3d} x {kind}")
 
 
-def _demo(cdk_out: Path, scenarios_path: Path) -> int:
-    from constructs_sfn.testing.template import TemplateError, extract_state_machines
+def _expected_text(expect: Any) -> str:
+    parts = [expect.status or "any status"]
+    if expect.error:
+        parts.append(f"error {expect.error}")
+    if expect.output_includes:
+        parts.append(f"output with {to_json_text(dict(expect.output_includes))}")
+    if expect.visits:
+        parts.append(f"through {' -> '.join(expect.visits)}")
+    return ", ".join(parts)
+
+
+def _happened_text(run: Any) -> str:
+    text = run.status
+    if run.error:
+        text += f", error {run.error}"
+    elapsed = run.execution.seconds_since_start()
+    return f"{text} after {elapsed:g} s of workflow time via {' -> '.join(run.states_entered) or '(no state)'}"
+
+
+def _demo(cdk_out: Path, scenarios_dir: Path) -> int:
+    from constructs_sfn.testing import ScenarioError, SynthesizedApp, TemplateError, load_scenarios
+    from constructs_sfn.testing.local_aws import LocalAws
+    from constructs_sfn.testing.scenarios import run_scenario, scenario_runner
 
     templates = sorted(cdk_out.glob("*.template.json"))
     if not templates:
         raise UsageError(f"{cdk_out}: no synthesized templates; run 'cdk synth' first")
-    scenarios: dict[str, list[dict[str, Any]]] = {}
-    if scenarios_path.exists():
-        try:
-            scenarios = json.loads(_read(scenarios_path))
-        except json.JSONDecodeError as error:
-            raise UsageError(f"{scenarios_path}: not JSON (line {error.lineno}): {error.msg}") from error
-    failures = 0
     for template in templates:
         _print_template_summary(template)
-        try:
-            machines = extract_state_machines(template)
-        except TemplateError as error:
-            raise UsageError(str(error)) from error
-        for machine in machines:
-            name = machine.construct_path or machine.logical_id
-            try:
-                definition = parse_definition(machine.definition)
-            except DefinitionError as error:
-                raise UsageError(f"{template} {name}: {error}") from error
-            runs = next((v for k, v in scenarios.items() if k in name), [{"name": "default", "input": {}}])
-            for scenario in runs:
-                info = ExecutionContextInfo(
-                    state_machine_name=machine.logical_id,
-                    execution_name=str(scenario.get("name", "default")),
-                    state_machine_type=machine.state_machine_type,
-                )
-                execution = Execution(definition, scenario.get("input", {}), info=info, clock=VirtualClock()).run()
-                _print_outcome(name, str(scenario.get("name", "default")), execution)
-                expected = scenario.get("expect_status")
-                if expected is not None and expected != execution.status:
-                    failures += 1
-                    print(f"  expected {expected}, got {execution.status}")
-    return 1 if failures else 0
+    files = sorted(p for p in scenarios_dir.glob("*.scenarios.*") if p.suffix in (".yaml", ".yml", ".json"))
+    if not files:
+        raise UsageError(f"{scenarios_dir}: no *.scenarios.yaml files")
+    try:
+        app = SynthesizedApp.from_assembly(cdk_out)
+        loaded = [load_scenarios(file) for file in files]
+    except (ScenarioError, TemplateError) as error:
+        raise UsageError(str(error)) from error
+    total = passed = 0
+    with LocalAws() as aws:
+        for scenario_file in loaded:
+            for scenario in scenario_file.scenarios:
+                key = scenario.state_machine or scenario_file.state_machine
+                if key is None:
+                    raise UsageError(f"{scenario.source}: no state_machine given")
+                try:
+                    machine = app.state_machine(key)
+                    result = run_scenario(scenario_runner(machine, scenario, aws=aws), scenario)
+                except (ScenarioError, TemplateError) as error:
+                    raise UsageError(str(error)) from error
+                total += 1
+                passed += result.ok
+                verdict = "as expected" if result.ok else "NOT AS EXPECTED"
+                print(f"{machine.name} / {scenario.name}: {verdict}")
+                print(f"    expected: {_expected_text(scenario.expect)}")
+                print(f"    happened: {_happened_text(result.run)}")
+                for failure in result.failures:
+                    print(f"    differs:  {failure}")
+    print(f"{passed}/{total} scenarios as expected")
+    return 0 if passed == total else 1

@@ -18,7 +18,7 @@ Scenario files
 Options
     ``--sfn-cov``                 report workflow coverage at the end of the session.
     ``--sfn-cov-report=KIND``     ``term`` (default), ``json:PATH``, ``html:PATH``; repeatable.
-    ``--sfn-cov-fail-under=N``    fail the session when transition coverage is below N percent.
+    ``--sfn-cov-fail-under=N``    fail the session when coverage (states and transitions) is below N.
     ``--sfn-synth-cache``         reuse synthesized assemblies across sessions while the app's
                                   sources are unchanged.
 
@@ -145,7 +145,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         type=float,
         default=None,
         metavar="N",
-        help="fail when workflow transition coverage is below N percent",
+        help="fail when workflow coverage (states and transitions together) is below N percent",
     )
     group.addoption(
         "--sfn-synth-cache",
@@ -339,7 +339,15 @@ class ScenarioItem(pytest.Item):
             raise ScenarioMismatchError(f"{self.scenario.source}: no state_machine given (in the file or the scenario)")
         state = _state(self.config)
         machine = state.configured_app().state_machine(self.machine)
-        result = run_scenario(state.runner(machine), self.scenario)
+        observer = state.coverage.observer_for(machine.name, machine.definition)
+        if self.scenario.local_aws or self.scenario.objects:
+            from constructs_sfn.testing.local_aws import LocalAws
+
+            with LocalAws() as aws:
+                runner = aws.runner(machine, objects=self.scenario.objects, observer=observer)
+                result = run_scenario(runner, self.scenario)
+        else:
+            result = run_scenario(state.runner(machine, observer=observer), self.scenario)
         if not result.ok:
             raise ScenarioMismatchError(result.report())
 

@@ -31,11 +31,15 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.runtime import to_json_text
 from constructs_sfn.integrations import MockConfig, Return, Throw
 from constructs_sfn.testing.runner import ScenarioRun, WorkflowRunner
+
+if TYPE_CHECKING:
+    from constructs_sfn.testing.definitions import StateMachineUnderTest
+    from constructs_sfn.testing.local_aws import LocalAws
 
 __all__ = [
     "Expectation",
@@ -47,6 +51,7 @@ __all__ = [
     "TaskResult",
     "load_scenarios",
     "run_scenario",
+    "scenario_runner",
 ]
 
 TaskResult = Return | Throw
@@ -136,6 +141,12 @@ class Scenario:
     steps: Sequence[Step] = ()
     state_machine: str | None = None
     """The state machine's construct path or id; Default: - the file's or the caller's."""
+    local_aws: bool = False
+    """Run against real AWS APIs on a moto server (:class:`~constructs_sfn.testing.local_aws.LocalAws`):
+    the buckets, queues, topics and tables the definition uses are created there. Default: False
+    (True when ``objects`` is given)."""
+    objects: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """S3 objects to put first: bucket construct path -> {key: content}."""
     description: str = ""
     source: str = ""
     """Where the scenario was written (``file.yaml: scenarios[2]``), for messages."""
@@ -175,6 +186,17 @@ class ScenarioFile:
     path: Path
     state_machine: str | None
     scenarios: list[Scenario]
+
+
+def scenario_runner(
+    machine: StateMachineUnderTest, scenario: Scenario, *, aws: LocalAws | None = None, **options: Any
+) -> WorkflowRunner:
+    """A runner for ``scenario``: with its AWS resources on ``aws`` when it asks for local AWS."""
+    if scenario.local_aws or scenario.objects:
+        if aws is None:
+            raise ScenarioError(f"{scenario.source or scenario.name}: needs local AWS (a LocalAws), none was given")
+        return aws.runner(machine, objects=scenario.objects, **options)
+    return machine.runner(**options)
 
 
 def run_scenario(runner: WorkflowRunner, scenario: Scenario) -> ScenarioResult:
@@ -264,7 +286,12 @@ def _strings(file: Path, where: str, value: Any) -> list[str] | None:
 def _scenario(file: Path, where: str, item: Any) -> Scenario:
     if not isinstance(item, Mapping):
         raise ScenarioError(f"{file}: {where}: expected a mapping")
-    _only(file, where, item, {"name", "description", "input", "tasks", "expect", "steps", "state_machine"})
+    _only(
+        file,
+        where,
+        item,
+        {"name", "description", "input", "tasks", "expect", "steps", "state_machine", "local_aws", "objects"},
+    )
     name = item.get("name")
     if not isinstance(name, str) or not name:
         raise ScenarioError(f"{file}: {where}.name: expected a non-empty string")
@@ -272,6 +299,12 @@ def _scenario(file: Path, where: str, item: Any) -> Scenario:
     if not isinstance(tasks_raw, Mapping):
         raise ScenarioError(f"{file}: {where}.tasks: expected a mapping of state name -> results")
     tasks = {str(state): _task_results(file, f"{where}.tasks.{state}", results) for state, results in tasks_raw.items()}
+    objects = item.get("objects") or {}
+    if not isinstance(objects, Mapping) or not all(isinstance(v, Mapping) for v in objects.values()):
+        raise ScenarioError(f"{file}: {where}.objects: expected bucket construct path -> {{key: content}}")
+    local_aws = item.get("local_aws", bool(objects))
+    if not isinstance(local_aws, bool):
+        raise ScenarioError(f"{file}: {where}.local_aws: expected true or false")
     steps_raw = item.get("steps") or []
     if not isinstance(steps_raw, list):
         raise ScenarioError(f"{file}: {where}.steps: expected a list")
@@ -283,6 +316,8 @@ def _scenario(file: Path, where: str, item: Any) -> Scenario:
         expect=_expectation(file, f"{where}.expect", item.get("expect") or {}),
         steps=[_step(file, f"{where}.steps[{i}]", step) for i, step in enumerate(steps_raw)],
         state_machine=_optional_str(file, f"{where}.state_machine", item.get("state_machine")),
+        local_aws=local_aws,
+        objects={str(bucket): dict(contents) for bucket, contents in objects.items()},
         source=f"{file.name}: {where}",
     )
 

@@ -182,11 +182,10 @@ class TestVirtualClock:
     def test_fixed_starts_at_the_epoch(self) -> None:
         assert VirtualClock.fixed().now() == EPOCH
 
-    def test_default_start_is_about_now_in_utc(self) -> None:
-        clock = VirtualClock()
-
-        assert clock.now().tzinfo is not None
-        assert abs((clock.now() - datetime.now(UTC)).total_seconds()) < 5
+    def test_default_start_is_the_same_fixed_instant_everywhere(self) -> None:
+        # One start for every entry point (client, Execution, CLI, toolkit): same scenario, same history.
+        assert VirtualClock().now() == datetime(2024, 1, 1, tzinfo=UTC)
+        assert VirtualClock().now() == VirtualClock.fixed().now()
 
     def test_naive_start_is_taken_as_utc(self) -> None:
         clock = VirtualClock(datetime(2030, 1, 2, 3, 4, 5))
