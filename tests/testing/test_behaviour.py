@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -293,3 +295,15 @@ def test_long_payloads_are_wrapped_at_commas() -> None:
 def test_unreadable_events_name_the_event(events: list[dict[str, Any]], message: str) -> None:
     with pytest.raises(BehaviourError, match=re.escape(message)):
         behaviour_trace(events)
+
+
+def test_traces_and_normalized_forms_do_not_need_syrupy() -> None:
+    code = (
+        "import sys\n"
+        "import constructs_sfn.testing.behaviour, constructs_sfn.testing.snapshot_normalize\n"
+        "assert 'syrupy' not in sys.modules, 'syrupy was imported'\n"
+        "import constructs_sfn.testing.snapshots\n"
+        "assert 'syrupy' in sys.modules\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr
