@@ -1,9 +1,9 @@
 """The approval_flow example: synthesized once in-process, then run scenario by scenario locally.
 
-The stack is synthesized with ``aws_cdk.assertions.Template`` (jsii is slow: once per module),
-the state machine definition is pulled out of the template with
-``constructs_sfn.testing.extract_state_machines`` (CDK tokens become placeholders such as
-``${Ref:ApprovalInbox64C62D9C}``), and each named scenario runs it on ``LocalStepFunctions`` with
+The stack is synthesized once per module, the state machine definition is taken out of the
+template with ``constructs_sfn.testing.SynthesizedApp`` (CDK tokens become readable placeholders
+such as ``https://sqs.us-east-1.amazonaws.com/123456789012/<ApprovalFlow/ApprovalInbox>``), and
+each named scenario runs it on ``LocalStepFunctions`` with
 a virtual clock: days of waiting for a human cost milliseconds. The table, the inbox queue and
 the topics are played by :class:`FakeAws`, which refuses calls aimed at any resource other than
 the ones the template wires to the workflow.
@@ -30,7 +30,7 @@ from aws_cdk.assertions import Match, Template
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 from constructs_sfn.integrations import TaskServices, parse_resource
 from constructs_sfn.local import LocalStepFunctions
-from constructs_sfn.testing import extract_state_machines
+from constructs_sfn.testing import SynthesizedApp
 
 pytestmark = pytest.mark.synth
 
@@ -73,19 +73,17 @@ class Synthesized:
 
 
 @pytest.fixture(scope="module")
-def synthesized(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+def synthesized() -> Synthesized:
     app_module = _load_example()
     # The feature flags of the example's cdk.json, so this synthesizes what `cdk synth` would.
     context = json.loads((EXAMPLE / "cdk.json").read_text(encoding="utf-8"))["context"]
     stack = app_module.ApprovalFlowStack(cdk.App(context=context), "ApprovalFlow")
     template = Template.from_stack(stack)
-    path = tmp_path_factory.mktemp("approval_flow") / "ApprovalFlow.template.json"
-    path.write_text(json.dumps(template.to_json()), encoding="utf-8")
-    [machine] = extract_state_machines(path)
+    [machine] = SynthesizedApp.from_stack(stack).state_machines
 
     def ref(construct: Any) -> str:
-        # extract_state_machines renders {"Ref": id} as ${Ref:id}: the names the definition uses.
-        return f"${{Ref:{stack.get_logical_id(construct.node.default_child)}}}"
+        # The placeholder the definition uses for the construct's Ref (queue URL, topic ARN, table name).
+        return machine.placeholder(construct)
 
     return Synthesized(
         app=app_module,
