@@ -11,20 +11,25 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk import Annotations, ArnFormat, Aws, Duration, Names, RemovalPolicy, Stack, Tags
+from aws_cdk import Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
-from constructs_sfn.cdk.acknowledgements import acknowledge_rule, reason_problem
+from constructs_sfn.cdk.acknowledgements import reason_problem
 from constructs_sfn.cdk.alarms import EXPRESS_MAX_DURATION, default_execution_time_threshold, resolve_alarms
 from constructs_sfn.cdk.dashboard import create_dashboard as build_dashboard
+from constructs_sfn.cdk.encryption import StateMachineEncryption, grant_log_delivery_use_of_key, needs_known_name
+from constructs_sfn.cdk.observability import configure_observability, grant_logs_use_of_key
 from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging, Tracing
+from constructs_sfn.cdk.schedule import ExecutionSchedule
 from constructs_sfn.cdk.validation import PropsValidator
 
 __all__ = [
@@ -49,39 +54,15 @@ _STANDARD_MAX_DURATION = Duration.days(365)
 _TAG_VALUE = re.compile(r"^[\w\s.:/=+\-@]{1,256}$")
 _LOG_GROUP_NAME = re.compile(r"^[\w\-./#]{1,512}$")
 
-# The log-delivery and X-Ray actions Step Functions needs. AWS defines no resource-level
-# permissions for them, so "*" is the narrowest resource there is.
-_LOG_DELIVERY_ACTIONS = (
-    "logs:CreateLogDelivery",
-    "logs:GetLogDelivery",
-    "logs:UpdateLogDelivery",
-    "logs:DeleteLogDelivery",
-    "logs:ListLogDeliveries",
-    "logs:PutResourcePolicy",
-    "logs:DescribeResourcePolicies",
-    "logs:DescribeLogGroups",
-)
-_XRAY_ACTIONS = (
-    "xray:PutTraceSegments",
-    "xray:PutTelemetryRecords",
-    "xray:GetSamplingRules",
-    "xray:GetSamplingTargets",
-)
-_WILDCARD_REASON = (
-    "Step Functions log delivery (logs:*LogDelivery*, PutResourcePolicy, DescribeResourcePolicies, "
-    "DescribeLogGroups) and X-Ray (PutTraceSegments, PutTelemetryRecords, GetSampling*) support no "
-    "resource-level permissions, so AWS documents Resource '*' for them. This policy holds only those "
-    "statements; the state machine's task permissions live in the role's default policy and are "
-    "checked separately."
-)
-
 
 class ObservableStateMachine(Construct):
     """A state machine with logging, tracing, alarms, a dashboard, an owner and a least-privilege role.
 
     Children (their ids are public contract): ``StateMachine``, ``Role`` (unless ``role`` is
     given), ``ObservabilityPolicy``, ``LogGroup``, ``AlarmTopic`` (unless ``alarm_topic`` is
-    given), one ``<MetricName>Alarm`` per alarm, ``Dashboard``.
+    given), one ``<MetricName>Alarm`` per alarm, ``Dashboard``; with ``encryption`` a
+    customer-managed key and none given, ``EncryptionKey``; with ``schedule``, ``Schedule``,
+    ``ScheduleRole`` and ``ScheduleDeadLetterQueue`` (unless the schedule names a queue).
 
     Raises :class:`~constructs_sfn.cdk.errors.ConstructPropsError` eagerly when props are
     inconsistent; values that are tokens (known only at deploy time) are not checked.
@@ -112,6 +93,9 @@ class ObservableStateMachine(Construct):
         alarm_options: Mapping[ExecutionAlarm, AlarmOptions] | None = None,
         execution_time_threshold: Duration | None = None,
         create_dashboard: bool = True,
+        schedule: ExecutionSchedule | None = None,
+        encryption: StateMachineEncryption | None = None,
+        removal_policy: RemovalPolicy | None = None,
     ) -> None:
         """Create the state machine and its observability resources.
 
@@ -153,6 +137,17 @@ class ObservableStateMachine(Construct):
             ``timeout``; for EXPRESS without a timeout, 80% of 5 minutes; for STANDARD without
             a timeout, no duration alarm (a warning says so).
         :param create_dashboard: Default: True, a CloudWatch dashboard is created.
+        :param schedule: start executions on a schedule with EventBridge Scheduler
+            (``ExecutionSchedule.cron(...)``, ``.rate(...)``, ``.expression(...)``), through a role
+            that may only start this machine. Default: no schedule.
+        :param encryption: ``StateMachineEncryption.customer_managed(key)`` encrypts the definition
+            and execution history with a KMS key (created with rotation when none is given); the
+            execution role may use it only for this machine. A machine without a
+            ``state_machine_name`` then gets a generated one, which the key grant names.
+            Default: Step Functions' AWS-owned key (no encryption configuration).
+        :param removal_policy: what happens to the state machine when it leaves the stack.
+            Default: DESTROY (CDK's default; the log group keeps the history, see
+            ``log_removal_policy``).
         """
         super().__init__(scope, id)
         check = PropsValidator(self.node.path)
@@ -190,6 +185,7 @@ class ObservableStateMachine(Construct):
                 check.fail(f"{prop}.reason", problem)
         if log_group_name is not None and not check.is_token(log_group_name):
             self._check_log_group_name(check, log_group_name)
+        self._check_new_props(check, schedule, encryption, removal_policy)
 
         if not alarms_enabled:
             for prop, value in (
@@ -211,7 +207,10 @@ class ObservableStateMachine(Construct):
         resolved_alarms = resolve_alarms(check, alarm_options or {}, duration_threshold) if alarms_enabled else []
 
         # --- resources ---------------------------------------------------------------------
-        self.role: iam.IRole = role or self._create_role(stack, state_machine_name)
+        machine_name = state_machine_name
+        if machine_name is None and needs_known_name(encryption):
+            machine_name = Names.unique_resource_name(self, max_length=80, separator="-")
+        self.role: iam.IRole = role or self._create_role(stack, machine_name)
         self.log_group: logs.ILogGroup | None = None
         if logging.enabled:
             name = log_group_name or self._default_log_group_name(state_machine_name)
@@ -224,8 +223,12 @@ class ObservableStateMachine(Construct):
                 removal_policy=log_removal_policy or RemovalPolicy.RETAIN,
             )
             if log_encryption_key is not None:
-                self._grant_logs_use_of_key(stack, log_encryption_key, name)
+                grant_logs_use_of_key(log_encryption_key, name, self)
 
+        encryption_configuration: sfn.EncryptionConfiguration | None = None
+        self.encryption_key: kms.IKey | None = None
+        if encryption is not None:
+            encryption_configuration, self.encryption_key = encryption.bind(self)
         body = (
             definition_body
             if isinstance(definition_body, sfn.DefinitionBody)
@@ -236,14 +239,27 @@ class ObservableStateMachine(Construct):
             "StateMachine",
             state_machine_type=state_machine_type,
             definition_body=body,
-            state_machine_name=state_machine_name,
+            state_machine_name=machine_name,
             comment=comment,
             timeout=timeout,
             query_language=query_language,
             definition_substitutions=dict(definition_substitutions) if definition_substitutions else None,
             role=self.role,
+            encryption_configuration=encryption_configuration,
+            removal_policy=removal_policy,
         )
-        self._configure_observability(logging, tracing)
+        configure_observability(self, self.state_machine, self.role, self.log_group, logging, tracing)
+        if self.encryption_key is not None and self.log_group is not None:
+            self._grant_log_delivery_use_of_key(self.encryption_key)
+
+        self.schedule: scheduler.Schedule | None = None
+        self.schedule_role: iam.Role | None = None
+        self.schedule_dead_letter_queue: sqs.IQueue | None = None
+        if schedule is not None:
+            scheduled = schedule.bind(self, self.state_machine, encryption_key=self.encryption_key)
+            self.schedule = scheduled.schedule
+            self.schedule_role = scheduled.role
+            self.schedule_dead_letter_queue = scheduled.dead_letter_queue
 
         self.alarm_topic: sns.ITopic | None = None
         self.alarms: dict[ExecutionAlarm, cloudwatch.Alarm] = {}
@@ -360,6 +376,27 @@ class ObservableStateMachine(Construct):
             )
 
     @staticmethod
+    def _check_new_props(
+        check: PropsValidator,
+        schedule: ExecutionSchedule | None,
+        encryption: StateMachineEncryption | None,
+        removal_policy: RemovalPolicy | None,
+    ) -> None:
+        if schedule is not None:
+            if not isinstance(schedule, ExecutionSchedule):
+                check.fail("schedule", "must be an ExecutionSchedule (cron(...), rate(...) or expression(...))")
+            schedule.validate(check, "schedule")
+        if encryption is not None:
+            if not isinstance(encryption, StateMachineEncryption):
+                check.fail(
+                    "encryption",
+                    "must be StateMachineEncryption.aws_owned() or StateMachineEncryption.customer_managed(...)",
+                )
+            encryption.validate(check, "encryption")
+        if removal_policy is not None and not isinstance(removal_policy, RemovalPolicy):
+            check.fail("removal_policy", f"must be a RemovalPolicy, got {removal_policy!r}")
+
+    @staticmethod
     def _duration_alarm_wanted(alarm_options: Mapping[ExecutionAlarm, AlarmOptions] | None) -> bool:
         options = (alarm_options or {}).get(ExecutionAlarm.DURATION_P99)
         return options is None or options.enabled
@@ -399,70 +436,13 @@ class ObservableStateMachine(Construct):
             return f"{LOG_GROUP_PREFIX}{state_machine_name}"
         return LOG_GROUP_PREFIX + Names.unique_resource_name(self, max_length=200, separator="-")
 
-    def _grant_logs_use_of_key(self, stack: Stack, key: kms.IKey, log_group_name: str) -> None:
-        # CloudWatch Logs encrypts with the key on the log group's behalf; the encryption context
-        # condition limits the grant to this one log group. An imported key's policy cannot be
-        # changed here: its owner must add the equivalent statement.
-        log_group_arn = stack.format_arn(
-            service="logs",
-            resource="log-group",
-            resource_name=log_group_name,
-            arn_format=ArnFormat.COLON_RESOURCE_NAME,
-        )
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                principals=[iam.ServicePrincipal(f"logs.{Aws.REGION}.amazonaws.com")],
-                actions=[
-                    "kms:Encrypt*",
-                    "kms:Decrypt*",
-                    "kms:ReEncrypt*",
-                    "kms:GenerateDataKey*",
-                    "kms:Describe*",
-                ],
-                resources=["*"],
-                conditions={"ArnEquals": {"kms:EncryptionContext:aws:logs:arn": log_group_arn}},
+    def _grant_log_delivery_use_of_key(self, key: kms.IKey) -> None:
+        if not grant_log_delivery_use_of_key(self.role, key):
+            Annotations.of(self).add_warning_v2(
+                "constructs-sfn:importedEncryptionKey",
+                "The encryption key is imported, so its key policy cannot be changed here: it must allow "
+                "delivery.logs.amazonaws.com kms:Decrypt, or the machine's logs are not delivered.",
             )
-        )
-
-    def _configure_observability(self, logging: StateMachineLogging, tracing: Tracing) -> None:
-        # Logging and tracing are set on the L1 resource, not through StateMachine's `logs` and
-        # `tracing_enabled`, because those add their wildcard statements to the role's default
-        # policy, next to the task grants; a cdk-nag acknowledgement there would also hide any
-        # wildcard a task grant introduces. Here they live in a policy of their own.
-        cfn = self.state_machine.node.default_child
-        if not isinstance(cfn, sfn.CfnStateMachine):  # pragma: no cover - CDK invariant
-            raise TypeError("StateMachine's default child is not a CfnStateMachine")
-        actions: list[str] = []
-        if self.log_group is not None:
-            cfn.logging_configuration = sfn.CfnStateMachine.LoggingConfigurationProperty(
-                destinations=[
-                    sfn.CfnStateMachine.LogDestinationProperty(
-                        cloud_watch_logs_log_group=sfn.CfnStateMachine.CloudWatchLogsLogGroupProperty(
-                            log_group_arn=self.log_group.log_group_arn
-                        )
-                    )
-                ],
-                include_execution_data=logging.include_execution_data,
-                level=logging.level.value,
-            )
-            actions.extend(_LOG_DELIVERY_ACTIONS)
-        cfn.tracing_configuration = sfn.CfnStateMachine.TracingConfigurationProperty(enabled=tracing.enabled)
-        if tracing.enabled:
-            actions.extend(_XRAY_ACTIONS)
-        if logging.reason is not None:
-            acknowledge_rule(self.state_machine, "AwsSolutions-SF1", logging.reason)
-        if tracing.reason is not None:
-            acknowledge_rule(self.state_machine, "AwsSolutions-SF2", tracing.reason)
-        if actions:
-            policy = iam.Policy(
-                self,
-                "ObservabilityPolicy",
-                roles=[self.role],
-                statements=[iam.PolicyStatement(actions=actions, resources=["*"])],
-            )
-            acknowledge_rule(policy, "AwsSolutions-IAM5", _WILDCARD_REASON, finding="Resource::*")
-            # Step Functions checks log-delivery permissions when the machine is created.
-            self.state_machine.node.add_dependency(policy)
 
     # --- pass-through attributes, grants and metrics -------------------------------------
 
