@@ -7,6 +7,9 @@
   to Python handlers, mocks and fault injection, on the virtual clock.
 * :class:`Scenario` / :func:`load_scenarios` - "given this input and these task results, this
   happens", in Python or in a YAML/JSON file.
+* :class:`LocalAws` - the buckets, queues, topics and tables a definition uses, on a moto server.
+* :class:`CoverageRecorder`, :func:`fault_matrix`, :func:`check_at_least_once` - which paths the
+  scenarios never took, where each Task's failure ends up, which Tasks are not idempotent.
 
 The pytest plugin (``constructs_sfn.testing.plugin``, registered through the ``pytest11`` entry
 point) adds fixtures, workflow coverage and snapshot extensions. Names are exported lazily so that
@@ -20,7 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from constructs_sfn.testing.assembly import StackTemplate, SynthesizedApp, TemplateError
+    from constructs_sfn.testing.at_least_once import DuplicateDelivery, check_at_least_once
+    from constructs_sfn.testing.coverage import CoverageRecorder, CoverageReport
     from constructs_sfn.testing.definitions import StateMachineUnderTest
+    from constructs_sfn.testing.fault_matrix import FaultMatrix, fault_matrix
+    from constructs_sfn.testing.local_aws import LocalAws
     from constructs_sfn.testing.placeholders import PSEUDO_PARAMETERS, Placeholder, PlaceholderError
     from constructs_sfn.testing.runner import ScenarioRun, WorkflowRunner
     from constructs_sfn.testing.scenarios import (
@@ -31,10 +38,19 @@ if TYPE_CHECKING:
         TaskResult,
         load_scenarios,
         run_scenario,
+        scenario_runner,
     )
 
 __all__ = [
     "PSEUDO_PARAMETERS",
+    "CoverageRecorder",
+    "CoverageReport",
+    "DuplicateDelivery",
+    "FaultMatrix",
+    "LocalAws",
+    "check_at_least_once",
+    "fault_matrix",
+    "scenario_runner",
     "Expectation",
     "Placeholder",
     "PlaceholderError",
@@ -53,6 +69,14 @@ __all__ = [
 ]
 
 _LAZY = {
+    "CoverageRecorder": "constructs_sfn.testing.coverage",
+    "CoverageReport": "constructs_sfn.testing.coverage",
+    "DuplicateDelivery": "constructs_sfn.testing.at_least_once",
+    "check_at_least_once": "constructs_sfn.testing.at_least_once",
+    "FaultMatrix": "constructs_sfn.testing.fault_matrix",
+    "fault_matrix": "constructs_sfn.testing.fault_matrix",
+    "LocalAws": "constructs_sfn.testing.local_aws",
+    "scenario_runner": "constructs_sfn.testing.scenarios",
     "StackTemplate": "constructs_sfn.testing.assembly",
     "SynthesizedApp": "constructs_sfn.testing.assembly",
     "TemplateError": "constructs_sfn.testing.assembly",
