@@ -45,7 +45,14 @@ _ATTEMPT_STARTS = {
     "MapStateStarted",
     "ParallelStateStarted",
 }
-_ATTEMPT_SUCCESSES = {"TaskSucceeded", "LambdaFunctionSucceeded", "ActivitySucceeded"}
+_EVENT_OWNERS = (
+    ("MapState", "Map"),
+    ("MapRun", "Map"),
+    ("ParallelState", "Parallel"),
+    ("Task", "Task"),
+    ("LambdaFunction", "Task"),
+    ("Activity", "Task"),
+)
 _FAILURE_SUFFIXES = ("Failed", "TimedOut", "Aborted")
 _UNSET: Any = object()
 
@@ -296,7 +303,10 @@ class _Builder:
     def _state_event(self, event_type: str, details: dict[str, Any], thread: _Thread, previous: int) -> None:
         if event_type.startswith("Execution"):
             return
-        step = self._innermost_open(thread)
+        # A failed iteration or branch leaves its last state open (a Fail state never exits), so
+        # an event is given to the innermost open state of the type that writes it.
+        owner = next((state_type for prefix, state_type in _EVENT_OWNERS if event_type.startswith(prefix)), None)
+        step = self._innermost_open(thread, state_type=owner)
         if event_type in _ATTEMPT_STARTS:
             step.attempts.append([None, None])
             request = details.get("parameters", details.get("input"))
@@ -304,10 +314,11 @@ class _Builder:
                 step.sent = _payload(request)
             step.branch_base = len(step.branches)
         if event_type.endswith(_FAILURE_SUFFIXES):
-            step.error = details.get("error")
+            # MapStateFailed and ParallelStateFailed carry no details: name the event instead.
+            step.error = details.get("error") or event_type
             step.cause = _scrubbed(details.get("cause"))
             if step.attempts:
-                step.attempts[-1] = [step.error or event_type, step.cause]
+                step.attempts[-1] = [step.error, step.cause]
         # ``step_of`` lets a Parallel branch's first state find its Parallel state.
         self.step_of[self.current_id] = step
 
@@ -392,6 +403,12 @@ def _render_steps(steps: tuple[Step, ...], before: Any, indent: str, lines: list
         if step.sent is not None and step.sent != step.input:
             parts.append(("sent: ", compact_json(step.sent)))
         sublines: list[str] = []
+        for branch in step.branches:
+            status = f" ({branch.status})" if branch.status not in (None, "SUCCEEDED") else ""
+            sublines.append(f"{inner}{branch.label}{status}:")
+            # Parallel branches all get the state's input; Map iterations each get an item.
+            first_input = step.input if step.state_type == "Parallel" else _UNSET
+            _render_steps(branch.steps, first_input, inner, sublines, running=running)
         if len(step.attempts) > 1:
             for attempt in step.attempts:
                 text = _failure_text(attempt.error, attempt.cause) if attempt.error else "ok"
@@ -400,12 +417,6 @@ def _render_steps(steps: tuple[Step, ...], before: Any, indent: str, lines: list
             sublines += wrap_line(f"{inner}error: ", _failure_text(step.error, step.cause), indent=inner + "  ")
         if step.caught:
             sublines.append(f"{inner}caught -> {step.next}")
-        for branch in step.branches:
-            status = f" ({branch.status})" if branch.status not in (None, "SUCCEEDED") else ""
-            sublines.append(f"{inner}{branch.label}{status}:")
-            # Parallel branches all get the state's input; Map iterations each get an item.
-            first_input = step.input if step.state_type == "Parallel" else _UNSET
-            _render_steps(branch.steps, first_input, inner, sublines, running=running)
         if step.exited:
             parts.append(("out: ", "(unchanged)" if step.output == step.input else compact_json(step.output)))
             previous_output = step.output

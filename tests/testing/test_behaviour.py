@@ -307,3 +307,33 @@ def test_traces_and_normalized_forms_do_not_need_syrupy() -> None:
     )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stderr
+
+
+def test_caught_map_failure_is_shown_after_its_iterations() -> None:
+    definition = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemProcessor": {"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Item.Bad"}}},
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Recover"}],
+                "End": True,
+            },
+            "Recover": {"Type": "Pass", "End": True},
+        },
+    }
+    trace = trace_execution(Execution(parse_definition(json.dumps(definition)), [1]).run())
+    each = trace.steps[0]
+    assert each.caught
+    assert each.error == "MapStateFailed"
+    assert each.branches[0].status == "FAILED"
+    assert [step.name for step in each.branches[0].steps] == ["Boom"]
+    lines = render_behaviour(trace).splitlines()
+    start = lines.index("- Each (Map)")
+    assert lines[start + 1 : start + 6] == [
+        "    iteration 0 (FAILED):",
+        "    - Boom (Fail) in: 1",
+        "    error: MapStateFailed",
+        "    caught -> Recover",
+        '    out: {"Error":"Item.Bad"}',
+    ]
