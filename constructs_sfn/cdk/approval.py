@@ -267,6 +267,9 @@ class ApprovalWorkflow(Construct):
             create_dashboard=create_dashboard,
         )
         self.task_response_policy = self.callback.grant_task_response(self.machine.state_machine)
+        notified = [notification] if escalation is None or escalation is notification else [notification, escalation]
+        for sent in notified:
+            sent.acknowledge_grant(self.machine.role)
         self._deadline_seconds = deadline_seconds
         self._round_seconds = tuple(round_timeouts)
 

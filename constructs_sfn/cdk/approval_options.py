@@ -10,15 +10,22 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
-from aws_cdk import Duration, aws_cognito
+from aws_cdk import Duration, Stack, aws_cognito
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
-from constructs import Construct
+from constructs import Construct, IConstruct
+
+from constructs_sfn.cdk.acknowledgements import acknowledge_rule
 
 __all__ = ["ApprovalNotification", "CallbackAuthorization", "NotificationKind"]
+
+_LAMBDA_VERSIONS_REASON = (
+    "The approval notification is a LambdaInvoke task: Step Functions may invoke the notification "
+    "function and its versions and aliases (<function ARN>:*), and nothing else."
+)
 
 
 class NotificationKind(StrEnum):
@@ -126,6 +133,25 @@ class ApprovalNotification:
             task_timeout=task_timeout,
             result_path=result_path,
         )
+
+    def acknowledge_grant(self, role: IConstruct) -> None:
+        """Acknowledge, on ``role``, the one cdk-nag finding this notification's task grant causes.
+
+        ``LambdaInvoke`` grants the function and ``<function ARN>:*`` (its versions and aliases);
+        that single finding is acknowledged, so any other wildcard in the policy is still reported.
+        Topics and queues are granted on their ARN alone and need nothing.
+        """
+        if self._kind != "function":
+            return
+        resolved = Stack.of(role).resolve(self._target.function_arn)
+        if isinstance(resolved, str):
+            finding = f"Resource::{resolved}:*"
+        elif isinstance(resolved, dict) and isinstance(resolved.get("Fn::GetAtt"), list):
+            logical_id, attribute = resolved["Fn::GetAtt"]
+            finding = f"Resource::<{logical_id}.{attribute}>:*"
+        else:  # an ARN built another way: leave the finding visible rather than guess its text
+            return
+        acknowledge_rule(role, "AwsSolutions-IAM5", _LAMBDA_VERSIONS_REASON, finding=finding)
 
     def __repr__(self) -> str:
         return f"ApprovalNotification.{self._kind}(...)"
