@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from constructs_sfn.testing.assembly import StackTemplate, SynthesizedApp, TemplateError
     from constructs_sfn.testing.at_least_once import DuplicateDelivery, check_at_least_once
+    from constructs_sfn.testing.behaviour import BehaviourTrace, behaviour_trace, render_behaviour
     from constructs_sfn.testing.coverage import CoverageRecorder, CoverageReport
     from constructs_sfn.testing.definitions import StateMachineUnderTest
     from constructs_sfn.testing.fault_matrix import FaultMatrix, fault_matrix
@@ -43,15 +44,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PSEUDO_PARAMETERS",
+    "BehaviourTrace",
     "CoverageRecorder",
     "CoverageReport",
     "DuplicateDelivery",
+    "Expectation",
     "FaultMatrix",
     "LocalAws",
-    "check_at_least_once",
-    "fault_matrix",
-    "scenario_runner",
-    "Expectation",
     "Placeholder",
     "PlaceholderError",
     "Scenario",
@@ -64,11 +63,19 @@ __all__ = [
     "TaskResult",
     "TemplateError",
     "WorkflowRunner",
+    "behaviour_trace",
+    "check_at_least_once",
+    "fault_matrix",
     "load_scenarios",
+    "render_behaviour",
     "run_scenario",
+    "scenario_runner",
 ]
 
 _LAZY = {
+    "BehaviourTrace": "constructs_sfn.testing.behaviour",
+    "behaviour_trace": "constructs_sfn.testing.behaviour",
+    "render_behaviour": "constructs_sfn.testing.behaviour",
     "CoverageRecorder": "constructs_sfn.testing.coverage",
     "CoverageReport": "constructs_sfn.testing.coverage",
     "DuplicateDelivery": "constructs_sfn.testing.at_least_once",

@@ -8,8 +8,8 @@ Fixtures
     ``sfn_runner``     ``sfn_runner(machine, **options)``: a :class:`WorkflowRunner` whose runs are
                        recorded for workflow coverage.
     ``sfn_coverage``   the session's coverage recorder.
-    ``sfn_definition_snapshot``, ``sfn_behaviour_snapshot``, ``sfn_template_snapshot``: syrupy
-                       snapshots of a definition, of a scenario run, of a scrubbed template.
+    ``sfn_definition_snapshot`` (JSON), ``sfn_definition_yaml_snapshot``, ``sfn_behaviour_snapshot``,
+    ``sfn_template_snapshot``: syrupy snapshots of a definition, of a scenario run, of a template.
 
 Scenario files
     ``*.scenarios.yaml`` / ``*.scenarios.yml`` / ``*.scenarios.json`` next to the tests are
@@ -279,28 +279,34 @@ def sfn_runner(request: pytest.FixtureRequest) -> Callable[..., WorkflowRunner]:
     return make
 
 
-@pytest.fixture
-def sfn_definition_snapshot(snapshot: Any) -> Any:
-    """syrupy's ``snapshot`` writing a definition as sorted, pretty JSON in its own file."""
-    from constructs_sfn.testing.snapshots import DefinitionSnapshotExtension
+def _snapshot_fixture(kind: str, doc: str) -> Any:
+    """A fixture: syrupy's ``snapshot`` with the toolkit's ``kind`` extension (syrupy stays optional)."""
 
-    return snapshot.use_extension(DefinitionSnapshotExtension)
+    def fixture(request: pytest.FixtureRequest) -> Any:
+        try:
+            from constructs_sfn.testing.snapshots import snapshot_extensions
+        except ImportError as error:
+            raise pytest.UsageError(
+                f"sfn_{kind} needs syrupy: pip install 'constructs-sfn[testing]' (or syrupy)"
+            ) from error
+        return request.getfixturevalue("snapshot").use_extension(snapshot_extensions()[kind])
+
+    fixture.__doc__ = doc
+    return pytest.fixture(name=f"sfn_{kind}")(fixture)
 
 
-@pytest.fixture
-def sfn_behaviour_snapshot(snapshot: Any) -> Any:
-    """syrupy's ``snapshot`` writing a scenario run's normalized behaviour as readable text."""
-    from constructs_sfn.testing.snapshots import BehaviourSnapshotExtension
-
-    return snapshot.use_extension(BehaviourSnapshotExtension)
-
-
-@pytest.fixture
-def sfn_template_snapshot(snapshot: Any) -> Any:
-    """syrupy's ``snapshot`` writing a CloudFormation template with asset hashes scrubbed."""
-    from constructs_sfn.testing.snapshots import TemplateSnapshotExtension
-
-    return snapshot.use_extension(TemplateSnapshotExtension)
+sfn_definition_snapshot = _snapshot_fixture(
+    "definition_snapshot", "A definition as sorted, pretty JSON in its own snapshot file."
+)
+sfn_definition_yaml_snapshot = _snapshot_fixture(
+    "definition_yaml_snapshot", "A definition as sorted YAML in its own snapshot file."
+)
+sfn_behaviour_snapshot = _snapshot_fixture(
+    "behaviour_snapshot", "A scenario run's normalized behaviour (states, payloads, retries, outcome) as text."
+)
+sfn_template_snapshot = _snapshot_fixture(
+    "template_snapshot", "A CloudFormation template with asset hashes and other churn scrubbed."
+)
 
 
 # -- scenario files -----------------------------------------------------------------------------
