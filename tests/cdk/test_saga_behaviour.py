@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -38,6 +39,8 @@ ORDER = {"orderId": "o-42", "amount": 125.5, "items": [{"sku": "book", "quantity
 STEPS = {"Reserve": True, "Charge": True, "Audit": False, "Ship": True, "Confirm": False}
 ACTION_RETRIES = 2
 COMPENSATION_RETRIES = 3
+#: Caps the third compensation retry wait (1 s doubling would be 4 s).
+COMPENSATION_MAX_DELAY_SECONDS = 3
 
 
 class OutOfStockError(Exception):
@@ -61,7 +64,12 @@ class Saga:
                     action=action,
                     compensation=compensation,
                     retry=SagaRetry(max_attempts=ACTION_RETRIES),
-                    compensation_retry=SagaRetry(max_attempts=COMPENSATION_RETRIES) if compensated else None,
+                    compensation_retry=SagaRetry(
+                        max_attempts=COMPENSATION_RETRIES,
+                        max_delay=cdk.Duration.seconds(COMPENSATION_MAX_DELAY_SECONDS),
+                    )
+                    if compensated
+                    else None,
                 )
             )
         self.saga = SagaWorkflow(stack, "Saga", steps=steps, owner="team-orders", timeout=cdk.Duration.hours(1))
@@ -307,6 +315,19 @@ def test_a_failing_compensation_writes_the_dead_letter_record_to_sqs(
     # The compensation was retried before it was given up; Reserve's was never reached.
     assert calls.names()[-(1 + COMPENSATION_RETRIES) :] == ["UndoCharge"] * (1 + COMPENSATION_RETRIES)
     assert "UndoReserve" not in calls.names()
+
+    # The waits between attempts are jittered below 1 s, 2 s, then min(4 s, MaxDelaySeconds).
+    starts = [
+        event["timestamp"]
+        for event in run.events
+        if event["type"] == "LambdaFunctionScheduled"
+        and event["lambdaFunctionScheduledEventDetails"]["resource"].endswith("<Test/UndoChargeFn>")
+    ]
+    waits = [(later - earlier).total_seconds() for earlier, later in itertools.pairwise(starts)]
+    bounds = [1, 2, COMPENSATION_MAX_DELAY_SECONDS]
+    assert len(waits) == COMPENSATION_RETRIES
+    assert all(0 <= wait <= bound for wait, bound in zip(waits, bounds, strict=True)), waits
+    assert waits != bounds  # full jitter: not the plain exponential waits
 
     messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
     assert len(messages) == 1
