@@ -1,0 +1,164 @@
+"""The csv_transform_job example: synthesized once in-process, checked, then run locally against moto.
+
+The stack comes from ``examples/csv_transform_job/app.py``; its state machine definition is taken
+from the synthesized template by ``SynthesizedApp``. Each run puts a CSV into a bucket on a moto
+server (loopback, real boto3), the Distributed Map's ItemReader reads it from there, and the
+Lambda function is played by the example's own handler (``handler/transform.py``), so the test
+exercises the code the function would deploy.
+
+Not shown locally: the ResultWriter (the executor ignores it, so nothing lands under
+``priced/`` and the Map's output is the array of results), MaxConcurrency as real parallelism,
+and IAM. The template tests cover what is synthesized for those.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import aws_cdk as cdk
+import boto3
+import pytest
+from cdk.compliance import cfn_lint_errors, nag_violations
+from moto.server import ThreadedMotoServer
+
+from constructs_sfn.integrations import Boto3Integrations
+from constructs_sfn.testing import SynthesizedApp
+
+pytestmark = pytest.mark.synth
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "csv_transform_job"
+REGION = "us-east-1"
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+APP = _load("csv_transform_job_app", EXAMPLE / "app.py")
+TRANSFORM = _load("csv_transform_job_handler", EXAMPLE / "handler" / "transform.py")
+
+
+def orders_csv(rows: int, bad: set[int]) -> str:
+    lines = ["sku,quantity,unit_price"]
+    for i in range(1, rows + 1):
+        price = "n/a" if i in bad else f"{i}.25"
+        lines.append(f"SKU-{i},{i % 7},{price}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def stack() -> Any:
+    return APP.CsvTransformJobStack(cdk.App(), "CsvTransformJob")
+
+
+@pytest.fixture(scope="module")
+def synth(stack: Any) -> SynthesizedApp:
+    return SynthesizedApp.from_stack(stack)
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    """A moto server on a free loopback port, with the process's AWS settings neutralised."""
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("AWS_ACCESS_KEY_ID", "testing")
+        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        env.setenv("AWS_DEFAULT_REGION", REGION)
+        env.setenv("AWS_CONFIG_FILE", "/dev/null")
+        env.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"):
+            env.delenv(name, raising=False)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        try:
+            yield f"http://{host}:{port}"
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="module")
+def session(moto_endpoint: str) -> Any:
+    return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
+
+
+def run_job(stack: Any, synth: SynthesizedApp, session: Any, endpoint: str, csv_text: str) -> Any:
+    bucket = f"orders-{uuid.uuid4().hex[:8]}"
+    client = session.client("s3", endpoint_url=endpoint)
+    client.create_bucket(Bucket=bucket)
+    client.put_object(Bucket=bucket, Key=APP.INPUT_KEY, Body=csv_text.encode())
+    machine = synth.state_machine(stack.job.state_machine)
+    runner = machine.runner(
+        values={stack.input_bucket: bucket}, sdk=Boto3Integrations(session=session, endpoint_url=endpoint)
+    )
+    runner.bind_lambda(stack.transform, TRANSFORM.handler)
+    return runner.run({}, name=bucket)
+
+
+# --- the app ----------------------------------------------------------------------------------
+
+
+def test_cdk_json_runs_the_app_with_the_repositorys_feature_flags() -> None:
+    example = json.loads((EXAMPLE / "cdk.json").read_text())
+    main = json.loads((REPO / "cdk.json").read_text())
+    assert example["app"] == "python app.py"
+    assert example["context"] == main["context"]
+
+
+def test_no_unacknowledged_cdk_nag_finding(stack: Any, synth: SynthesizedApp) -> None:
+    assert nag_violations(stack) == []
+
+
+def test_no_cfn_lint_error(stack: Any) -> None:
+    from aws_cdk.assertions import Template
+
+    assert cfn_lint_errors(Template.from_stack(stack).to_json()) == []
+
+
+def test_the_job_reads_the_csv_and_writes_priced_results(stack: Any, synth: SynthesizedApp) -> None:
+    state = synth.state_machine(stack.job.state_machine).definition["States"]["DistributedMap"]
+    assert state["ItemReader"]["ReaderConfig"] == {"InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW"}
+    assert state["ItemReader"]["Parameters"]["Key"] == APP.INPUT_KEY
+    assert state["ResultWriter"]["Parameters"]["Prefix"] == APP.RESULT_PREFIX
+    assert state["MaxConcurrency"] == APP.MAX_CONCURRENCY
+    assert state["ToleratedFailurePercentage"] == APP.TOLERATED_BAD_ROWS_PERCENT
+    assert state["ItemProcessor"]["ProcessorConfig"]["ExecutionType"] == "EXPRESS"
+
+
+# --- local runs --------------------------------------------------------------------------------
+
+
+def test_every_row_is_priced(stack: Any, synth: SynthesizedApp, session: Any, moto_endpoint: str) -> None:
+    run = run_job(stack, synth, session, moto_endpoint, orders_csv(40, set()))
+    assert run.status == "SUCCEEDED", (run.error, run.cause)
+    assert len(run.output) == 40
+    assert run.output[0] == {"sku": "SKU-1", "quantity": 1, "total": "1.25"}
+    assert run.output[9] == {"sku": "SKU-10", "quantity": 3, "total": "30.75"}
+
+
+def test_a_few_bad_rows_are_tolerated(stack: Any, synth: SynthesizedApp, session: Any, moto_endpoint: str) -> None:
+    run = run_job(stack, synth, session, moto_endpoint, orders_csv(40, {7, 30}))  # 5%: at the limit
+    assert run.status == "SUCCEEDED", (run.error, run.cause)
+    failed = [i for i, item in enumerate(run.output, start=1) if "Error" in item]
+    assert failed == [7, 30]
+    assert run.output[6]["Error"] == "InvalidRowError"
+
+
+def test_too_many_bad_rows_fail_the_map_run(
+    stack: Any, synth: SynthesizedApp, session: Any, moto_endpoint: str
+) -> None:
+    run = run_job(stack, synth, session, moto_endpoint, orders_csv(40, {3, 17, 29}))  # 7.5%
+    assert run.status == "FAILED"
+    assert run.error == "States.ExceedToleratedFailureThreshold"
+    assert "MapRunFailed" in [event["type"] for event in run.events]
