@@ -86,6 +86,9 @@ class ExecutionSchedule:
     - ``enabled``: False creates the schedule in the DISABLED state. Default: True (ENABLED).
     - ``flexible_window``: let Scheduler start up to this long after the due time (1 to 1440
       whole minutes), spreading load. Default: no window, start at the due time.
+
+    ``flexible_window``, ``max_retry_attempts`` and ``max_event_age`` cannot be tokens
+    (aws-cdk-lib checks their bounds at synth time); the expression and time zone can.
     - ``max_retry_attempts``: Scheduler's retries of a failed StartExecution call (0 to 185).
       Default: 185.
     - ``max_event_age``: how long Scheduler keeps retrying one invocation (60 s to 24 h).
@@ -257,6 +260,15 @@ class ExecutionSchedule:
                     f"{prop}.time_zone", f"must be an IANA time zone such as 'Europe/Paris', got {self._time_zone!r}"
                 )
         self._validate_input(check, prop)
+        # aws-cdk-lib compares these three with its bounds at synth time, so unlike other props
+        # they cannot be tokens: refused here with a clear message rather than a jsii error.
+        for option, value in (
+            ("flexible_window", delivery.flexible_window),
+            ("max_retry_attempts", delivery.max_retry_attempts),
+            ("max_event_age", delivery.max_event_age),
+        ):
+            if value is not None and check.is_token(value):
+                check.fail(f"{prop}.{option}", "must be known at synth time (aws-cdk-lib checks it), got a token")
         if delivery.flexible_window is not None:
             seconds = check.seconds(f"{prop}.flexible_window", delivery.flexible_window)
             low, high = _FLEXIBLE_WINDOW_RANGE_MINUTES
@@ -266,12 +278,8 @@ class ExecutionSchedule:
                     f"must be whole minutes from {low} to {high}, got {delivery.flexible_window.to_human_string()}",
                 )
         attempts = delivery.max_retry_attempts
-        if (
-            attempts is not None
-            and not check.is_token(attempts)
-            and (
-                not isinstance(attempts, int) or isinstance(attempts, bool) or not 0 <= attempts <= _MAX_RETRY_ATTEMPTS
-            )
+        if attempts is not None and (
+            not isinstance(attempts, int) or isinstance(attempts, bool) or not 0 <= attempts <= _MAX_RETRY_ATTEMPTS
         ):
             check.fail(
                 f"{prop}.max_retry_attempts",

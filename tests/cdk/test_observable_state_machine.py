@@ -23,6 +23,8 @@ from constructs_sfn.cdk import (
     StateMachineLogging,
     Tracing,
 )
+from constructs_sfn.cdk.encryption import StateMachineEncryption
+from constructs_sfn.cdk.schedule import ExecutionSchedule
 
 SM = "AWS::StepFunctions::StateMachine"
 ALARM = "AWS::CloudWatch::Alarm"
@@ -326,6 +328,18 @@ def _check_no_dashboard(b: Built) -> None:
     assert b.resources("AWS::CloudWatch::Dashboard") == {}
 
 
+def _check_schedule(b: Built) -> None:
+    assert b.props("AWS::Scheduler::Schedule")["ScheduleExpression"] == "rate(1 hour)"
+
+
+def _check_encryption(b: Built) -> None:
+    assert b.props(SM)["EncryptionConfiguration"]["Type"] == "CUSTOMER_MANAGED_KMS_KEY"
+
+
+def _check_removal_policy(b: Built) -> None:
+    assert b.one(SM)["DeletionPolicy"] == "Retain"
+
+
 PROP_CASES: list[tuple[str, dict[str, Any], Callable[[Built], None]]] = [
     ("state_machine_type", {"state_machine_type": sfn.StateMachineType.EXPRESS, "timeout": None}, _check_type),
     (
@@ -380,6 +394,10 @@ PROP_CASES: list[tuple[str, dict[str, Any], Callable[[Built], None]]] = [
     ),
     ("execution_time_threshold", {"execution_time_threshold": cdk.Duration.seconds(90)}, _check_duration_threshold),
     ("create_dashboard", {"create_dashboard": False}, _check_no_dashboard),
+    # Each of these three has its own test module (test_schedule, test_encryption, test_removal_policy).
+    ("schedule", {"schedule": ExecutionSchedule.rate(cdk.Duration.hours(1))}, _check_schedule),
+    ("encryption", {"encryption": StateMachineEncryption.customer_managed()}, _check_encryption),
+    ("removal_policy", {"removal_policy": cdk.RemovalPolicy.RETAIN}, _check_removal_policy),
 ]
 
 
