@@ -99,6 +99,7 @@ class ApprovalWorkflow(Construct):
         alarm_options: Mapping[ExecutionAlarm, AlarmOptions] | None = None,
         execution_time_threshold: Duration | None = None,
         create_dashboard: bool = True,
+        removal_policy: RemovalPolicy | None = None,
     ) -> None:
         """Create the approval state machine, its callback API, handler function and token table.
 
@@ -143,6 +144,7 @@ class ApprovalWorkflow(Construct):
         :param alarm_options: Default: each alarm's defaults.
         :param execution_time_threshold: Default: 80% of ``timeout``.
         :param create_dashboard: Default: True.
+        :param removal_policy: of the state machine. Default: DESTROY (the log group keeps the history).
         """
         super().__init__(scope, id)
         check = PropsValidator(self.node.path)
@@ -265,6 +267,7 @@ class ApprovalWorkflow(Construct):
             alarm_options=alarm_options,
             execution_time_threshold=execution_time_threshold,
             create_dashboard=create_dashboard,
+            removal_policy=removal_policy,
         )
         self.task_response_policy = self.callback.grant_task_response(self.machine.state_machine)
         notified = [notification] if escalation is None or escalation is notification else [notification, escalation]

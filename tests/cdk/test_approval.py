@@ -381,6 +381,7 @@ def passed_through() -> Built:
         alarm_options={ExecutionAlarm.THROTTLED: AlarmOptions(enabled=False)},
         execution_time_threshold=cdk.Duration.days(9),
         create_dashboard=False,
+        removal_policy=cdk.RemovalPolicy.RETAIN,
     )
 
 
@@ -415,6 +416,7 @@ PASS_THROUGH: dict[str, Callable[[Built], Any]] = {
         if a["Properties"]["MetricName"] == "ExecutionTime"
     ],
     "create_dashboard": lambda b: len(b.resources("AWS::CloudWatch::Dashboard")),
+    "removal_policy": lambda b: next(iter(b.resources(SM).values())).get("DeletionPolicy"),
 }
 
 
