@@ -27,7 +27,7 @@ from constructs_sfn.cdk.acknowledgements import acknowledge_rule
 from constructs_sfn.cdk.observable_state_machine import OWNER_TAG_KEY, ObservableStateMachine
 from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging, Tracing
 from constructs_sfn.cdk.saga_definition import SagaDefinition
-from constructs_sfn.cdk.saga_steps import STEP_NAME_PATTERN, SagaRetry, SagaStep
+from constructs_sfn.cdk.saga_steps import STEP_NAME_PATTERN, SagaAction, SagaRetry, SagaStep
 from constructs_sfn.cdk.validation import PropsValidator
 
 __all__ = [
@@ -247,6 +247,13 @@ class SagaWorkflow(Construct):
             if step.name in seen:
                 check.fail(f"{prop}.name", f"{step.name!r} names two steps; step names must be unique")
             seen.add(step.name)
+            for role, action in (("action", step.action), ("compensation", step.compensation)):
+                if not isinstance(action, SagaAction) and (role == "action" or action is not None):
+                    check.fail(
+                        f"{prop}.{role}",
+                        "must be a SagaAction (SagaAction.lambda_function, .aws_sdk or .task), "
+                        f"got {type(action).__name__}",
+                    )
             step.action.check(check, f"{prop}.action", timeout_prop=f"{prop}.timeout" if step.timeout else None)
             check.seconds(f"{prop}.timeout", step.timeout)
             for name, retry in (("retry", step.retry), ("compensation_retry", step.compensation_retry)):

@@ -735,6 +735,16 @@ def test_bad_retry_policies_are_refused(stack: cdk.Stack, retry: SagaRetry, fiel
     assert message in str(caught.value)
 
 
+def test_an_action_that_is_not_a_saga_action_is_refused(stack: cdk.Stack) -> None:
+    fn = function(stack, "Plain")
+    steps = lambda_steps(stack)
+    steps[0] = SagaStep("Reserve", action=fn, compensation=steps[0].compensation)  # type: ignore[arg-type]
+    with pytest.raises(ConstructPropsError) as caught:
+        construct(stack, steps)
+    assert caught.value.prop == "steps[0].action"
+    assert "must be a SagaAction" in str(caught.value)
+
+
 def test_compensation_options_without_a_compensation_are_refused(stack: cdk.Stack) -> None:
     steps = lambda_steps(stack)
     steps.insert(
