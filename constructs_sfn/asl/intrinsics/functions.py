@@ -88,6 +88,12 @@ def _need_number(name: str, value: Any, what: str) -> int | float:
     return value
 
 
+def _need_rounded_integer(name: str, value: Any, what: str) -> int:
+    # AWS documents for these arguments: "If you specify a non-integer value [...] Step Functions
+    # will round it off to the nearest integer."
+    return _java_round(_need_number(name, value, what))
+
+
 def _java_round(value: int | float) -> int:
     # Math.round: half-way cases go towards positive infinity (-1.5 -> -1, 1.5 -> 2).
     return value if isinstance(value, int) else math.floor(value + 0.5)
@@ -188,7 +194,7 @@ def _array(name: str, args: Sequence[Any], rng: random.Random) -> list[Any]:
 def _array_partition(name: str, args: Sequence[Any], rng: random.Random) -> list[list[Any]]:
     del rng
     items = _need_array(name, args[0], "the first argument")
-    size = _need_integer(name, args[1], "the chunk size")
+    size = _need_rounded_integer(name, args[1], "the chunk size")
     if size <= 0:
         raise _fail(name, f"the chunk size must be greater than 0, but was {size}")
     return [items[start : start + size] for start in range(0, len(items), size)]
@@ -202,9 +208,9 @@ def _array_contains(name: str, args: Sequence[Any], rng: random.Random) -> bool:
 
 def _array_range(name: str, args: Sequence[Any], rng: random.Random) -> list[int]:
     del rng
-    start = _need_integer(name, args[0], "the start value")
-    end = _need_integer(name, args[1], "the end value")
-    step = _need_integer(name, args[2], "the step value")
+    start = _need_rounded_integer(name, args[0], "the start value")
+    end = _need_rounded_integer(name, args[1], "the end value")
+    step = _need_rounded_integer(name, args[2], "the step value")
     if step == 0:
         raise _fail(name, "the step value cannot be 0")
     count = (end - start) // step + 1 if (end - start) * step >= 0 else 0
@@ -296,12 +302,12 @@ def _json_merge(name: str, args: Sequence[Any], rng: random.Random) -> dict[str,
 
 
 def _math_random(name: str, args: Sequence[Any], rng: random.Random) -> int:
-    start = _java_round(_need_number(name, args[0], "the start value"))
-    end = _java_round(_need_number(name, args[1], "the end value"))
+    start = _need_rounded_integer(name, args[0], "the start value")
+    end = _need_rounded_integer(name, args[1], "the end value")
     if end <= start:
         raise _fail(name, f"the end value {end} must be greater than the start value {start}")
     if len(args) > 2:
-        seed = _java_round(_need_number(name, args[2], "the seed"))
+        seed = _need_rounded_integer(name, args[2], "the seed")
         return start + _JavaRandom(seed).next_int(end - start)
     return rng.randrange(start, end)
 
@@ -310,7 +316,7 @@ def _math_add(name: str, args: Sequence[Any], rng: random.Random) -> int:
     del rng
     total = 0
     for position, value in enumerate(args):
-        number = _java_round(_need_number(name, value, f"argument {position + 1}"))
+        number = _need_rounded_integer(name, value, f"argument {position + 1}")
         if not _INT_MIN <= number <= _INT_MAX:
             raise _fail(name, f"argument {position + 1} must be between {_INT_MIN} and {_INT_MAX}")
         total += number

@@ -162,6 +162,10 @@ def _parse_segments(reader: _Reader, *, in_filter: bool) -> tuple[Segment, ...]:
             if reader.peek() == "*":
                 reader.pos += 1
                 segments.append(Wildcard())
+            elif reader.peek() == "[":
+                # Jayway reads the token after a single dot whatever it is, so ``$.['a b']`` and
+                # ``$.[0]`` mean ``$['a b']`` and ``$[0]`` (AWS documents ``$.abc.['def ghi']``).
+                segments.append(_parse_bracket(reader))
             else:
                 segments.append(_parse_dot_name(reader, in_filter=in_filter))
         elif char == "[":
@@ -212,7 +216,7 @@ def _parse_bracket(reader: _Reader) -> Segment:
         reader.skip_spaces()
         reader.expect(")")
         segment = FilterSegment(expression)
-    elif char in "'\"":
+    elif char in ("'", '"'):
         keys = [_parse_quoted_name(reader)]
         reader.skip_spaces()
         while reader.peek() == ",":
@@ -353,7 +357,7 @@ def _parse_operand(reader: _Reader) -> Operand:
         return Literal(_parse_string_literal(reader))
     if char == "/":
         return Literal(_parse_regex(reader))
-    if char in "[{":
+    if char in ("[", "{"):
         return Literal(_parse_json_literal(reader))
     for word, value in (("true", True), ("false", False), ("null", None)):
         if reader.startswith(word):

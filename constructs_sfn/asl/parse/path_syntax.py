@@ -120,6 +120,8 @@ def _steps_definite(text: str, position: int) -> bool | None:
                     continue
             else:
                 position += 1
+                if position < end and text[position] == "[":
+                    continue  # ``$.['a b']`` and ``$.[0]``: a bracket may follow a single dot
             start = position
             while position < end and text[position] not in _NAME_STOP:
                 position += 1

@@ -9,6 +9,7 @@ from collections.abc import Callable, Generator
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.jsonpath.causes import invalid_path_cause
 from constructs_sfn.asl.jsonpath.jsontext import json_type_name, to_json_text
 from constructs_sfn.asl.model.states import MapState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
@@ -54,10 +55,10 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
             except StatesError:
                 raise
             except Exception as missing:
-                raise StatesError(
-                    ErrorName.RUNTIME,
-                    f"Invalid path '{state.items_path.text}' : No results for path: {state.items_path.text}",
-                ) from missing
+                # The same rule as every other ``*Path`` field (InputPath, TimeoutSecondsPath, ...):
+                # AWS quotes Jayway's message, which names the normalized path where it failed.
+                message = getattr(missing, "message", str(missing))
+                raise StatesError(ErrorName.RUNTIME, invalid_path_cause(state.items_path.text, message)) from missing
         else:
             items = effective
         if not isinstance(items, list):

@@ -157,7 +157,7 @@ def test_array_partition(items: list[int], size: Any, expected: list[list[int]])
     assert run_with("States.ArrayPartition($.fst, $.snd)", items, size) == expected
 
 
-@pytest.mark.parametrize(("items", "size"), [([1], 0), ([1], -1), ([1], 1.5), ("x", 1), ([1], "2")])
+@pytest.mark.parametrize(("items", "size"), [([1], 0), ([1], -1), ([1], 0.4), ("x", 1), ([1], "2")])
 def test_array_partition_rejects(items: Any, size: Any) -> None:
     with pytest.raises(StatesError):
         run_with("States.ArrayPartition($.fst, $.snd)", items, size)
@@ -204,7 +204,7 @@ def test_array_range(text: str, expected: list[int]) -> None:
     [
         "States.ArrayRange(0, 1000, 1)",
         "States.ArrayRange(1, 5, 0)",
-        "States.ArrayRange(1.5, 5, 1)",
+        "States.ArrayRange(1, 5, 0.4)",
         "States.ArrayRange('1', 5, 1)",
         "States.ArrayRange(true, 5, 1)",
     ],
