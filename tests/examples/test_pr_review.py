@@ -17,7 +17,7 @@ from pathlib import Path
 
 # The inner sessions import the example's stack; loading aws_cdk (and the modules the stack uses)
 # here keeps one jsii runtime for the whole module instead of one per inner session.
-import aws_cdk  # noqa: F401
+import aws_cdk
 import aws_cdk.aws_lambda
 import aws_cdk.aws_stepfunctions
 import aws_cdk.aws_stepfunctions_tasks  # noqa: F401
