@@ -26,6 +26,7 @@ from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_stepfunctions as sfn
 from moto.server import ThreadedMotoServer
 
+from constructs_sfn.asl.services import TaskOutcome, TaskRequest, TaskService
 from constructs_sfn.cdk.distributed_map_job import DistributedMapJob
 from constructs_sfn.cdk.item_sources import ItemSource
 from constructs_sfn.cdk.map_job_options import ItemBatching, ItemProcessor
@@ -142,13 +143,40 @@ def bucket_name(s3_client: Any) -> str:
     return name
 
 
+class Recorder:
+    """Wraps the services the executor calls and records each resource it asks for."""
+
+    def __init__(self, inner: TaskService) -> None:
+        self.inner = inner
+        self.resources: list[str] = []
+
+    def invoke(self, request: TaskRequest) -> TaskOutcome:
+        self.resources.append(request.resource)
+        return self.inner.invoke(request)
+
+
 def runner_for(
-    stack: JobStack, synth: SynthesizedApp, job: DistributedMapJob, bucket: str, endpoint: str, session: Any
+    stack: JobStack,
+    synth: SynthesizedApp,
+    job: DistributedMapJob,
+    bucket: str,
+    endpoint: str,
+    session: Any,
+    *,
+    recorders: list[Recorder] | None = None,
 ) -> Any:
     machine: StateMachineUnderTest = synth.state_machine(job.state_machine)
+
+    def wrap(services: TaskService) -> TaskService:
+        recorder = Recorder(services)
+        if recorders is not None:
+            recorders.append(recorder)
+        return recorder
+
     return machine.runner(
         values={stack.source: bucket},
         sdk=Boto3Integrations(session=session, endpoint_url=endpoint),
+        wrap=wrap,
     )
 
 
@@ -256,3 +284,21 @@ def test_listed_objects_under_the_prefix_arrive_in_batches(
     assert all(batch["BatchInput"] == {"run": "nightly"} for batch in batches)
     keys = [item["Key"] for batch in batches for item in batch["Items"]]
     assert keys == [f"in/docs/doc-{i}.txt" for i in range(5)]  # nothing outside the prefix
+
+
+def test_the_result_writer_is_not_executed_locally(
+    jobs: tuple[JobStack, SynthesizedApp], bucket_name: str, moto_endpoint: str, session: Any, s3_client: Any
+) -> None:
+    # Pins down today's executor: ResultWriter is parsed and checked, never performed. When the
+    # executor learns Distributed Map result writing, this test must change with it.
+    stack, synth = jobs
+    recorders: list[Recorder] = []
+    runner = runner_for(stack, synth, stack.csv_job, bucket_name, moto_endpoint, session, recorders=recorders)
+    runner.bind_lambda(stack.transform, transform(set()))
+    run = runner.run({}, name="no-writer")
+    assert run.status == "SUCCEEDED", (run.error, run.cause)
+    [recorder] = recorders
+    assert recorder.resources[0] == "arn:aws:states:::s3:getObject"  # the ItemReader, through the services
+    assert not any(resource.endswith("s3:putObject") for resource in recorder.resources)
+    assert isinstance(run.output, list)  # AWS would answer {"MapRunArn": ..., "ResultWriterDetails": ...}
+    assert s3_client.list_objects_v2(Bucket=bucket_name, Prefix="results/").get("KeyCount") == 0
