@@ -162,6 +162,11 @@ class Built:
             name: DistributedMapJob(self.stack, name, **job_props(self.stack, name, props))
             for name, props in VARIANTS.items()
         }
+        self.reader = iam.Role(self.stack, "Reader", assumed_by=iam.AccountRootPrincipal())
+        base = self.jobs["Base"]
+        base.grant_read_results(self.reader)
+        base.grant_start_execution(self.reader)
+        self.dashboard_metric = base.metric_map_runs_failed()
         self.template = Template.from_stack(self.stack).to_json()
 
     def resources(self, job: str, resource_type: str | None = None) -> dict[str, dict[str, Any]]:
@@ -631,3 +636,22 @@ def test_tokens_are_not_checked() -> None:
     limit = cdk.CfnParameter(stack, "Limit", type="Number").value_as_number
     job = DistributedMapJob(stack, "Job", **{**job_props(stack, "V", {}), "max_concurrency": limit})
     assert job.map_state is not None
+
+
+def test_grants_to_a_caller(built: Built) -> None:
+    [policy] = [
+        r for k, r in built.template["Resources"].items() if k.startswith("ReaderDefaultPolicy") and r["Type"] == POLICY
+    ]
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    start = statement_for(statements, "states:StartExecution")
+    assert start["Resource"] == {"Ref": next(iter(built.resources("Base", SM)))}
+    read = statement_for(statements, "s3:GetObject*")
+    assert any(resolve_tokens(r).endswith("/results/*") for r in read["Resource"])
+
+
+def test_metric_map_runs_failed_is_the_alarms_metric(built: Built) -> None:
+    alarm = built.props("Base", ALARM, "MapRunsFailedAlarm")
+    metric = built.dashboard_metric
+    assert metric.namespace == alarm["Namespace"]
+    assert metric.metric_name == alarm["MetricName"]
+    assert metric.statistic == "Sum"
