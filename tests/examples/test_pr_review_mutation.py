@@ -1,0 +1,125 @@
+"""Mutation check of the pr_review example: its snapshots catch the changes a reviewer must see.
+
+On a copy of the example (the real files are never touched), raising the review threshold or
+swapping the order of the two compensations makes the behaviour snapshot test of the affected
+scenario fail, with a diff that names the change; putting the line back makes everything pass.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+# One jsii runtime for the module: the inner sessions re-import only the example's own modules.
+import aws_cdk
+import aws_cdk.aws_lambda
+import aws_cdk.aws_stepfunctions
+import aws_cdk.aws_stepfunctions_tasks  # noqa: F401
+import pytest
+
+import constructs_sfn.cdk  # noqa: F401
+
+pytestmark = pytest.mark.synth
+pytest_plugins = ["pytester"]
+
+REPO = Path(__file__).resolve().parents[2]
+EXAMPLE = REPO / "examples" / "pr_review"
+STACK = "refund_stack.py"
+THRESHOLD_LINE = "REVIEW_THRESHOLD = 500\n"
+COMPENSATION_LINE = "compensate = reverse_credit.next(release_funds).next(failed)"
+SWAPPED_COMPENSATION_LINE = "compensate = release_funds.next(reverse_credit).next(failed)"
+
+
+@pytest.fixture
+def example(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
+    """A copy of the example as the inner session's project."""
+    shutil.copytree(
+        EXAMPLE,
+        pytester.path,
+        ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "cdk.out"),
+        dirs_exist_ok=True,
+    )
+    # A mutated module can have the size of the original: no bytecode cache may stand in for it.
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    return pytester
+
+
+def snapshot_files(root: Path) -> dict[str, bytes]:
+    directory = root / "tests" / "__snapshots__"
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def replace_once(path: Path, old: str, new: str) -> str:
+    """Replace the only occurrence of ``old``; return the original text."""
+    original = path.read_text(encoding="utf-8")
+    assert original.count(old) == 1, f"{path.name}: expected {old!r} exactly once"
+    path.write_text(original.replace(old, new), encoding="utf-8")
+    return original
+
+
+def run(example: pytest.Pytester) -> pytest.RunResult:
+    return example.runpytest_inprocess("-p", "no:xdist", "-p", "no:cacheprovider")
+
+
+def failed_tests(result: pytest.RunResult) -> list[str]:
+    return sorted(re.findall(r"^FAILED tests/test_refund_workflow\.py::(\S+)", result.stdout.str(), re.MULTILINE))
+
+
+def test_raising_the_threshold_shows_the_new_route(example: pytest.Pytester) -> None:
+    stack = example.path / STACK
+    committed = snapshot_files(example.path)
+    original = replace_once(stack, THRESHOLD_LINE, "REVIEW_THRESHOLD = 1000\n")
+
+    mutated = run(example)
+    mutated.assert_outcomes(passed=3, failed=2)
+    assert failed_tests(mutated) == ["test_behaviour[large-refund-reviewed]", "test_definition"]
+    mutated.stdout.fnmatch_lines(
+        [
+            '*-           "NumericGreaterThan": 500,',
+            '*+           "NumericGreaterThan": 1000,',
+            "*- - CheckAmount (Choice) -> ReviewRefund out: (unchanged)",
+            "*+ - CheckAmount (Choice) -> AutoApprove out: (unchanged)",
+            "*- - ReviewRefund (Task)",
+            "*+ - AutoApprove (Pass)",
+            "*- - ReviewDecision (Choice) -> HoldFunds out: (unchanged)",
+            "*2 snapshots failed. 3 snapshots passed.*",
+        ]
+    )
+    assert snapshot_files(example.path) == committed  # a failing run writes nothing
+
+    stack.write_text(original, encoding="utf-8")
+    reverted = run(example)
+    reverted.assert_outcomes(passed=5)
+    reverted.stdout.fnmatch_lines(["*5 snapshots passed*"])
+
+
+def test_swapping_the_compensations_shows_the_new_order(example: pytest.Pytester) -> None:
+    stack = example.path / STACK
+    committed = snapshot_files(example.path)
+    original = replace_once(stack, COMPENSATION_LINE, SWAPPED_COMPENSATION_LINE)
+
+    mutated = run(example)
+    mutated.assert_outcomes(passed=3, failed=2)
+    assert failed_tests(mutated) == ["test_behaviour[payout-fails]", "test_definition"]
+    mutated.stdout.fnmatch_lines(
+        [
+            "*-     caught -> ReverseCredit",
+            "*+     caught -> ReleaseFunds",
+            "*+ - ReleaseFunds (Task)",
+            "*  - ReverseCredit (Task)",
+            '*+       "release":{"released":"hold-r-400"},"reversal":{"reversed":"credit-r-400"}}',
+            "*- - ReleaseFunds (Task)",
+            "*  - RefundFailed (Fail)",
+        ]
+    )
+    # The only scenario that compensates is the only behaviour that changed.
+    output = mutated.stdout.str()
+    assert "CheckAmount (Choice) -> ReviewRefund" not in output
+    assert snapshot_files(example.path) == committed
+
+    stack.write_text(original, encoding="utf-8")
+    reverted = run(example)
+    reverted.assert_outcomes(passed=5)
+    reverted.stdout.fnmatch_lines(["*5 snapshots passed*"])
