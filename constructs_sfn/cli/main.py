@@ -11,7 +11,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl import (
     DefinitionError,
@@ -20,6 +20,9 @@ from constructs_sfn.asl import (
     parse_definition,
 )
 from constructs_sfn.asl.runtime import to_json_text
+
+if TYPE_CHECKING:
+    from constructs_sfn.testing import Expectation, ScenarioRun
 
 __all__ = ["main"]
 
@@ -119,7 +122,7 @@ def _print_template_summary(template: Path) -> None:
         print(f"  {count:3d} x {kind}")
 
 
-def _expected_text(expect: Any) -> str:
+def _expected_text(expect: Expectation) -> str:
     parts = [expect.status or "any status"]
     if expect.error:
         parts.append(f"error {expect.error}")
@@ -130,12 +133,29 @@ def _expected_text(expect: Any) -> str:
     return ", ".join(parts)
 
 
-def _happened_text(run: Any) -> str:
+def _retries(steps: Any) -> list[str]:
+    """``Charge x4`` for every state that took more than one attempt (Map/Parallel insides too)."""
+    found: list[str] = []
+    for step in steps:
+        if len(step.attempts) > 1:
+            found.append(f"{step.name} x{len(step.attempts)}")
+        for branch in step.branches:
+            found.extend(_retries(branch.steps))
+    return found
+
+
+def _happened_text(run: ScenarioRun) -> str:
+    from constructs_sfn.testing.behaviour import trace_execution
+
     text = run.status
     if run.error:
         text += f", error {run.error}"
     elapsed = run.execution.seconds_since_start()
-    return f"{text} after {elapsed:g} s of workflow time via {' -> '.join(run.states_entered) or '(no state)'}"
+    text += f" after {elapsed:g} s of workflow time via {' -> '.join(run.states_entered) or '(no state)'}"
+    retried = sorted(set(_retries(trace_execution(run).steps)))
+    if retried:
+        text += f"; attempts: {', '.join(retried)}"
+    return text
 
 
 def _demo(cdk_out: Path, scenarios_dir: Path) -> int:

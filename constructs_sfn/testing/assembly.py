@@ -130,7 +130,15 @@ class SynthesizedApp:
     def state_machines(self) -> list[StateMachineUnderTest]:
         """Every state machine, in template order."""
         if self._machines is None:
-            self._machines = [machine for stack in self.stacks for machine in _machines_of(stack)]
+            machines = [machine for stack in self.stacks for machine in _machines_of(stack)]
+            for machine in machines:
+                # The outermost ancestor (below the stack) that holds no other machine.
+                others = [m for m in machines if m is not machine]
+                for path in reversed(machine.ancestry()):
+                    if not any(path in other.ancestry() for other in others):
+                        machine.display_name = path
+                        break
+            self._machines = machines
         return self._machines
 
     def state_machine(self, key: str | Any) -> StateMachineUnderTest:
@@ -143,16 +151,14 @@ class SynthesizedApp:
         """
         text = _key_text(key)
         machines = self.state_machines
-        for machine in machines:
-            if text in machine.keys():  # noqa: SIM118 - keys() is a method of ours
-                return machine
-        suffix = [m for m in machines if any(k.endswith("/" + text) for k in m.keys())]  # noqa: SIM118
-        if len(suffix) == 1:
-            return suffix[0]
+        exact = [m for m in machines if text in m.keys()]  # noqa: SIM118 - keys() is a method of ours
+        matches = exact or [m for m in machines if any(k.endswith("/" + text) for k in m.keys())]  # noqa: SIM118
+        if len(matches) == 1:
+            return matches[0]
         known = ", ".join(repr(m.name) for m in machines) or "none"
-        if len(suffix) > 1:
-            names = ", ".join(repr(m.name) for m in suffix)
-            raise TemplateError(f"{text!r} matches several state machines: {names}; use a full construct path")
+        if len(matches) > 1:
+            names = ", ".join(repr(m.name) for m in matches)
+            raise TemplateError(f"{text!r} matches several state machines: {names}; use a longer construct path")
         raise TemplateError(f"no state machine {text!r} in the synthesized app; state machines: {known}")
 
 

@@ -124,14 +124,24 @@ class StateMachineUnderTest:
     """Placeholder text -> what it stands for."""
     resolver: TokenResolver = field(repr=False)
     resources: Mapping[str, Any] = field(repr=False, default_factory=dict)
+    display_name: str | None = None
+    """Set by :class:`SynthesizedApp`: the shortest construct path that names only this machine."""
 
     @property
     def name(self) -> str:
-        """A readable name: the construct path without ``/Resource`` and ``/StateMachine``."""
+        """A readable name: the outermost construct holding only this machine (``Orders/Checkout``)."""
+        if self.display_name is not None:
+            return self.display_name
         path = self.construct_path or f"{self.stack}/{self.logical_id}"
         for suffix in ("/Resource", "/StateMachine"):
             path = path.removesuffix(suffix)
         return path
+
+    def ancestry(self) -> list[str]:
+        """The construct path and every ancestor path below the stack, innermost first."""
+        path = (self.construct_path or f"{self.stack}/{self.logical_id}").strip("/")
+        parts = path.split("/")
+        return ["/".join(parts[:end]) for end in range(len(parts), 1, -1)]
 
     @property
     def definition_text(self) -> str:
@@ -139,15 +149,8 @@ class StateMachineUnderTest:
         return json.dumps(self.definition, separators=(",", ":"), ensure_ascii=False)
 
     def keys(self) -> set[str]:
-        """Every name this machine answers to in :meth:`SynthesizedApp.state_machine`."""
-        keys = {self.logical_id, self.name, f"{self.stack}/{self.logical_id}"}
-        if self.construct_path:
-            path = self.construct_path
-            keys.add(path)
-            while path.endswith(("/Resource", "/StateMachine")):
-                path = path.rsplit("/", 1)[0]
-                keys.add(path)
-        return keys
+        """Exact names of this machine: its logical id, construct path and ancestor paths."""
+        return {self.logical_id, self.name, f"{self.stack}/{self.logical_id}", *self.ancestry()}
 
     # -- placeholders ---------------------------------------------------------------------------
     def logical_ids_for(self, target: Any) -> list[str]:

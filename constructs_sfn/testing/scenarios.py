@@ -327,17 +327,23 @@ def _task_results(file: Path, where: str, value: Any) -> list[TaskResult]:
     results: list[TaskResult] = []
     for index, entry in enumerate(items):
         at = f"{where}[{index}]"
-        if not isinstance(entry, Mapping) or len(entry) != 1 or next(iter(entry)) not in ("return", "throw"):
-            raise ScenarioError(f"{file}: {at}: expected {{return: <result>}} or {{throw: {{error, cause}}}}")
-        ((kind, body),) = entry.items()
+        kinds = [key for key in (entry if isinstance(entry, Mapping) else ()) if key in ("return", "throw")]
+        if not isinstance(entry, Mapping) or len(kinds) != 1 or not set(entry) <= {"return", "throw", "times"}:
+            raise ScenarioError(
+                f"{file}: {at}: expected {{return: <result>}} or {{throw: {{error, cause}}}}, optionally with times: N"
+            )
+        times = entry.get("times", 1)
+        if isinstance(times, bool) or not isinstance(times, int) or times < 1:
+            raise ScenarioError(f"{file}: {at}.times: expected a whole number >= 1")
+        kind, body = kinds[0], entry[kinds[0]]
         if kind == "return":
-            results.append(Return(body))
+            results.append(Return(body, times=times))
             continue
         if not isinstance(body, Mapping) or not isinstance(body.get("error"), str):
             raise ScenarioError(f"{file}: {at}.throw: expected a mapping with an 'error' string")
         _only(file, f"{at}.throw", body, {"error", "cause"})
         cause = body.get("cause")
-        results.append(Throw(body["error"], None if cause is None else str(cause)))
+        results.append(Throw(body["error"], None if cause is None else str(cause), times=times))
     if not results:
         raise ScenarioError(f"{file}: {where}: expected at least one result")
     return results

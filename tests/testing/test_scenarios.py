@@ -141,8 +141,8 @@ scenarios:
     expect: {status: SUCCEEDED, output_includes: {result.score: 700, decision: approved}}
   - name: crashed
     tasks:
-      Score: [{throw: {error: Lambda.Unknown, cause: boom}}]
-    expect: {status: SUCCEEDED, visits: [Score, Manual], skips: [Route]}
+      Score: [{throw: {error: Lambda.TooManyRequestsException}, times: 2}, {throw: {error: Lambda.Unknown, cause: boom}}]
+    expect: {status: SUCCEEDED, path: [Score, Manual], skips: [Route]}
 """,
         encoding="utf-8",
     )
@@ -156,6 +156,7 @@ scenarios:
     ("text", "message"),
     [
         ("scenarios: []", "scenarios: expected a non-empty list"),
+        ("scenarios: [{name: a, tasks: {S: {return: 1, times: 0}}}]", r"tasks\.S\[0\]\.times: expected a whole number"),
         ("scenarios: [{name: a, tasks: {S: [{retrn: 1}]}}]", r"scenarios\[0\]\.tasks\.S\[0\]: expected \{return"),
         ("scenarios: [{name: a, expect: {status: DONE}}]", r"scenarios\[0\]\.expect\.status: expected one of"),
         ("scenarios: [{name: a, bogus: 1}]", r"scenarios\[0\]: unknown key 'bogus'"),
