@@ -66,7 +66,8 @@ class StateMachineEncryption:
             (the default key policy does); its policy cannot be changed here, so its owner must
             also allow ``delivery.logs.amazonaws.com`` ``kms:Decrypt`` when the machine logs.
         :param data_key_reuse_period: how long Step Functions reuses a data key before asking
-            KMS for a new one, 1 to 15 minutes. Default: 5 minutes.
+            KMS for a new one, 1 to 15 minutes (not a token: aws-cdk-lib checks it at synth time).
+            Default: 5 minutes.
         """
         return StateMachineEncryption(True, key, data_key_reuse_period)
 
@@ -99,6 +100,11 @@ class StateMachineEncryption:
             check.fail(f"{prop}.data_key_reuse_period", "applies only to customer-managed keys")
         if not isinstance(self._data_key_reuse_period, Duration):
             check.fail(f"{prop}.data_key_reuse_period", "must be a Duration")
+        if check.is_token(self._data_key_reuse_period):
+            # aws-cdk-lib's CustomerManagedEncryptionConfiguration compares it with its bounds at synth time.
+            check.fail(
+                f"{prop}.data_key_reuse_period", "must be known at synth time (aws-cdk-lib checks it), got a token"
+            )
         seconds = check.seconds(f"{prop}.data_key_reuse_period", self._data_key_reuse_period)
         low, high = DATA_KEY_REUSE_PERIOD_RANGE_SECONDS
         if seconds is not None and not (low <= seconds <= high and seconds == int(seconds)):

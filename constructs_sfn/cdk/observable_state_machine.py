@@ -145,7 +145,8 @@ class ObservableStateMachine(Construct):
             execution role may use it only for this machine. A machine without a
             ``state_machine_name`` then gets a generated one, which the key grant names.
             Default: Step Functions' AWS-owned key (no encryption configuration).
-        :param removal_policy: what happens to the state machine when it leaves the stack.
+        :param removal_policy: what happens to the state machine when it leaves the stack
+            (RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY; SNAPSHOT is refused).
             Default: DESTROY (CDK's default; the log group keeps the history, see
             ``log_removal_policy``).
         """
@@ -395,6 +396,8 @@ class ObservableStateMachine(Construct):
             encryption.validate(check, "encryption")
         if removal_policy is not None and not isinstance(removal_policy, RemovalPolicy):
             check.fail("removal_policy", f"must be a RemovalPolicy, got {removal_policy!r}")
+        if removal_policy == RemovalPolicy.SNAPSHOT:
+            check.fail("removal_policy", "state machines have no snapshot in CloudFormation: use RETAIN or DESTROY")
 
     @staticmethod
     def _duration_alarm_wanted(alarm_options: Mapping[ExecutionAlarm, AlarmOptions] | None) -> bool:
