@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -180,6 +181,18 @@ def test_callback_function_ships_the_packaged_handler(baseline: Built) -> None:
     assert function["LoggingConfig"]["LogGroup"] == {
         "Ref": baseline.logical_id(baseline.workflow.callback.function_log_group)
     }
+
+
+def test_the_asset_holds_the_handler_module_only(baseline: Built) -> None:
+    assembly = baseline.app.synth()
+    [function] = baseline.resources("AWS::Lambda::Function").values()
+    asset_hash = function["Properties"]["Code"]["S3Key"].removesuffix(".zip")
+    staged = Path(assembly.directory) / f"asset.{asset_hash}"
+    files = sorted(p.name for p in staged.rglob("*") if p.is_file())
+    assert files == ["handler.py"]
+    assert (staged / "handler.py").read_text(encoding="utf-8") == (ASSET_DIRECTORY / "handler.py").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_the_handler_module_stands_alone_in_its_asset() -> None:
