@@ -23,6 +23,7 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from constructs_sfn.cdk.acknowledgements import acknowledge_rule
+from constructs_sfn.cdk.encryption import StateMachineEncryption
 from constructs_sfn.cdk.errors import ConstructPropsError
 from constructs_sfn.cdk.item_sources import ItemSource
 from constructs_sfn.cdk.map_job_options import ItemBatching, ItemProcessor
@@ -43,6 +44,7 @@ from constructs_sfn.cdk.map_run_permissions import (
 )
 from constructs_sfn.cdk.observable_state_machine import OWNER_TAG_KEY, ObservableStateMachine
 from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging, Tracing
+from constructs_sfn.cdk.schedule import ExecutionSchedule
 from constructs_sfn.cdk.validation import PropsValidator
 
 __all__ = [
@@ -166,6 +168,9 @@ class DistributedMapJob(Construct):
         alarm_options: Mapping[ExecutionAlarm, AlarmOptions] | None = None,
         execution_time_threshold: Duration | None = None,
         create_dashboard: bool = True,
+        schedule: ExecutionSchedule | None = None,
+        encryption: StateMachineEncryption | None = None,
+        removal_policy: RemovalPolicy | None = None,
     ) -> None:
         """Create the job's state machine, result bucket, IAM and alarms.
 
@@ -212,6 +217,11 @@ class DistributedMapJob(Construct):
         :param alarm_options: the execution alarms' overrides. Default: ObservableStateMachine's.
         :param execution_time_threshold: Default: 80% of ``timeout``; none without a timeout.
         :param create_dashboard: Default: True.
+        :param schedule: start the job on a schedule (``ExecutionSchedule.cron(...)``, ``.rate(...)``),
+            e.g. nightly after the export lands. Default: no schedule.
+        :param encryption: ``StateMachineEncryption.customer_managed(key)`` for the definition and
+            execution history. Default: Step Functions' AWS-owned key.
+        :param removal_policy: of the state machine. Default: DESTROY (CDK's default).
         """
         super().__init__(scope, id)
         check = PropsValidator(self.node.path)
@@ -300,6 +310,9 @@ class DistributedMapJob(Construct):
             alarm_options=alarm_options,
             execution_time_threshold=execution_time_threshold,
             create_dashboard=create_dashboard,
+            schedule=schedule,
+            encryption=encryption,
+            removal_policy=removal_policy,
         )
         self.state_machine: sfn.StateMachine = self.machine.state_machine
         self.role: iam.IRole = self.machine.role

@@ -23,8 +23,10 @@ from aws_cdk.assertions import Template
 
 from constructs_sfn.cdk import AlarmOptions, ConstructPropsError, ExecutionAlarm, StateMachineLogging, Tracing
 from constructs_sfn.cdk.distributed_map_job import DistributedMapJob
+from constructs_sfn.cdk.encryption import StateMachineEncryption
 from constructs_sfn.cdk.item_sources import ItemSource
 from constructs_sfn.cdk.map_job_options import ItemBatching, ItemProcessor
+from constructs_sfn.cdk.schedule import ExecutionSchedule
 
 SM = "AWS::StepFunctions::StateMachine"
 POLICY = "AWS::IAM::Policy"
@@ -132,6 +134,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "FailedTuned": {"alarm_options": {ExecutionAlarm.FAILED: AlarmOptions(threshold=4)}},
     "Duration": {"execution_time_threshold": cdk.Duration.minutes(30)},
     "NoDashboard": {"create_dashboard": False},
+    "Scheduled": {"schedule": ExecutionSchedule.rate(cdk.Duration.days(1))},
+    "Encrypted": {"encryption": StateMachineEncryption.customer_managed()},
+    "Kept": {"removal_policy": cdk.RemovalPolicy.RETAIN},
 }
 
 
@@ -655,3 +660,12 @@ def test_metric_map_runs_failed_is_the_alarms_metric(built: Built) -> None:
     assert metric.namespace == alarm["Namespace"]
     assert metric.metric_name == alarm["MetricName"]
     assert metric.statistic == "Sum"
+
+
+def test_schedule_encryption_and_removal_policy_pass_through(built: Built) -> None:
+    assert built.resources("Scheduled", "AWS::Scheduler::Schedule")
+    assert built.resources("Base", "AWS::Scheduler::Schedule") == {}
+    assert built.props("Encrypted", SM)["EncryptionConfiguration"]["Type"] == "CUSTOMER_MANAGED_KMS_KEY"
+    assert "EncryptionConfiguration" not in built.props("Base", SM)
+    assert built.one("Kept", SM)["DeletionPolicy"] == "Retain"
+    assert built.one("Base", SM).get("DeletionPolicy", "Delete") == "Delete"

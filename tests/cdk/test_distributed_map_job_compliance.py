@@ -18,8 +18,10 @@ from aws_cdk.assertions import Template
 from cdk.compliance import acknowledgements, cfn_lint_errors, nag_violations, untagged_resources
 from constructs_sfn.cdk.acknowledgements import MIN_REASON_LENGTH
 from constructs_sfn.cdk.distributed_map_job import DistributedMapJob
+from constructs_sfn.cdk.encryption import StateMachineEncryption
 from constructs_sfn.cdk.item_sources import ItemSource
 from constructs_sfn.cdk.map_job_options import ItemBatching, ItemProcessor
+from constructs_sfn.cdk.schedule import ExecutionSchedule
 
 
 def _function(stack: cdk.Stack) -> lambda_.Function:
@@ -50,6 +52,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
         "state_machine_name": "nightly-import",
         "child_execution_type": sfn.StateMachineType.STANDARD,
         "map_run_label": "nightly",
+    },
+    "encrypted-scheduled": {
+        "encryption": StateMachineEncryption.customer_managed(),
+        "schedule": ExecutionSchedule.cron(minute="30", hour="2"),
     },
     "jsonata": {
         "query_language": sfn.QueryLanguage.JSONATA,
