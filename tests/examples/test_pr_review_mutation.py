@@ -67,6 +67,15 @@ def failed_tests(result: pytest.RunResult) -> list[str]:
     return sorted(re.findall(r"^FAILED tests/test_refund_workflow\.py::(\S+)", result.stdout.str(), re.MULTILINE))
 
 
+def readme_output_lines(marker: str) -> list[str]:
+    """The ``E`` (assertion) lines of the text block after ``<!-- pr-review: <marker> -->`` in the README."""
+    text = (EXAMPLE / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"<!-- pr-review: {marker} -->")
+    block = text[text.index("```text\n", start) + len("```text\n") :]
+    block = block[: block.index("\n```")]
+    return [line for line in block.splitlines() if line.startswith("E ")]
+
+
 def test_raising_the_threshold_shows_the_new_route(example: pytest.Pytester) -> None:
     stack = example.path / STACK
     committed = snapshot_files(example.path)
@@ -88,6 +97,11 @@ def test_raising_the_threshold_shows_the_new_route(example: pytest.Pytester) -> 
         ]
     )
     assert snapshot_files(example.path) == committed  # a failing run writes nothing
+    # The README pastes this run's output: every diff line it shows is one this run printed.
+    printed = set(mutated.stdout.lines)
+    pasted = readme_output_lines("threshold output")
+    assert len(pasted) > 20
+    assert [line for line in pasted if line not in printed] == []
 
     stack.write_text(original, encoding="utf-8")
     reverted = run(example)
