@@ -332,7 +332,9 @@ class DistributedMapJob(Construct):
         self._grant_bucket_keys()
         self._acknowledge_wildcards(item_processor)
 
-        self.alarm_topic: sns.ITopic | None = self.machine.alarm_topic
+        # The machine has no topic when every execution alarm is turned off; the Map Run alarm
+        # still goes to the caller's topic, or to one of its own.
+        self.alarm_topic: sns.ITopic | None = self.machine.alarm_topic or alarm_topic
         self.alarms: dict[str, cloudwatch.Alarm] = {str(kind): alarm for kind, alarm in self.machine.alarms.items()}
         self.map_runs_failed_metric_filter: logs.MetricFilter | None = None
         self.map_run_alarm: cloudwatch.Alarm | None = None

@@ -669,3 +669,24 @@ def test_schedule_encryption_and_removal_policy_pass_through(built: Built) -> No
     assert "EncryptionConfiguration" not in built.props("Base", SM)
     assert built.one("Kept", SM)["DeletionPolicy"] == "Retain"
     assert built.one("Base", SM).get("DeletionPolicy", "Delete") == "Delete"
+
+
+ALL_EXECUTION_ALARMS_OFF = {kind: AlarmOptions(enabled=False) for kind in ExecutionAlarm}
+
+
+def test_map_run_alarm_alone_gets_a_topic_of_its_own() -> None:
+    job = make(alarm_options=ALL_EXECUTION_ALARMS_OFF)
+    assert job.machine.alarm_topic is None
+    assert job.alarm_topic is not None
+    assert job.alarm_topic.node.path == "V/Job/AlarmTopic"
+    assert list(job.alarms) == ["MapRunsFailed"]
+
+
+def test_map_run_alarm_alone_uses_the_callers_topic() -> None:
+    stack = cdk.Stack(cdk.App(), "V")
+    topic = sns.Topic(stack, "Ops", enforce_ssl=True)
+    job = DistributedMapJob(
+        stack, "Job", **job_props(stack, "V", {"alarm_options": ALL_EXECUTION_ALARMS_OFF, "alarm_topic": topic})
+    )
+    assert job.alarm_topic is topic
+    assert job.node.try_find_child("AlarmTopic") is None
