@@ -24,12 +24,13 @@ from aws_cdk import aws_stepfunctions as sfn
 from constructs import Construct
 
 from constructs_sfn.cdk.acknowledgements import reason_problem
-from constructs_sfn.cdk.alarms import EXPRESS_MAX_DURATION, default_execution_time_threshold, resolve_alarms
+from constructs_sfn.cdk.alarms import default_execution_time_threshold, resolve_alarms
 from constructs_sfn.cdk.dashboard import create_dashboard as build_dashboard
 from constructs_sfn.cdk.encryption import StateMachineEncryption, grant_log_delivery_use_of_key, needs_known_name
+from constructs_sfn.cdk.machine_props import check_log_group_name, check_logging, check_new_props, check_timeout
 from constructs_sfn.cdk.observability import configure_observability, grant_logs_use_of_key
 from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging, Tracing
-from constructs_sfn.cdk.schedule import ExecutionSchedule
+from constructs_sfn.cdk.schedule import ExecutionSchedule, alarm_on_dead_letters
 from constructs_sfn.cdk.validation import PropsValidator
 
 __all__ = [
@@ -49,10 +50,8 @@ OWNER_CONTEXT_KEY = "constructs-sfn:owner"
 LOG_GROUP_PREFIX = "/aws/vendedlogs/states/"
 DEFAULT_LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
 
-_STANDARD_MAX_DURATION = Duration.days(365)
 # Tag values: Unicode letters, digits, spaces and _ . : / = + - @ (AWS tagging rules).
 _TAG_VALUE = re.compile(r"^[\w\s.:/=+\-@]{1,256}$")
-_LOG_GROUP_NAME = re.compile(r"^[\w\-./#]{1,512}$")
 
 
 class ObservableStateMachine(Construct):
@@ -62,7 +61,8 @@ class ObservableStateMachine(Construct):
     given), ``ObservabilityPolicy``, ``LogGroup``, ``AlarmTopic`` (unless ``alarm_topic`` is
     given), one ``<MetricName>Alarm`` per alarm, ``Dashboard``; with ``encryption`` a
     customer-managed key and none given, ``EncryptionKey``; with ``schedule``, ``Schedule``,
-    ``ScheduleRole`` and ``ScheduleDeadLetterQueue`` (unless the schedule names a queue).
+    ``ScheduleRole``, ``ScheduleDeadLetterQueue`` (unless the schedule names a queue) and, with
+    alarms on, ``ScheduleDeadLetterAlarm``.
 
     Raises :class:`~constructs_sfn.cdk.errors.ConstructPropsError` eagerly when props are
     inconsistent; values that are tokens (known only at deploy time) are not checked.
@@ -139,7 +139,8 @@ class ObservableStateMachine(Construct):
         :param create_dashboard: Default: True, a CloudWatch dashboard is created.
         :param schedule: start executions on a schedule with EventBridge Scheduler
             (``ExecutionSchedule.cron(...)``, ``.rate(...)``, ``.expression(...)``), through a role
-            that may only start this machine. Default: no schedule.
+            that may only start this machine; with alarms on, an alarm on its dead-letter queue
+            goes to the alarm topic. Default: no schedule.
         :param encryption: ``StateMachineEncryption.customer_managed(key)`` encrypts the definition
             and execution history with a KMS key (created with rotation when none is given); the
             execution role may use it only for this machine. A machine without a
@@ -160,11 +161,11 @@ class ObservableStateMachine(Construct):
             check.fail("definition_body", "is required")
         express = state_machine_type == sfn.StateMachineType.EXPRESS
         self._owner = self._resolve_owner(check, owner)
-        timeout_seconds = self._check_timeout(check, timeout, express=express)
+        timeout_seconds = check_timeout(check, timeout, express=express)
 
         logging = StateMachineLogging.all() if logging is None else logging
         tracing = Tracing.active() if tracing is None else tracing
-        self._check_logging(
+        check_logging(
             check,
             logging,
             express=express,
@@ -185,8 +186,8 @@ class ObservableStateMachine(Construct):
             if problem is not None:
                 check.fail(f"{prop}.reason", problem)
         if log_group_name is not None and not check.is_token(log_group_name):
-            self._check_log_group_name(check, log_group_name)
-        self._check_new_props(check, schedule, encryption, removal_policy)
+            check_log_group_name(check, log_group_name)
+        check_new_props(check, schedule, encryption, removal_policy)
 
         if not alarms_enabled:
             for prop, value in (
@@ -264,7 +265,8 @@ class ObservableStateMachine(Construct):
 
         self.alarm_topic: sns.ITopic | None = None
         self.alarms: dict[ExecutionAlarm, cloudwatch.Alarm] = {}
-        if resolved_alarms:
+        self.schedule_dead_letter_alarm: cloudwatch.Alarm | None = None
+        if resolved_alarms or (alarms_enabled and self.schedule_dead_letter_queue is not None):
             self.alarm_topic = alarm_topic or sns.Topic(self, "AlarmTopic", enforce_ssl=True)
             action = cloudwatch_actions.SnsAction(self.alarm_topic)
             subject = f"{self.node.path} (owner: {self._owner})"
@@ -273,6 +275,12 @@ class ObservableStateMachine(Construct):
                 alarm.add_alarm_action(action)
                 alarm.add_ok_action(action)
                 self.alarms[spec.kind] = alarm
+            if self.schedule_dead_letter_queue is not None:
+                self.schedule_dead_letter_alarm = alarm_on_dead_letters(
+                    self, self.schedule_dead_letter_queue, subject=subject
+                )
+                self.schedule_dead_letter_alarm.add_alarm_action(action)
+                self.schedule_dead_letter_alarm.add_ok_action(action)
         if alarms_enabled and duration_threshold is None and self._duration_alarm_wanted(alarm_options):
             Annotations.of(self).add_warning_v2(
                 "constructs-sfn:noDurationAlarm",
@@ -292,7 +300,7 @@ class ObservableStateMachine(Construct):
                 self.state_machine,
                 owner=self._owner,
                 state_machine_type=state_machine_type,
-                alarms=list(self.alarms.values()),
+                alarms=[*self.alarms.values(), *filter(None, [self.schedule_dead_letter_alarm])],
                 duration_threshold=duration_threshold if ExecutionAlarm.DURATION_P99 in self.alarms else None,
             )
 
@@ -322,82 +330,6 @@ class ObservableStateMachine(Construct):
                 f"must be a valid tag value (up to 256 letters, digits, spaces and _ . : / = + - @), got {owner!r}",
             )
         return owner.strip()
-
-    @staticmethod
-    def _check_timeout(check: PropsValidator, timeout: Duration | None, *, express: bool) -> float | None:
-        seconds = check.seconds("timeout", timeout)
-        if seconds is None:
-            return None
-        limit = EXPRESS_MAX_DURATION if express else _STANDARD_MAX_DURATION
-        if seconds > limit.to_seconds():
-            kind = "EXPRESS" if express else "STANDARD"
-            check.fail(
-                "timeout",
-                f"{kind} executions run at most {limit.to_human_string()}, got {seconds:g} s",
-            )
-        if seconds != int(seconds):
-            check.fail("timeout", f"must be whole seconds (TimeoutSeconds), got {seconds:g} s")
-        return seconds
-
-    @staticmethod
-    def _check_logging(
-        check: PropsValidator,
-        logging: StateMachineLogging,
-        *,
-        express: bool,
-        log_props: Mapping[str, object],
-    ) -> None:
-        if not isinstance(logging, StateMachineLogging):
-            check.fail("logging", "must be a StateMachineLogging (all(), errors_only(...) or off(...))")
-        if not logging.enabled:
-            for prop, value in log_props.items():
-                if value is not None:
-                    check.fail(prop, "has no effect with StateMachineLogging.off(); remove one of the two")
-            return
-        if express and (logging.level != sfn.LogLevel.ALL or not logging.include_execution_data):
-            check.fail(
-                "logging",
-                "EXPRESS executions have no history outside their logs: use StateMachineLogging.all() "
-                "(level ALL with execution data), or opt out explicitly with "
-                "StateMachineLogging.off(reason=...)",
-            )
-
-    @staticmethod
-    def _check_log_group_name(check: PropsValidator, name: str) -> None:
-        if not name.startswith("/aws/vendedlogs/"):
-            check.fail(
-                "log_group_name",
-                "must start with /aws/vendedlogs/ (otherwise every state machine adds to the account's "
-                f"5,120-character log resource policy and deployments start failing), got {name!r}",
-            )
-        if not _LOG_GROUP_NAME.match(name):
-            check.fail(
-                "log_group_name",
-                f"must be up to 512 letters, digits and _ - . / #, got {name!r}",
-            )
-
-    @staticmethod
-    def _check_new_props(
-        check: PropsValidator,
-        schedule: ExecutionSchedule | None,
-        encryption: StateMachineEncryption | None,
-        removal_policy: RemovalPolicy | None,
-    ) -> None:
-        if schedule is not None:
-            if not isinstance(schedule, ExecutionSchedule):
-                check.fail("schedule", "must be an ExecutionSchedule (cron(...), rate(...) or expression(...))")
-            schedule.validate(check, "schedule")
-        if encryption is not None:
-            if not isinstance(encryption, StateMachineEncryption):
-                check.fail(
-                    "encryption",
-                    "must be StateMachineEncryption.aws_owned() or StateMachineEncryption.customer_managed(...)",
-                )
-            encryption.validate(check, "encryption")
-        if removal_policy is not None and not isinstance(removal_policy, RemovalPolicy):
-            check.fail("removal_policy", f"must be a RemovalPolicy, got {removal_policy!r}")
-        if removal_policy == RemovalPolicy.SNAPSHOT:
-            check.fail("removal_policy", "state machines have no snapshot in CloudFormation: use RETAIN or DESTROY")
 
     @staticmethod
     def _duration_alarm_wanted(alarm_options: Mapping[ExecutionAlarm, AlarmOptions] | None) -> bool:

@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any
 
 from aws_cdk import ArnFormat, Duration, Stack, TimeZone
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_scheduler as scheduler
@@ -32,17 +33,20 @@ from constructs_sfn.cdk.validation import PropsValidator
 __all__ = [
     "DEFAULT_SCHEDULED_TIME_KEY",
     "SCHEDULED_TIME",
+    "SCHEDULE_DEAD_LETTER_ALARM_ID",
     "SCHEDULE_DEAD_LETTER_QUEUE_ID",
     "SCHEDULE_ID",
     "SCHEDULE_ROLE_ID",
     "ExecutionSchedule",
     "ScheduleResources",
+    "alarm_on_dead_letters",
 ]
 
 #: Child ids (public contract) of what :meth:`ExecutionSchedule.bind` adds to the construct.
 SCHEDULE_ID = "Schedule"
 SCHEDULE_ROLE_ID = "ScheduleRole"
 SCHEDULE_DEAD_LETTER_QUEUE_ID = "ScheduleDeadLetterQueue"
+SCHEDULE_DEAD_LETTER_ALARM_ID = "ScheduleDeadLetterAlarm"
 #: EventBridge Scheduler's context attribute, replaced by the time the invocation was due.
 SCHEDULED_TIME = "<aws.scheduler.scheduled-time>"
 #: The execution-input key that receives the scheduled time unless told otherwise.
@@ -454,3 +458,24 @@ class ScheduleResources:
     schedule: scheduler.Schedule
     role: iam.Role
     dead_letter_queue: sqs.IQueue
+
+
+def alarm_on_dead_letters(scope: Construct, queue: sqs.IQueue, *, subject: str) -> cloudwatch.Alarm:
+    """An alarm (child ``ScheduleDeadLetterAlarm``) raised as soon as one invocation is dead-lettered.
+
+    Without it a schedule that can no longer start the machine (a deleted machine, a revoked
+    grant, a throttled account) fails silently: nothing runs, so no execution alarm fires.
+    """
+    return cloudwatch.Alarm(
+        scope,
+        SCHEDULE_DEAD_LETTER_ALARM_ID,
+        metric=queue.metric_approximate_number_of_messages_visible(period=Duration.minutes(5), statistic="Maximum"),
+        threshold=1,
+        evaluation_periods=1,
+        comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarm_description=(
+            f"{subject}: scheduled invocations could not start an execution and wait in the schedule's "
+            "dead-letter queue"
+        ),
+    )

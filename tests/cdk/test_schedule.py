@@ -116,6 +116,46 @@ def test_children_ids_and_attributes(hourly: Built) -> None:
     assert isinstance(machine.schedule, scheduler.Schedule)
 
 
+def test_dead_letters_raise_an_alarm_on_the_alarm_topic(hourly: Built) -> None:
+    [topic_id] = hourly.resources("AWS::SNS::Topic")
+    [(alarm_id, alarm)] = [
+        (k, a["Properties"])
+        for k, a in hourly.resources("AWS::CloudWatch::Alarm").items()
+        if a["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    ]
+    assert alarm_id.startswith("MachineScheduleDeadLetterAlarm")
+    assert alarm["Namespace"] == "AWS/SQS"
+    assert alarm["Dimensions"] == [
+        {"Name": "QueueName", "Value": {"Fn::GetAtt": [logical_id(hourly, "AWS::SQS::Queue"), "QueueName"]}}
+    ]
+    assert (alarm["Threshold"], alarm["Statistic"], alarm["ComparisonOperator"]) == (
+        1,
+        "Maximum",
+        "GreaterThanOrEqualToThreshold",
+    )
+    assert alarm["AlarmActions"] == alarm["OKActions"] == [{"Ref": topic_id}]
+    assert alarm["AlarmDescription"].startswith("Test/Machine (owner: team-orders): scheduled invocations")
+    assert hourly.machine.node.find_child("ScheduleDeadLetterAlarm") is hourly.machine.schedule_dead_letter_alarm
+    # shown in the dashboard's alarm status widget next to the execution alarms
+    assert alarm_id in json.dumps(hourly.props("AWS::CloudWatch::Dashboard"))
+
+
+def test_no_dead_letter_alarm_without_alarms() -> None:
+    built = build(schedule=HOURLY, alarms_enabled=False)
+    assert built.resources("AWS::CloudWatch::Alarm") == {}
+    assert built.machine.schedule_dead_letter_alarm is None
+    assert built.resources(SCHEDULE) != {}
+
+
+def test_dead_letter_alarm_alone_still_gets_a_topic() -> None:
+    from constructs_sfn.cdk import AlarmOptions, ExecutionAlarm
+
+    built = build(schedule=HOURLY, alarm_options={kind: AlarmOptions(enabled=False) for kind in ExecutionAlarm})
+    [alarm] = built.resources("AWS::CloudWatch::Alarm").values()
+    assert alarm["Properties"]["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert alarm["Properties"]["AlarmActions"] == [{"Ref": logical_id(built, "AWS::SNS::Topic")}]
+
+
 def test_schedule_resources_carry_the_owner_tag(hourly: Built) -> None:
     assert untagged_resources(hourly.template, "Owner", "team-orders", logical_prefix="MachineSchedule") == []
 
