@@ -16,8 +16,24 @@ from constructs_sfn.cdk.observable_state_machine import (
     ObservableStateMachine,
 )
 from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging, Tracing
+from constructs_sfn.cdk.saga import (
+    COMPENSATED_ERROR,
+    COMPENSATION_FAILED_ERROR,
+    DEFAULT_DEAD_LETTER_RETENTION,
+    SagaWorkflow,
+)
+from constructs_sfn.cdk.saga_steps import (
+    SagaAction,
+    SagaRetry,
+    SagaStep,
+    compensation_idempotency_key,
+    idempotency_key,
+)
 
 __all__ = [
+    "COMPENSATED_ERROR",
+    "COMPENSATION_FAILED_ERROR",
+    "DEFAULT_DEAD_LETTER_RETENTION",
     "DEFAULT_LOG_RETENTION",
     "LOG_GROUP_PREFIX",
     "OWNER_CONTEXT_KEY",
@@ -26,7 +42,13 @@ __all__ = [
     "ConstructPropsError",
     "ExecutionAlarm",
     "ObservableStateMachine",
+    "SagaAction",
+    "SagaRetry",
+    "SagaStep",
+    "SagaWorkflow",
     "StateMachineLogging",
     "Tracing",
     "acknowledge_rule",
+    "compensation_idempotency_key",
+    "idempotency_key",
 ]
