@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aws_cdk import Annotations, Duration, RemovalPolicy
+from aws_cdk import aws_apigateway as apigateway
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -26,7 +27,14 @@ from constructs import Construct
 
 from constructs_sfn.cdk.approval_api import ApprovalCallback
 from constructs_sfn.cdk.approval_callback.handler import APPROVED, REJECTED, REJECTED_ERROR
-from constructs_sfn.cdk.approval_options import ApprovalNotification, CallbackAuthorization, NotificationKind
+from constructs_sfn.cdk.approval_definition import (
+    APPROVAL_RESULT_PATH,
+    TIMED_OUT,
+    TIMED_OUT_ERROR,
+    build_approval_states,
+    round_seconds,
+)
+from constructs_sfn.cdk.approval_options import ApprovalNotification, CallbackAuthorization
 from constructs_sfn.cdk.observable_state_machine import DEFAULT_LOG_RETENTION, ObservableStateMachine
 from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging, Tracing
 from constructs_sfn.cdk.validation import PropsValidator
@@ -42,14 +50,8 @@ __all__ = [
     "ApprovalWorkflow",
 ]
 
-#: Where the decision lands in the state data: ``{"decision", "approver", "comment", "decidedAt"}``.
-APPROVAL_RESULT_PATH = "$.approval"
-TIMED_OUT = "TIMED_OUT"
-#: The error of the default timeout state.
-TIMED_OUT_ERROR = "Approval.TimedOut"
 DEFAULT_DEADLINE = Duration.days(7)
 _DEFAULT_SLACK = Duration.days(1)
-_MAX_DEADLINE_SECONDS = 365 * 86400 - 86400
 
 
 class ApprovalWorkflow(Construct):
@@ -161,7 +163,7 @@ class ApprovalWorkflow(Construct):
         if not isinstance(authorization, CallbackAuthorization):
             check.fail("authorization", "must be CallbackAuthorization.iam() or CallbackAuthorization.cognito(pool)")
         deadline = DEFAULT_DEADLINE if deadline is None else deadline
-        round_timeouts = self._round_timeouts(check, deadline, reminders, reminder_interval, escalation)
+        round_timeouts = round_seconds(check, deadline, reminders, reminder_interval, escalation)
         deadline_seconds = sum(round_timeouts)
         if timeout is None:
             timeout = Duration.seconds(deadline_seconds + _DEFAULT_SLACK.to_seconds())
@@ -198,52 +200,17 @@ class ApprovalWorkflow(Construct):
         )
 
         # --- the definition ------------------------------------------------------------------------
-        approved = on_approved or sfn.Succeed(self, "Approved", comment="The request was approved")
-        rejected = on_rejected or sfn.Succeed(self, "Rejected", comment="The request was rejected")
-        timed_out = on_timeout or sfn.Fail(
-            self, "TimedOut", error=TIMED_OUT_ERROR, cause="Nobody decided before the approval deadline"
-        )
-        read_rejection = sfn.Pass(
+        self.approval_states = build_approval_states(
             self,
-            "ReadRejection",
-            comment="The rejection's cause is the decision as JSON text",
-            parameters={"decision.$": f"States.StringToJson({APPROVAL_RESULT_PATH}.Cause)"},
-            result_path=APPROVAL_RESULT_PATH,
-        )
-        record_rejection = sfn.Pass(
-            self, "RecordRejection", input_path=f"{APPROVAL_RESULT_PATH}.decision", result_path=APPROVAL_RESULT_PATH
-        )
-        read_rejection.next(record_rejection).next(rejected)
-        record_timeout = sfn.Pass(
-            self,
-            "RecordTimeout",
-            result=sfn.Result.from_object({"decision": TIMED_OUT}),
-            result_path=APPROVAL_RESULT_PATH,
-        )
-        record_timeout.next(timed_out)
-
-        rounds: list[tuple[str, ApprovalNotification, NotificationKind]] = [
-            ("RequestApproval", notification, NotificationKind.REQUEST)
-        ]
-        rounds += [(f"Reminder{n}", notification, NotificationKind.REMINDER) for n in range(1, reminders + 1)]
-        if escalation is not None:
-            rounds.append(("Escalate", escalation, NotificationKind.ESCALATION))
-        self.approval_states: list[sfn.TaskStateBase] = []
-        for number, ((state_id, target, kind), seconds) in enumerate(zip(rounds, round_timeouts, strict=True)):
-            task = target.create_task(
-                self,
-                state_id,
-                payload=self._payload(kind, number, seconds),
-                timeout=Duration.seconds(seconds),
-                result_path=APPROVAL_RESULT_PATH,
-            )
-            task.add_catch(read_rejection, errors=[REJECTED_ERROR], result_path=APPROVAL_RESULT_PATH)
-            if self.approval_states:
-                self.approval_states[-1].add_catch(task, errors=[sfn.Errors.TIMEOUT], result_path=sfn.JsonPath.DISCARD)
-            task.next(approved)
-            self.approval_states.append(task)
-        self.approval_states[-1].add_catch(
-            record_timeout, errors=[sfn.Errors.TIMEOUT], result_path=sfn.JsonPath.DISCARD
+            notification=notification,
+            escalation=escalation,
+            reminders=reminders,
+            round_seconds=round_timeouts,
+            approve_url=self.callback.url_for("approve"),
+            reject_url=self.callback.url_for("reject"),
+            on_approved=on_approved,
+            on_rejected=on_rejected,
+            on_timeout=on_timeout,
         )
 
         self.machine = ObservableStateMachine(
@@ -289,57 +256,6 @@ class ApprovalWorkflow(Construct):
         if problem is not None:
             check.fail(prop, problem)
 
-    @staticmethod
-    def _round_timeouts(
-        check: PropsValidator,
-        deadline: Duration,
-        reminders: int,
-        reminder_interval: Duration | None,
-        escalation: ApprovalNotification | None,
-    ) -> list[int]:
-        deadline_seconds = check.seconds("deadline", deadline)
-        if deadline_seconds is None:
-            check.fail("deadline", "must be a concrete duration (it becomes TimeoutSeconds), not a token")
-        if deadline_seconds != int(deadline_seconds) or deadline_seconds > _MAX_DEADLINE_SECONDS:
-            check.fail("deadline", f"must be whole seconds up to 364 days, got {deadline.to_human_string()}")
-        if not isinstance(reminders, int) or isinstance(reminders, bool) or reminders < 0:
-            check.fail("reminders", f"must be a whole number >= 0, got {reminders!r}")
-        later_rounds = reminders + (1 if escalation is not None else 0)
-        if later_rounds == 0:
-            if reminder_interval is not None:
-                check.fail("reminder_interval", "has no effect without reminders or escalation; remove it")
-            return [int(deadline_seconds)]
-        if reminder_interval is None:
-            check.fail(
-                "reminder_interval",
-                "is required with reminders or escalation: it is how long each round waits before the next",
-            )
-        interval = check.seconds("reminder_interval", reminder_interval)
-        if interval is None:
-            check.fail("reminder_interval", "must be a concrete duration (it becomes TimeoutSeconds), not a token")
-        if interval != int(interval):
-            check.fail("reminder_interval", f"must be whole seconds, got {reminder_interval.to_human_string()}")
-        last = deadline_seconds - interval * later_rounds
-        if last <= 0:
-            check.fail(
-                "reminder_interval",
-                f"{later_rounds} round(s) of {interval:g} s before the last one leave no time before the "
-                f"deadline ({deadline_seconds:g} s): shorten the interval, send fewer reminders or extend the deadline",
-            )
-        return [int(interval)] * later_rounds + [int(last)]
-
-    def _payload(self, kind: NotificationKind, number: int, seconds: int) -> dict[str, Any]:
-        return {
-            "kind": kind.value,
-            "round": number,
-            "respondWithinSeconds": seconds,
-            "taskToken": sfn.JsonPath.task_token,
-            "executionArn": sfn.JsonPath.execution_id,
-            "approveUrl": self.callback.url_for("approve"),
-            "rejectUrl": self.callback.url_for("reject"),
-            "request": sfn.JsonPath.entire_payload,
-        }
-
     # --- attributes ------------------------------------------------------------------------------
 
     @property
@@ -368,8 +284,8 @@ class ApprovalWorkflow(Construct):
         return self.machine.alarms
 
     @property
-    def api(self) -> Any:
-        """The callback REST API (``aws_apigateway.RestApi``)."""
+    def api(self) -> apigateway.RestApi:
+        """The callback REST API."""
         return self.callback.api
 
     @property

@@ -198,6 +198,10 @@ class ApprovalCallback(Construct):
     def grant_task_response(self, state_machine: sfn.IStateMachine) -> iam.Policy:
         """Let the handler send task success/failure for ``state_machine`` (and nothing else).
 
+        The Service Authorization Reference lists no resource type for these actions, yet Step
+        Functions evaluates them against the token's state machine (its AccessDenied messages name
+        it) and CDK's ``grant_task_response`` scopes them the same way: the narrowest scope there is.
+
         A policy of its own rather than the role's default policy: the function depends on its
         default policy, and the state machine's definition depends on the API (the callback URLs),
         so the statement there would close a dependency cycle.
