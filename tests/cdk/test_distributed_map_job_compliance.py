@@ -5,6 +5,8 @@ cdk-nag runs on the job's subtree (the test's own source bucket and function are
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -23,6 +25,10 @@ from constructs_sfn.cdk.item_sources import ItemSource
 from constructs_sfn.cdk.map_job_options import ItemBatching, ItemProcessor
 from constructs_sfn.cdk.schedule import ExecutionSchedule
 
+REPO = Path(__file__).resolve().parents[2]
+#: The feature flags every app of this repository synthesizes with (cdk.json).
+APP_FLAGS = json.loads((REPO / "cdk.json").read_text())["context"]
+
 
 def _function(stack: cdk.Stack) -> lambda_.Function:
     return lambda_.Function(
@@ -36,6 +42,10 @@ def _function(stack: cdk.Stack) -> lambda_.Function:
 
 VARIANTS: dict[str, dict[str, Any]] = {
     "defaults": {},
+    "lambda-with-app-feature-flags": {
+        "context": APP_FLAGS,
+        "item_processor": lambda s, b: ItemProcessor.function(_function(s)),
+    },
     "lambda": {"item_processor": lambda s, b: ItemProcessor.function(_function(s))},
     "in-parallel": {
         "definition": lambda s, b: lambda m: sfn.Parallel(s, "Fanout").branch(m).next(sfn.Succeed(s, "Done"))
@@ -66,7 +76,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
 
 class Built:
     def __init__(self, props: dict[str, Any]) -> None:
-        self.app = cdk.App()
+        props = dict(props)
+        self.app = cdk.App(context=props.pop("context", None))
         self.stack = cdk.Stack(self.app, "Test")
         source = s3.Bucket(self.stack, "Source", enforce_ssl=True)
         merged: dict[str, Any] = {

@@ -60,7 +60,9 @@ def orders_csv(rows: int, bad: set[int]) -> str:
 
 @pytest.fixture(scope="module")
 def stack() -> Any:
-    return APP.CsvTransformJobStack(cdk.App(), "CsvTransformJob")
+    # The feature flags of the example's cdk.json, so the stack is the one `cdk synth` builds.
+    context = json.loads((EXAMPLE / "cdk.json").read_text())["context"]
+    return APP.CsvTransformJobStack(cdk.App(context=context), "CsvTransformJob")
 
 
 @pytest.fixture(scope="module")
