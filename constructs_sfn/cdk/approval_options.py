@@ -56,7 +56,11 @@ class ApprovalNotification:
 
     @staticmethod
     def queue(queue: sqs.IQueue) -> ApprovalNotification:
-        """Send the notification (JSON text) as a message to ``queue``."""
+        """Send the notification (JSON text) as a message to ``queue``.
+
+        For a FIFO queue (as for a FIFO topic) the message group is the execution name and the
+        deduplication id ``<execution name>-<state name>``.
+        """
         return ApprovalNotification("queue", queue, None)
 
     @staticmethod
@@ -103,6 +107,11 @@ class ApprovalNotification:
         body = sfn.TaskInput.from_object(dict(payload))
         wait = sfn.IntegrationPattern.WAIT_FOR_TASK_TOKEN
         task_timeout = sfn.Timeout.duration(timeout)
+        # A FIFO topic or queue needs a group and a deduplication id: one group per execution (its
+        # rounds stay in order), one id per round (a reminder is not a duplicate of the request).
+        fifo = bool(getattr(self._target, "fifo", False)) if self._kind != "function" else False
+        group = sfn.JsonPath.execution_name if fifo else None
+        dedup = sfn.JsonPath.format(f"{{}}-{id}", sfn.JsonPath.execution_name) if fifo else None
         if self._kind == "topic":
             return tasks.SnsPublish(
                 scope,
@@ -110,6 +119,8 @@ class ApprovalNotification:
                 topic=self._target,
                 message=body,
                 subject=self._subject,
+                message_group_id=group,
+                message_deduplication_id=dedup,
                 integration_pattern=wait,
                 task_timeout=task_timeout,
                 result_path=result_path,
@@ -120,6 +131,8 @@ class ApprovalNotification:
                 id,
                 queue=self._target,
                 message_body=body,
+                message_group_id=group,
+                message_deduplication_id=dedup,
                 integration_pattern=wait,
                 task_timeout=task_timeout,
                 result_path=result_path,

@@ -292,6 +292,19 @@ def test_notification_function() -> None:
     assert ask["Parameters"]["Payload"]["taskToken.$"] == "$$.Task.Token"
 
 
+def test_fifo_queue_gets_a_group_per_execution_and_an_id_per_round() -> None:
+    def fifo(b: Built) -> ApprovalNotification:
+        return ApprovalNotification.queue(sqs.Queue(b.stack, "Fifo", fifo=True, enforce_ssl=True))
+
+    built = Built(notification=fifo, reminders=1, reminder_interval=cdk.Duration.days(1))
+    found = states(built)
+    for name in ("RequestApproval", "Reminder1"):
+        parameters = found[name]["Parameters"]
+        assert parameters["MessageGroupId.$"] == "$$.Execution.Name"
+        assert parameters["MessageDeduplicationId.$"] == f"States.Format('{{}}-{name}', $$.Execution.Name)"
+    assert "MessageGroupId" not in json.dumps(states(Built(notification=lambda b: ApprovalNotification.queue(b.queue))))
+
+
 def test_topic_subject() -> None:
     built = Built(notification=lambda b: ApprovalNotification.topic(b.topic, subject="Please approve"))
     assert states(built)["RequestApproval"]["Parameters"]["Subject"] == "Please approve"
