@@ -338,6 +338,14 @@ def test_deadline_reminders_interval_and_escalation(rounds: Built) -> None:
     assert rounds.definition["TimeoutSeconds"] == 6 * 86400
 
 
+def test_deadline_alone_sets_the_single_round_and_the_default_timeout() -> None:
+    built = Built(deadline=cdk.Duration.days(3))
+    assert states(built)["RequestApproval"]["TimeoutSeconds"] == 3 * 86400
+    assert built.definition["TimeoutSeconds"] == 4 * 86400
+    function = built.props("AWS::Lambda::Function")
+    assert function["Environment"]["Variables"]["TOKEN_TTL_SECONDS"] == str(4 * 86400)
+
+
 def test_reminders_without_escalation_last_reminder_waits_until_the_deadline() -> None:
     built = Built(reminders=1, reminder_interval=cdk.Duration.days(2))
     found = states(built)
