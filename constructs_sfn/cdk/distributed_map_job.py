@@ -25,7 +25,7 @@ from constructs import Construct
 from constructs_sfn.cdk.acknowledgements import acknowledge_rule
 from constructs_sfn.cdk.encryption import StateMachineEncryption
 from constructs_sfn.cdk.errors import ConstructPropsError
-from constructs_sfn.cdk.item_sources import ItemSource
+from constructs_sfn.cdk.item_sources import ItemSource, ItemSourceKind
 from constructs_sfn.cdk.map_job_options import ItemBatching, ItemProcessor
 from constructs_sfn.cdk.map_job_validation import check_job_props, check_map_run_label, check_result_prefix
 from constructs_sfn.cdk.map_run_alarm import (
@@ -399,7 +399,7 @@ class DistributedMapJob(Construct):
                 return _RESULTS_REASON
             if ":execution:" in resource and all(action.startswith("states:") for action in actions):
                 return _CHILD_EXECUTIONS_REASON
-            if actions == ["s3:GetObject"] and self.items.kind == "MANIFEST":
+            if actions == ["s3:GetObject"] and self.items.kind == ItemSourceKind.MANIFEST:
                 return _INVENTORY_REASON
             return None
 
