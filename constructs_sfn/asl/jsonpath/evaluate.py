@@ -12,9 +12,8 @@ The rules that matter for fidelity:
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from constructs_sfn.asl.jsonpath.jsontext import to_json_text
@@ -24,14 +23,12 @@ from constructs_sfn.asl.jsonpath.nodes import (
     Exists,
     FilterExpr,
     FilterSegment,
-    FunctionCall,
     Indexes,
     Literal,
     Names,
     Not,
     Operand,
     Or,
-    RecursiveDescent,
     RelativePath,
     Segment,
     Slice,
@@ -39,7 +36,7 @@ from constructs_sfn.asl.jsonpath.nodes import (
 )
 from constructs_sfn.asl.jsonpath.parser import segment_is_definite
 
-__all__ = ["PathNotFound", "SegmentWalker", "json_equal"]
+__all__ = ["InvalidPath", "PathNotFound", "SegmentWalker", "json_equal"]
 
 
 class PathNotFound(Exception):  # noqa: N818 - the name is the shared contract
@@ -49,6 +46,10 @@ class PathNotFound(Exception):  # noqa: N818 - the name is the shared contract
         super().__init__(message)
         self.message = message
         self.path_text = path_text
+
+
+class InvalidPath(PathNotFound):
+    """A path the engine refuses to apply at all; unlike a miss it is not swallowed inside filters."""
 
 
 class _Undefined:
@@ -155,10 +156,8 @@ class SegmentWalker:
                     self._walk(value, index + 1, root, out)
         elif isinstance(segment, FilterSegment):
             self._filter(segment, node, index, root, out)
-        elif isinstance(segment, RecursiveDescent):
-            self._descend(node, index, root, out)
         else:
-            out.append(self._function(segment, node, index))
+            self._descend(node, index, root, out)
 
     def _names(self, segment: Names, node: Any, index: int, root: Any, out: list[Any]) -> None:
         keys = segment.keys
@@ -179,12 +178,12 @@ class SegmentWalker:
             elif not is_leaf and self._upstream_definite[index]:
                 raise PathNotFound(f"Missing property in path {self._prefixes[index]}['{key}']")
             return
-        if is_leaf:
-            out.append({key: node[key] for key in keys if key in node})
-            return
-        for key in keys:
-            if key in node:
-                self._walk(node[key], index + 1, root, out)
+        if not is_leaf:
+            # AWS (Jayway 2.0) merges a union of names into one object, so only a leaf may hold one:
+            # "Invalid path '$['a', 'b'].v' : Multi properties can only be used as path leafs: $['a', 'b']".
+            quoted = ", ".join(f"'{key}'" for key in keys)
+            raise InvalidPath(f"Multi properties can only be used as path leafs: {self._prefixes[index]}[{quoted}]")
+        out.append({key: node[key] for key in keys if key in node})
 
     def _check_array(self, segment: Segment, node: Any, index: int) -> bool:
         if _is_array(node):
@@ -234,47 +233,6 @@ class SegmentWalker:
             for value in node:
                 self._descend(value, index, root, out)
 
-    def _function(self, segment: FunctionCall, node: Any, index: int) -> Any:
-        del index
-        return apply_path_function(segment.name, node)
-
-
-def apply_path_function(name: str, node: Any) -> Any:
-    """Jayway's trailing path functions: ``length()``, ``min()``, ``keys()``, ..."""
-    if name in ("length", "size"):
-        if _is_array(node) or _is_object(node) or isinstance(node, str):
-            return len(node)
-        return None
-    if name == "keys":
-        return list(node.keys()) if _is_object(node) else None
-    if name in ("first", "last"):
-        if _is_array(node) and node:
-            return node[0] if name == "first" else node[-1]
-        return None
-    numbers = _numbers_of(node)
-    if not numbers:
-        raise PathNotFound("Aggregation function attempted to calculate value using empty array")
-    return _AGGREGATES[name](numbers)
-
-
-def _numbers_of(node: Any) -> list[float | int]:
-    values = node.values() if _is_object(node) else node if _is_array(node) else ()
-    return [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-
-
-def _stddev(numbers: Sequence[float | int]) -> float:
-    mean = sum(numbers) / len(numbers)
-    return math.sqrt(sum((n - mean) ** 2 for n in numbers) / len(numbers))
-
-
-_AGGREGATES: Final[dict[str, Callable[[list[float | int]], Any]]] = {
-    "min": lambda ns: float(min(ns)),
-    "max": lambda ns: float(max(ns)),
-    "sum": lambda ns: float(sum(ns)),
-    "avg": lambda ns: sum(ns) / len(ns),
-    "stddev": _stddev,
-}
-
 
 # ---- filter expressions ----
 
@@ -317,6 +275,8 @@ def _exists(path: RelativePath, item: Any, root: Any) -> bool:
             return bool(walker.select(start, root))
         # Jayway checks existence with REQUIRE_PROPERTIES: a missing last property also fails.
         return _definite_exists(path.segments, start)
+    except InvalidPath:
+        raise
     except PathNotFound:
         return False
 
@@ -353,6 +313,8 @@ def _operand_value(operand: Operand, item: Any, root: Any) -> Any:
         if walker.is_definite:
             return walker.select_one(start, root)
         return walker.select(start, root)
+    except InvalidPath:
+        raise
     except PathNotFound:
         return _UNDEFINED
 

@@ -16,7 +16,6 @@ __all__ = [
     "Exists",
     "FilterExpr",
     "FilterSegment",
-    "FunctionCall",
     "Indexes",
     "Literal",
     "Names",
@@ -88,17 +87,6 @@ class RecursiveDescent:
 
 
 @dataclass(frozen=True, slots=True)
-class FunctionCall:
-    """A trailing path function such as ``.length()``."""
-
-    name: str
-
-    def render(self) -> str:
-        """Normalized form."""
-        return f".{self.name}()"
-
-
-@dataclass(frozen=True, slots=True)
 class FilterSegment:
     """``[?(<expression>)]``."""
 
@@ -109,7 +97,7 @@ class FilterSegment:
         return "[?]"
 
 
-Segment: TypeAlias = Names | Indexes | Slice | Wildcard | RecursiveDescent | FunctionCall | FilterSegment
+Segment: TypeAlias = Names | Indexes | Slice | Wildcard | RecursiveDescent | FilterSegment
 
 
 @dataclass(frozen=True, slots=True)

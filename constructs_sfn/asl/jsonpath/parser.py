@@ -6,20 +6,18 @@ the definition error says where the path went wrong.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
 from constructs_sfn.asl.errors import DefinitionError
+from constructs_sfn.asl.jsonpath.literals import parse_literal
 from constructs_sfn.asl.jsonpath.nodes import (
     And,
     Comparison,
     Exists,
     FilterExpr,
     FilterSegment,
-    FunctionCall,
     Indexes,
-    Literal,
     Names,
     Not,
     Operand,
@@ -30,16 +28,13 @@ from constructs_sfn.asl.jsonpath.nodes import (
     Slice,
     Wildcard,
 )
+from constructs_sfn.asl.jsonpath.reader import PathSyntaxError, Reader
 
-__all__ = ["PATH_FUNCTIONS", "ParsedPath", "parse_path", "segment_is_definite"]
-
-#: Trailing path functions (Jayway's set) that a path may end with, e.g. ``$.items.length()``.
-PATH_FUNCTIONS = frozenset({"length", "size", "min", "max", "avg", "stddev", "sum", "keys", "first", "last"})
+__all__ = ["ParsedPath", "parse_path", "segment_is_definite"]
 
 # Workflow variable names: a letter or underscore, then letters, digits or underscores.
 _VARIABLE_NAME = re.compile(r"[^\W\d]\w*")
 _INTEGER = re.compile(r"-?\d+")
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?")
 # Longest first so that "<=" is not read as "<".
 _OPERATORS = ("===", "!==", "==", "!=", "<=", ">=", "=~", "<", ">")
 _WORD_OPERATORS = ("subsetof", "contains", "noneof", "anyof", "empty", "size", "nin", "in")
@@ -61,55 +56,14 @@ def segment_is_definite(segment: Segment, *, is_leaf: bool) -> bool:
         return len(segment.keys) == 1 or is_leaf
     if isinstance(segment, Indexes):
         return len(segment.indexes) == 1
-    return isinstance(segment, FunctionCall)
-
-
-class _SyntaxError(Exception):
-    """Internal: a syntax problem at a character position."""
-
-    def __init__(self, message: str, position: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.position = position
-
-
-class _Reader:
-    """A cursor over the path text."""
-
-    def __init__(self, text: str, position: int = 0, end: int | None = None) -> None:
-        self.text = text
-        self.pos = position
-        self.end = len(text) if end is None else end
-
-    def at_end(self) -> bool:
-        return self.pos >= self.end
-
-    def peek(self, offset: int = 0) -> str:
-        index = self.pos + offset
-        return self.text[index] if index < self.end else ""
-
-    def startswith(self, prefix: str) -> bool:
-        return self.text.startswith(prefix, self.pos, self.end)
-
-    def skip_spaces(self) -> None:
-        while self.pos < self.end and self.text[self.pos].isspace():
-            self.pos += 1
-
-    def expect(self, char: str) -> None:
-        if self.peek() != char:
-            found = repr(self.peek()) if not self.at_end() else "end of path"
-            raise _SyntaxError(f"expected {char!r} but found {found}", self.pos)
-        self.pos += 1
-
-    def fail(self, message: str) -> _SyntaxError:
-        return _SyntaxError(message, self.pos)
+    return False
 
 
 def parse_path(text: str, *, location: str = "") -> ParsedPath:
     """Parse a whole path (``$...``, ``$$...`` or ``$var...``); raise DefinitionError if malformed."""
     try:
         return _parse_path(text)
-    except _SyntaxError as failure:
+    except PathSyntaxError as failure:
         raise DefinitionError(
             f"Invalid JSONPath {text!r}: {failure.message} at position {failure.position}",
             location=location,
@@ -117,7 +71,7 @@ def parse_path(text: str, *, location: str = "") -> ParsedPath:
 
 
 def _parse_path(text: str) -> ParsedPath:
-    reader = _Reader(text)
+    reader = Reader(text)
     if not reader.startswith("$"):
         raise reader.fail("a path must start with '$'")
     reader.pos += 1
@@ -139,14 +93,12 @@ def _parse_path(text: str) -> ParsedPath:
     return ParsedPath(root_kind, variable_name, segments)
 
 
-def _parse_segments(reader: _Reader, *, in_filter: bool) -> tuple[Segment, ...]:
+def _parse_segments(reader: Reader, *, in_filter: bool) -> tuple[Segment, ...]:
     segments: list[Segment] = []
     while not reader.at_end():
         char = reader.peek()
         if in_filter and (char.isspace() or char in "<>=~!&|)"):
             break
-        if segments and isinstance(segments[-1], FunctionCall):
-            raise reader.fail("a path function must be the last segment")
         if reader.startswith(".."):
             reader.pos += 2
             segments.append(RecursiveDescent())
@@ -175,11 +127,19 @@ def _parse_segments(reader: _Reader, *, in_filter: bool) -> tuple[Segment, ...]:
     return tuple(segments)
 
 
-def _parse_dot_name(reader: _Reader, *, in_filter: bool) -> Segment:
+def _parse_dot_name(reader: Reader, *, in_filter: bool) -> Segment:
+    # AWS: "Functions such as length() aren't supported" - the engine reads a dot name up to the
+    # next '.' or '[', so ``$.items.length()`` names a property called ``length()`` and fails to
+    # find it at runtime, which is what AWS reports. Inside a filter the name also stops at a
+    # blank, an operator or the filter's closing parenthesis; a parenthesised group that is part
+    # of the name (``@.x.length()``) is kept whole.
     start = reader.pos
-    stops = ".[(" + ("<>=~!&|)" if in_filter else "")
+    stops = ".[" + ("<>=~!&|)" if in_filter else "")
     while not reader.at_end():
         char = reader.peek()
+        if char == "(" and in_filter:
+            _skip_group(reader)
+            continue
         if char in stops:
             break
         if char.isspace():
@@ -190,17 +150,26 @@ def _parse_dot_name(reader: _Reader, *, in_filter: bool) -> Segment:
     name = reader.text[start : reader.pos]
     if not name:
         raise reader.fail("expected a name after '.'")
-    if reader.peek() == "(":
-        reader.pos += 1
-        reader.skip_spaces()
-        reader.expect(")")
-        if name not in PATH_FUNCTIONS:
-            raise _SyntaxError(f"unknown path function {name}()", start)
-        return FunctionCall(name)
     return Names((name,))
 
 
-def _parse_bracket(reader: _Reader) -> Segment:
+def _skip_group(reader: Reader) -> None:
+    """Move past a balanced ``(...)`` that belongs to a name inside a filter."""
+    start = reader.pos
+    depth = 0
+    while not reader.at_end():
+        char = reader.peek()
+        reader.pos += 1
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return
+    raise PathSyntaxError("unbalanced '(' in a name", start)
+
+
+def _parse_bracket(reader: Reader) -> Segment:
     reader.expect("[")
     reader.skip_spaces()
     char = reader.peek()
@@ -234,7 +203,7 @@ def _parse_bracket(reader: _Reader) -> Segment:
     return segment
 
 
-def _parse_quoted_name(reader: _Reader) -> str:
+def _parse_quoted_name(reader: Reader) -> str:
     # AWS keeps a backslash in a bracketed name literally (``$['a\"b']`` names the key ``a\"b``);
     # the backslash only stops the next character from closing the name.
     quote = reader.peek()
@@ -242,7 +211,7 @@ def _parse_quoted_name(reader: _Reader) -> str:
     start = reader.pos
     while True:
         if reader.at_end():
-            raise _SyntaxError("unterminated quoted name", start - 1)
+            raise PathSyntaxError("unterminated quoted name", start - 1)
         char = reader.peek()
         if char == "\\":
             reader.pos += 2
@@ -254,7 +223,7 @@ def _parse_quoted_name(reader: _Reader) -> str:
         reader.pos += 1
 
 
-def _read_int(reader: _Reader) -> int | None:
+def _read_int(reader: Reader) -> int | None:
     reader.skip_spaces()
     match = _INTEGER.match(reader.text, reader.pos, reader.end)
     if match is None:
@@ -264,7 +233,7 @@ def _read_int(reader: _Reader) -> int | None:
     return int(match.group())
 
 
-def _parse_index_or_slice(reader: _Reader) -> Segment:
+def _parse_index_or_slice(reader: Reader) -> Segment:
     first = _read_int(reader)
     if reader.peek() == ":":
         reader.pos += 1
@@ -291,7 +260,7 @@ def _parse_index_or_slice(reader: _Reader) -> Segment:
 # ---- filter expressions: or := and ('||' and)* ; and := unary ('&&' unary)* ----
 
 
-def _parse_or(reader: _Reader) -> FilterExpr:
+def _parse_or(reader: Reader) -> FilterExpr:
     operands = [_parse_and(reader)]
     reader.skip_spaces()
     while reader.startswith("||"):
@@ -301,7 +270,7 @@ def _parse_or(reader: _Reader) -> FilterExpr:
     return operands[0] if len(operands) == 1 else Or(tuple(operands))
 
 
-def _parse_and(reader: _Reader) -> FilterExpr:
+def _parse_and(reader: Reader) -> FilterExpr:
     operands = [_parse_unary(reader)]
     reader.skip_spaces()
     while reader.startswith("&&"):
@@ -311,7 +280,7 @@ def _parse_and(reader: _Reader) -> FilterExpr:
     return operands[0] if len(operands) == 1 else And(tuple(operands))
 
 
-def _parse_unary(reader: _Reader) -> FilterExpr:
+def _parse_unary(reader: Reader) -> FilterExpr:
     reader.skip_spaces()
     if reader.peek() == "!" and reader.peek(1) != "=":
         reader.pos += 1
@@ -334,7 +303,7 @@ def _parse_unary(reader: _Reader) -> FilterExpr:
     return Comparison(left, operator, right)
 
 
-def _read_operator(reader: _Reader) -> str | None:
+def _read_operator(reader: Reader) -> str | None:
     for operator in _OPERATORS:
         if reader.startswith(operator):
             reader.pos += len(operator)
@@ -348,30 +317,15 @@ def _read_operator(reader: _Reader) -> str | None:
     return None
 
 
-def _parse_operand(reader: _Reader) -> Operand:
+def _parse_operand(reader: Reader) -> Operand:
     reader.skip_spaces()
     char = reader.peek()
     if char in ("@", "$"):
         return _parse_relative_path(reader)
-    if char in ("'", '"'):
-        return Literal(_parse_string_literal(reader))
-    if char == "/":
-        return Literal(_parse_regex(reader))
-    if char in ("[", "{"):
-        return Literal(_parse_json_literal(reader))
-    for word, value in (("true", True), ("false", False), ("null", None)):
-        if reader.startswith(word):
-            reader.pos += len(word)
-            return Literal(value)
-    match = _NUMBER.match(reader.text, reader.pos, reader.end)
-    if match is not None:
-        reader.pos = match.end()
-        number = match.group()
-        return Literal(float(number) if any(c in number for c in ".eE") else int(number))
-    raise reader.fail("expected a filter operand")
+    return parse_literal(reader)
 
 
-def _parse_relative_path(reader: _Reader) -> RelativePath:
+def _parse_relative_path(reader: Reader) -> RelativePath:
     from_root = reader.peek() == "$"
     reader.pos += 1
     segments = _parse_segments(reader, in_filter=True)
@@ -379,108 +333,3 @@ def _parse_relative_path(reader: _Reader) -> RelativePath:
         segment_is_definite(segment, is_leaf=index == len(segments) - 1) for index, segment in enumerate(segments)
     )
     return RelativePath(from_root, segments, definite)
-
-
-def _parse_string_literal(reader: _Reader) -> str:
-    quote = reader.peek()
-    start = reader.pos
-    reader.pos += 1
-    chars: list[str] = []
-    while True:
-        if reader.at_end():
-            raise _SyntaxError("unterminated string", start)
-        char = reader.peek()
-        if char == "\\" and reader.pos + 1 < reader.end:
-            chars.append(reader.peek(1))
-            reader.pos += 2
-            continue
-        reader.pos += 1
-        if char == quote:
-            return "".join(chars)
-        chars.append(char)
-
-
-def _parse_regex(reader: _Reader) -> re.Pattern[str]:
-    start = reader.pos
-    reader.pos += 1
-    chars: list[str] = []
-    while True:
-        if reader.at_end():
-            raise _SyntaxError("unterminated regular expression", start)
-        char = reader.peek()
-        if char == "\\" and reader.pos + 1 < reader.end:
-            chars.append(reader.text[reader.pos : reader.pos + 2])
-            reader.pos += 2
-            continue
-        reader.pos += 1
-        if char == "/":
-            break
-        chars.append(char)
-    flags = 0
-    while reader.peek() in ("i", "m", "s", "x", "u") and reader.peek():
-        flags |= {"i": re.IGNORECASE, "m": re.MULTILINE, "s": re.DOTALL, "x": re.VERBOSE, "u": 0}[reader.peek()]
-        reader.pos += 1
-    try:
-        return re.compile("".join(chars), flags)
-    except re.error as error:
-        raise _SyntaxError(f"invalid regular expression: {error}", start) from None
-
-
-def _parse_json_literal(reader: _Reader) -> object:
-    # Filters may compare against inline JSON: [?(@.size in ['S', 'M'])]. Jayway accepts single
-    # quotes inside these, so normalize them to JSON before decoding.
-    opening = reader.peek()
-    closing = "]" if opening == "[" else "}"
-    start = reader.pos
-    depth = 0
-    quote = ""
-    while not reader.at_end():
-        char = reader.peek()
-        if quote:
-            if char == "\\":
-                reader.pos += 1
-            elif char == quote:
-                quote = ""
-        elif char in ("'", '"'):
-            quote = char
-        elif char == opening:
-            depth += 1
-        elif char == closing:
-            depth -= 1
-            if depth == 0:
-                reader.pos += 1
-                raw = reader.text[start : reader.pos]
-                try:
-                    return json.loads(_single_to_double_quotes(raw))
-                except ValueError:
-                    raise _SyntaxError("invalid JSON literal", start) from None
-        reader.pos += 1
-    raise _SyntaxError("unterminated JSON literal", start)
-
-
-def _single_to_double_quotes(raw: str) -> str:
-    out: list[str] = []
-    quote = ""
-    index = 0
-    while index < len(raw):
-        char = raw[index]
-        if quote:
-            if char == "\\" and index + 1 < len(raw):
-                nxt = raw[index + 1]
-                out.append(nxt if (quote == "'" and nxt == "'") else char + nxt)
-                index += 2
-                continue
-            if char == quote:
-                out.append('"')
-                quote = ""
-            elif char == '"':
-                out.append('\\"')
-            else:
-                out.append(char)
-        elif char in ("'", '"'):
-            quote = char
-            out.append('"')
-        else:
-            out.append(char)
-        index += 1
-    return "".join(out)

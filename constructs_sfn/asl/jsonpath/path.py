@@ -7,12 +7,13 @@ Jayway-compatible walker in :mod:`constructs_sfn.asl.jsonpath.evaluate`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any, Protocol
 
 from constructs_sfn.asl.errors import DefinitionError
 from constructs_sfn.asl.jsonpath.evaluate import PathNotFound, SegmentWalker
-from constructs_sfn.asl.jsonpath.nodes import FunctionCall, Indexes, Names, Segment
+from constructs_sfn.asl.jsonpath.nodes import Indexes, Names, Segment
 from constructs_sfn.asl.jsonpath.parser import parse_path
 
 __all__ = ["Finder", "Path", "PathNotFound", "compile_path", "compile_reference_path"]
@@ -197,6 +198,18 @@ class Path:
         return find_steps
 
 
+_CALL_SYNTAX = re.compile(r"[^\W\d]\w*\(.*\)", re.DOTALL)
+
+
+def _has_call_syntax(path: Path) -> bool:
+    # A dot name written like a call (``$.a.length()``) is only a property name to the engine, but a
+    # Reference Path refuses it outright. The same name in brackets (``$['length()']``) is fine.
+    return any(
+        isinstance(segment, Names) and _CALL_SYNTAX.fullmatch(segment.keys[0]) and f".{segment.keys[0]}" in path.text
+        for segment in path.segments
+    )
+
+
 def compile_path(text: str, *, location: str = "") -> Path:
     """Compile a JSONPath (``$...``, ``$$...`` or ``$var...``); raise DefinitionError if malformed."""
     if not isinstance(text, str):
@@ -206,10 +219,10 @@ def compile_path(text: str, *, location: str = "") -> Path:
 
 
 def compile_reference_path(text: str, *, location: str = "") -> Path:
-    """Compile a Reference Path: a definite path without wildcards, filters, slices, unions,
-    ``..`` or functions such as ``length()``."""
+    """Compile a Reference Path: a definite path without wildcards, filters, slices, unions, ``..``
+    or a function call such as ``.length()`` ("Functions such as length() aren't supported")."""
     path = compile_path(text, location=location)
-    if not path.is_definite or any(isinstance(segment, FunctionCall) for segment in path.segments):
+    if not path.is_definite or _has_call_syntax(path):
         raise DefinitionError(
             f"The value {text!r} is not a valid Reference Path: it must select a single node",
             location=location,

@@ -68,7 +68,7 @@ class PathShape:
 def path_shape(text: str) -> PathShape | None:
     """The shape of ``text`` as a path, or ``None`` when it is not a valid path.
 
-    ``definite`` means the path is a valid Reference Path (a single node, no function call).
+    ``definite`` means the path is a valid Reference Path (it selects a single node).
     """
     from constructs_sfn.asl.jsonpath import compile_path, compile_reference_path
 
