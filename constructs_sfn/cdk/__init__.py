@@ -7,7 +7,11 @@ alarms, a dashboard, an owner tag and a least-privilege role, all on by default.
 from __future__ import annotations
 
 from constructs_sfn.cdk.acknowledgements import acknowledge_rule
+from constructs_sfn.cdk.distributed_map_job import DEFAULT_RESULT_PREFIX, MAP_STATE_ID, DistributedMapJob
 from constructs_sfn.cdk.errors import ConstructPropsError
+from constructs_sfn.cdk.item_sources import ItemSource, ItemSourceKind
+from constructs_sfn.cdk.map_job_options import ItemBatching, ItemProcessor
+from constructs_sfn.cdk.map_run_alarm import MAP_RUNS_FAILED
 from constructs_sfn.cdk.observable_state_machine import (
     DEFAULT_LOG_RETENTION,
     LOG_GROUP_PREFIX,
@@ -35,12 +39,20 @@ __all__ = [
     "COMPENSATION_FAILED_ERROR",
     "DEFAULT_DEAD_LETTER_RETENTION",
     "DEFAULT_LOG_RETENTION",
+    "DEFAULT_RESULT_PREFIX",
+    "MAP_RUNS_FAILED",
+    "MAP_STATE_ID",
     "LOG_GROUP_PREFIX",
     "OWNER_CONTEXT_KEY",
     "OWNER_TAG_KEY",
     "AlarmOptions",
     "ConstructPropsError",
+    "DistributedMapJob",
     "ExecutionAlarm",
+    "ItemBatching",
+    "ItemProcessor",
+    "ItemSource",
+    "ItemSourceKind",
     "ObservableStateMachine",
     "SagaAction",
     "SagaRetry",
