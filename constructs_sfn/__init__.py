@@ -10,14 +10,26 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from constructs_sfn.cdk import ObservableStateMachine
+    from constructs_sfn.cdk import ApprovalWorkflow, DistributedMapJob, ObservableStateMachine, SagaWorkflow
     from constructs_sfn.local import LocalStepFunctions
+    from constructs_sfn.testing import SynthesizedApp
 
-__all__ = ["LocalStepFunctions", "ObservableStateMachine"]
+__all__ = [
+    "ApprovalWorkflow",
+    "DistributedMapJob",
+    "LocalStepFunctions",
+    "ObservableStateMachine",
+    "SagaWorkflow",
+    "SynthesizedApp",
+]
 
 _LAZY = {
+    "ApprovalWorkflow": "constructs_sfn.cdk",
+    "DistributedMapJob": "constructs_sfn.cdk",
     "ObservableStateMachine": "constructs_sfn.cdk",
+    "SagaWorkflow": "constructs_sfn.cdk",
     "LocalStepFunctions": "constructs_sfn.local",
+    "SynthesizedApp": "constructs_sfn.testing",
 }
 
 
