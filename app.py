@@ -106,7 +106,7 @@ class DemoFunctions(Construct):
         )
 
 
-def order_saga(scope: Construct, functions: DemoFunctions) -> SagaWorkflow:
+def order_saga(scope: Construct, functions: DemoFunctions, alarm_topic: sns.ITopic) -> SagaWorkflow:
     """Reserve stock, charge the card, ship; undone in reverse order when a step fails."""
 
     def step(name: str, action: str, undo: str | None) -> SagaStep:
@@ -122,6 +122,7 @@ def order_saga(scope: Construct, functions: DemoFunctions) -> SagaWorkflow:
         scope,
         "OrderSaga",
         owner=DEMO_OWNER,
+        alarm_topic=alarm_topic,
         timeout=cdk.Duration.minutes(15),
         comment="Demo: an order saga with reverse compensation and a dead-letter record",
         steps=[
@@ -132,7 +133,7 @@ def order_saga(scope: Construct, functions: DemoFunctions) -> SagaWorkflow:
     )
 
 
-def expense_approval(scope: Construct) -> ApprovalWorkflow:
+def expense_approval(scope: Construct, alarm_topic: sns.ITopic) -> ApprovalWorkflow:
     """A person approves or rejects an expense; a day of silence sends a reminder, then escalates."""
     approvers = sns.Topic(scope, "Approvers", enforce_ssl=True)
     managers = sns.Topic(scope, "FinanceManagers", enforce_ssl=True)
@@ -145,11 +146,12 @@ def expense_approval(scope: Construct) -> ApprovalWorkflow:
         reminders=1,
         reminder_interval=cdk.Duration.days(1),
         owner=DEMO_OWNER,
+        alarm_topic=alarm_topic,
         comment="Demo: expense approval with one reminder, escalation and a three-day deadline",
     )
 
 
-def price_catalogue(scope: Construct, functions: DemoFunctions) -> DistributedMapJob:
+def price_catalogue(scope: Construct, functions: DemoFunctions, alarm_topic: sns.ITopic) -> DistributedMapJob:
     """Every row of a CSV price list in S3 re-priced by a function; a few bad rows are tolerated."""
     access_logs = s3.Bucket(
         scope,
@@ -182,6 +184,7 @@ def price_catalogue(scope: Construct, functions: DemoFunctions) -> DistributedMa
         result_prefix="repriced/",
         access_logs_bucket=access_logs,
         owner=DEMO_OWNER,
+        alarm_topic=alarm_topic,
         timeout=cdk.Duration.hours(1),
     )
 
@@ -191,6 +194,10 @@ class ConstructsSfnDemo(cdk.Stack):
 
     def __init__(self, scope: Construct, construct_id: str) -> None:
         super().__init__(scope, construct_id, description="constructs_sfn demo app")
+        # The team answers for everything here, including the supporting buckets and functions.
+        cdk.Tags.of(self).add("Owner", DEMO_OWNER)
+        # One topic for every alarm of the four workflows: one place for the on-call to subscribe.
+        self.alarm_topic = sns.Topic(self, "Alarms", display_name="constructs_sfn demo alarms", enforce_ssl=True)
         self.orders = ObservableStateMachine(
             self,
             "OrderWorkflow",
@@ -199,11 +206,12 @@ class ConstructsSfnDemo(cdk.Stack):
             owner=DEMO_OWNER,
             timeout=cdk.Duration.minutes(5),
             comment="Demo: route, wait and price the lines of an order",
+            alarm_topic=self.alarm_topic,
         )
         functions = DemoFunctions(self, "Functions")
-        self.saga = order_saga(self, functions)
-        self.approval = expense_approval(self)
-        self.price_job = price_catalogue(self, functions)
+        self.saga = order_saga(self, functions, self.alarm_topic)
+        self.approval = expense_approval(self, self.alarm_topic)
+        self.price_job = price_catalogue(self, functions, self.alarm_topic)
 
 
 def build_app() -> cdk.App:

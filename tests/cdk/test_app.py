@@ -70,25 +70,39 @@ def _of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str
     return {k: v for k, v in template["Resources"].items() if v["Type"] == resource_type}
 
 
+def _path(resource: dict[str, Any]) -> str:
+    return str(resource.get("Metadata", {}).get("aws:cdk:path", ""))
+
+
 @pytest.mark.synth
-def test_one_state_machine_with_full_logging_and_tracing(template: dict[str, Any]) -> None:
-    [machine] = _of_type(template, STATE_MACHINE).values()
-    logging = machine["Properties"]["LoggingConfiguration"]
-    assert (logging["Level"], logging["IncludeExecutionData"]) == ("ALL", True)
-    assert machine["Properties"]["TracingConfiguration"] == {"Enabled": True}
-    definition = json.loads(machine["Properties"]["DefinitionString"])
+def test_one_state_machine_per_construct_with_logging_and_tracing(template: dict[str, Any]) -> None:
+    machines = {_path(m).split("/")[1]: m for m in _of_type(template, STATE_MACHINE).values()}
+    assert sorted(machines) == ["ExpenseApproval", "OrderSaga", "OrderWorkflow", "PriceCatalogue"]
+    for name, machine in machines.items():
+        logging = machine["Properties"]["LoggingConfiguration"]
+        # The approval machine keeps execution data (and so its task tokens) out of its logs.
+        assert (logging["Level"], logging["IncludeExecutionData"]) == ("ALL", name != "ExpenseApproval"), name
+        assert machine["Properties"]["TracingConfiguration"] == {"Enabled": True}, name
+    definition = json.loads(machines["OrderWorkflow"]["Properties"]["DefinitionString"])
     assert {state["Type"] for state in definition["States"].values()} >= {"Pass", "Choice", "Wait", "Map", "Fail"}
     assert definition["TimeoutSeconds"] > 0
 
 
 @pytest.mark.synth
-def test_five_alarms_wired_to_the_sns_topic(template: dict[str, Any]) -> None:
-    [topic_id] = _of_type(template, "AWS::SNS::Topic")
+def test_every_alarm_goes_to_the_one_alarm_topic(template: dict[str, Any]) -> None:
+    [topic_id] = [k for k, v in _of_type(template, "AWS::SNS::Topic").items() if _path(v).endswith("/Alarms/Resource")]
     alarms = list(_of_type(template, "AWS::CloudWatch::Alarm").values())
-    assert {alarm["Properties"]["MetricName"] for alarm in alarms} == ALARM_METRICS
-    assert len(alarms) == 5
+    by_machine: dict[str, set[str]] = {}
     for alarm in alarms:
-        assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}], _path(alarm)
+        metric = alarm["Properties"].get("MetricName", "(math)")
+        by_machine.setdefault(_path(alarm).split("/")[1], set()).add(metric)
+    assert by_machine["OrderWorkflow"] == ALARM_METRICS
+    for name in ("OrderSaga", "ExpenseApproval", "PriceCatalogue"):
+        assert by_machine[name] >= ALARM_METRICS - {"ExecutionTime"}, name
+    # The saga alarms on its dead-letter queue, the job on failed Map Runs.
+    assert "ApproximateNumberOfMessagesVisible" in by_machine["OrderSaga"]
+    assert len(by_machine["PriceCatalogue"]) > len(ALARM_METRICS)
 
 
 @pytest.mark.synth
