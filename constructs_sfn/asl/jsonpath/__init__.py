@@ -6,7 +6,7 @@ Semantics follow Jayway JsonPath, the library AWS Step Functions evaluates paths
 from __future__ import annotations
 
 from constructs_sfn.asl.jsonpath.causes import NULL_INPUT_CAUSE, invalid_path_cause, path_not_found_cause
-from constructs_sfn.asl.jsonpath.evaluate import PathNotFound, json_equal
+from constructs_sfn.asl.jsonpath.evaluate import InvalidPath, PathNotFound, json_equal
 from constructs_sfn.asl.jsonpath.javaorder import java_hash_order
 from constructs_sfn.asl.jsonpath.jsontext import json_type_name, to_json_text
 from constructs_sfn.asl.jsonpath.path import Path, compile_path, compile_reference_path
@@ -15,6 +15,7 @@ from constructs_sfn.asl.jsonpath.template import PayloadTemplate, compile_payloa
 
 __all__ = [
     "NULL_INPUT_CAUSE",
+    "InvalidPath",
     "RESULT_PATH_ERROR",
     "Path",
     "PathNotFound",
