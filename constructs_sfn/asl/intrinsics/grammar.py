@@ -214,7 +214,56 @@ class _Parser:
                 break
             self.pos += 1
         raw = text[start : self.pos].rstrip()
+        offending = _non_shorthand_dot_name(raw)
+        if offending is not None:
+            raise _SyntaxError(
+                f"the name {offending!r} needs bracket notation (['{offending}']) in an intrinsic function argument",
+                start,
+            )
         try:
             return PathArg(compile_path(raw))
         except DefinitionError as failure:
             raise _SyntaxError(failure.message, start) from None
+
+
+# JSONPath ABNF ``member-name-shorthand``: name-first (ALPHA / "_" / non-ASCII) then name-chars.
+_SHORTHAND = re.compile(r"[A-Za-z_\u0080-\U0010FFFF][A-Za-z0-9_\u0080-\U0010FFFF]*")
+
+
+def _non_shorthand_dot_name(path: str) -> str | None:
+    """The first dot-notation name that is not a ``member-name-shorthand``, outside brackets.
+
+    AWS: "You must use square bracket notation for a Path passed as an argument to an Intrinsic
+    Function if the field name contains any character that is not included in the
+    member-name-shorthand definition of the JsonPath ABNF rule [...] For example, $.abc.['def ghi']."
+    """
+    depth = 0
+    quote = ""
+    index = 0
+    while index < len(path):
+        char = path[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+        elif char == "." and depth == 0:
+            start = index + 1
+            if path.startswith(".", start):
+                start += 1
+            end = start
+            while end < len(path) and path[end] not in ".[":
+                end += 1
+            name = path[start:end]
+            if name and name != "*" and _SHORTHAND.fullmatch(name) is None:
+                return name
+            index = end
+            continue
+        index += 1
+    return None

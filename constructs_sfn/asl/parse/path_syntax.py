@@ -53,6 +53,7 @@ _INDEX = re.compile(r"-?\d+")
 _SLICE = re.compile(r"(-?\d+)?:(-?\d+)?(:(-?\d+)?)?")
 _NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?")
 _FUNCTION_NAME = re.compile(r"States\.[A-Za-z0-9]+")
+_CALL_LIKE = re.compile(r"[^\W\d]\w*\(.*\)", re.DOTALL)
 # Characters that end an unquoted property name in dot notation.
 _NAME_STOP = frozenset(".[")
 
@@ -128,8 +129,8 @@ def _steps_definite(text: str, position: int) -> bool | None:
             name = text[start:position]
             if not name or name.strip() != name or "]" in name:
                 return None
-            if name == "*":
-                definite = False
+            if name == "*" or _CALL_LIKE.fullmatch(name):
+                definite = False  # ``.length()``: a property to the engine, never a Reference Path
         elif char == "[":
             close = _matching_bracket(text, position)
             if close is None:

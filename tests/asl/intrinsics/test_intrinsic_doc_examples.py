@@ -110,6 +110,32 @@ def test_a_path_argument_may_use_bracket_notation_after_a_dot() -> None:
     assert run("States.Format('{}', $.abc.['def ghi'])", {"abc": {"def ghi": "spaced"}}) == "spaced"
 
 
+@pytest.mark.parametrize(
+    "text", ["States.Format('{}', $.detail-type)", "States.Array($.a.length())", "States.Array($.1day)"]
+)
+def test_a_path_argument_needs_brackets_for_other_names(text: str) -> None:
+    """ "You must use square bracket notation for a Path passed as an argument to an Intrinsic Function
+    if the field name contains any character that is not included in the member-name-shorthand
+    definition of the JsonPath ABNF rule." """
+    with pytest.raises(DefinitionError, match="bracket notation"):
+        compile_intrinsic(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("States.Format('{}', $['detail-type'])", "x"),
+        ("States.Format('{}', $.a_b.ünï)", "y"),
+        ("States.Format('{}', $['1day'])", "z"),
+        ("States.ArrayLength($..deep)", 1),
+    ],
+)
+def test_shorthand_names_and_brackets_are_accepted(text: str, expected: Any) -> None:
+    """Letters, digits (not first), ``_`` and non-ASCII characters may stay in dot notation."""
+    document = {"detail-type": "x", "a_b": {"ünï": "y"}, "1day": "z", "n": {"deep": 1}}
+    assert run(text, document) == expected
+
+
 # ---- input validation the page states ----
 
 

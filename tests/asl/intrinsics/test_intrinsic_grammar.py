@@ -43,9 +43,9 @@ def test_whitespace_is_allowed_between_tokens() -> None:
 
 
 def test_path_arguments_may_contain_parentheses_and_filters() -> None:
-    call = parse_call("States.Array($.a.length(), $.b[?(@.c == 'd,e')])")
+    call = parse_call("States.Array($['a(b)'], $.b[?(@.c == 'd,e')])")
     assert [arg.path.text for arg in call.args if isinstance(arg, PathArg)] == [
-        "$.a.length()",
+        "$['a(b)']",
         "$.b[?(@.c == 'd,e')]",
     ]
 
