@@ -4,20 +4,35 @@ Valid JSON is decoded with :func:`json.loads`. Anything else gets the message Ja
 produces for it, because AWS echoes that message (``Invalid State Machine Execution Input:
 'Unrecognized token 'not': was expecting (JSON String, Number, Array, Object or token 'null',
 'true' or 'false')'``). Jackson's defaults also decide two corner cases: ``NaN``/``Infinity`` are
-rejected, and text after the first complete value is ignored.
+rejected, and text after the first complete value is ignored. Jackson's read constraints hold
+too (:data:`~constructs_sfn.asl.parse.json_text.MAX_NESTING_DEPTH` levels,
+:data:`~constructs_sfn.asl.parse.json_text.MAX_NUMBER_LENGTH` characters per number): deeper or
+longer input fails with Jackson's message, never with Python's ``RecursionError`` or its
+4,300-digit integer limit. The reader keeps its own stack of open containers.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from typing import Any
+
+from constructs_sfn.asl.parse.json_text import (
+    MAX_NESTING_DEPTH,
+    MAX_NUMBER_LENGTH,
+    nesting_depth_message,
+    number_length,
+    number_length_message,
+)
 
 __all__ = ["JsonSyntaxError", "parse_json_text"]
 
 _VALUE_LIST = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
 _MAX_TOKEN = 256
 _MAX_SOURCE = 500
+# Text with a run this long might hold a number over Jackson's limit: it takes the exact reader.
+_MAYBE_LONG_NUMBER = re.compile(f"[-+.0-9eE]{{{MAX_NUMBER_LENGTH + 1},}}")
 
 
 class JsonSyntaxError(Exception):
@@ -46,10 +61,11 @@ def parse_json_text(text: str) -> Any:
     Empty (or all white space) text raises with message ``""``: callers word that case
     themselves (AWS says ``Invalid execution input.`` for an empty execution input).
     """
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except ValueError:
-        pass
+    if _MAYBE_LONG_NUMBER.search(text) is None:
+        try:
+            return json.loads(text, parse_constant=_reject_constant)
+        except (ValueError, RecursionError):
+            pass  # not JSON, or nested deeper than Python's recursion limit: the exact reader decides
     return _JacksonReader(text).read_root()
 
 
@@ -86,12 +102,24 @@ def _is_identifier_part(char: str) -> bool:
 
 
 class _Container:
-    __slots__ = ("column", "kind", "line")
+    __slots__ = ("column", "key", "kind", "line", "value")
 
     def __init__(self, kind: str, line: int, column: int) -> None:
         self.kind = kind
         self.line = line
         self.column = column
+        self.key = ""
+        self.value: Any = {} if kind == "Object" else []
+
+    @property
+    def closer(self) -> str:
+        return "}" if self.kind == "Object" else "]"
+
+    def add(self, item: Any) -> None:
+        if self.kind == "Object":
+            self.value[self.key] = item
+        else:
+            self.value.append(item)
 
 
 class _JacksonReader:
@@ -157,10 +185,11 @@ class _JacksonReader:
         return value
 
     def _value(self, char: str, *, root: bool = False) -> Any:
-        if char == "{":
-            return self._object()
-        if char == "[":
-            return self._array()
+        if char in "{[":
+            return self._containers(char)
+        return self._scalar(char, root=root)
+
+    def _scalar(self, char: str, *, root: bool = False) -> Any:
         if char == '"':
             self.pos += 1
             return self._string("string value")
@@ -252,6 +281,9 @@ class _JacksonReader:
                     self.pos + 1,
                 )
         literal = text[start : self.pos]
+        length = number_length(literal)
+        if length > MAX_NUMBER_LENGTH:
+            raise self._fail(number_length_message(length))
         return float(literal) if is_float else int(literal)
 
     def _string(self, what: str) -> str:
@@ -304,10 +336,14 @@ class _JacksonReader:
             code = code * 16 + int(digit, 16)
         return chr(code)
 
-    def _open(self, kind: str) -> None:
+    def _open(self, kind: str) -> _Container:
+        if len(self.stack) >= MAX_NESTING_DEPTH:
+            raise self._fail(nesting_depth_message(len(self.stack) + 1), self.pos + 1)
         line, column = self._line_column(self.pos)
-        self.stack.append(_Container(kind, line, column))
+        container = _Container(kind, line, column)
+        self.stack.append(container)
         self.pos += 1
+        return container
 
     def _close_or_fail(self, char: str | None, closer: str) -> bool:
         """Whether ``char`` closes the current container; fail on EOF or a mismatched closer."""
@@ -334,44 +370,46 @@ class _JacksonReader:
             raise self._eof(f" within/between {self._container_desc()} entries")
         return char
 
-    def _object(self) -> dict[str, Any]:
-        self._open("Object")
-        result: dict[str, Any] = {}
-        char = self._skip_ws()
-        if self._close_or_fail(char, "}"):
-            return result
+    def _containers(self, char: str) -> Any:
+        """The array or object starting at ``char``, nested ones included, read without recursion."""
         while True:
-            assert char is not None  # _close_or_fail raised at end of input
-            if char != '"':
-                raise self._unexpected(char, "was expecting double-quote to start field name")
-            self.pos += 1
-            key = self._string("name")
-            char = self._skip_ws()
-            if char is None:
-                raise self._eof(" within/between Object entries")
-            if char != ":":
-                raise self._unexpected(char, "was expecting a colon to separate field name and value")
-            char = self._after_comma()
-            result[key] = self._value(char)
-            char = self._skip_ws()
-            if self._close_or_fail(char, "}"):
-                return result
-            if char != ",":
-                raise self._unexpected(str(char), "was expecting comma to separate Object entries")
-            char = self._after_comma()
+            # ``char`` starts a value: open a container, or read a scalar into the innermost one.
+            if char in "{[":
+                container = self._open("Object" if char == "{" else "Array")
+                after = self._skip_ws()
+                if not self._close_or_fail(after, container.closer):
+                    assert after is not None  # _close_or_fail raised at end of input
+                    char = self._entry_start(container, after)
+                    continue
+                value = container.value
+            else:
+                value = self._scalar(char)
+            # A value is complete: add it to its container, closing containers that end here.
+            while True:
+                if not self.stack:
+                    return value
+                container = self.stack[-1]
+                container.add(value)
+                after = self._skip_ws()
+                if self._close_or_fail(after, container.closer):
+                    value = container.value
+                    continue
+                if after != ",":
+                    raise self._unexpected(str(after), f"was expecting comma to separate {container.kind} entries")
+                char = self._entry_start(container, self._after_comma())
+                break
 
-    def _array(self) -> list[Any]:
-        self._open("Array")
-        result: list[Any] = []
-        char = self._skip_ws()
-        if self._close_or_fail(char, "]"):
-            return result
-        while True:
-            assert char is not None  # _close_or_fail raised at end of input
-            result.append(self._value(char))
-            char = self._skip_ws()
-            if self._close_or_fail(char, "]"):
-                return result
-            if char != ",":
-                raise self._unexpected(str(char), "was expecting comma to separate Array entries")
-            char = self._after_comma()
+    def _entry_start(self, container: _Container, char: str) -> str:
+        """At an entry of ``container``: read an object's field name and colon; the value's first char."""
+        if container.kind == "Array":
+            return char
+        if char != '"':
+            raise self._unexpected(char, "was expecting double-quote to start field name")
+        self.pos += 1
+        container.key = self._string("name")
+        after = self._skip_ws()
+        if after is None:
+            raise self._eof(" within/between Object entries")
+        if after != ":":
+            raise self._unexpected(after, "was expecting a colon to separate field name and value")
+        return self._after_comma()

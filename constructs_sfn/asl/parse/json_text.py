@@ -10,13 +10,32 @@ reports it, or ``None`` when the text is one valid JSON value. Examples of AWS's
 ``ValidateStateMachineDefinition`` puts ``message`` plus ``\\n at [Source: ...]`` in the
 diagnostic and the ``[Source: ...]`` part in its location; ``StartExecution`` wraps only the first
 line in ``Invalid State Machine Execution Input: '...'``.
+
+AWS's Jackson applies its default read constraints (``StreamReadConstraints``, Jackson 2.15 and
+later): at most :data:`MAX_NESTING_DEPTH` open arrays/objects and at most
+:data:`MAX_NUMBER_LENGTH` characters per number. Both limits, and their messages, live here for
+every JSON reader of the package (:mod:`constructs_sfn.local.json_text` reads values with them).
+The scanner keeps its own stack, so hostile nesting never reaches Python's recursion limit.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["JsonSyntaxError", "jackson_syntax_error"]
+__all__ = [
+    "MAX_NESTING_DEPTH",
+    "MAX_NUMBER_LENGTH",
+    "JsonSyntaxError",
+    "jackson_syntax_error",
+    "nesting_depth_message",
+    "number_length",
+    "number_length_message",
+]
+
+MAX_NESTING_DEPTH = 1000
+"""Jackson's default ``StreamReadConstraints.getMaxNestingDepth()``: open arrays and objects."""
+MAX_NUMBER_LENGTH = 1000
+"""Jackson's default ``StreamReadConstraints.getMaxNumberLength()``: characters of one number."""
 
 _VALUE_LIST = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
 _KEYWORD_LIST = "('true', 'false' or 'null')"
@@ -52,6 +71,22 @@ class _SyntaxError(Exception):
         self.position = position
 
 
+def nesting_depth_message(depth: int) -> str:
+    """Jackson's message for a document nested ``depth`` deep (more than :data:`MAX_NESTING_DEPTH`)."""
+    return (
+        f"Document nesting depth ({depth}) exceeds the maximum allowed ({MAX_NESTING_DEPTH}, from "
+        "`StreamReadConstraints.getMaxNestingDepth()`)"
+    )
+
+
+def number_length_message(length: int) -> str:
+    """Jackson's message for a number of ``length`` characters (more than :data:`MAX_NUMBER_LENGTH`)."""
+    return (
+        f"Number value length ({length}) exceeds the maximum allowed ({MAX_NUMBER_LENGTH}, from "
+        "`StreamReadConstraints.getMaxNumberLength()`)"
+    )
+
+
 def jackson_syntax_error(text: str) -> JsonSyntaxError | None:
     """The first syntax error of ``text`` in Jackson's words, or ``None`` if it is valid JSON."""
     scanner = _Scanner(text)
@@ -60,9 +95,6 @@ def jackson_syntax_error(text: str) -> JsonSyntaxError | None:
     except _SyntaxError as failure:
         line, column = _line_column(text, failure.position)
         return JsonSyntaxError(failure.message, line, column, text)
-    except RecursionError:
-        line, column = _line_column(text, scanner.position)
-        return JsonSyntaxError("Document nesting depth exceeds the maximum allowed", line, column, text)
     return None
 
 
@@ -91,11 +123,12 @@ def _char_description(char: str) -> str:
 
 
 class _Scanner:
-    __slots__ = ("position", "text")
+    __slots__ = ("_starts", "position", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.position = 0
+        self._starts: list[int] = []  # where each open container began
 
     def document(self) -> None:
         if self._next_significant() is None:
@@ -113,14 +146,78 @@ class _Scanner:
         return _SyntaxError(f"Unexpected character ({_char_description(char)}): {comment}", self.position)
 
     def _value(self) -> None:
+        """One value; arrays and objects are walked with an explicit stack of their kinds."""
+        open_kinds: list[str] = []
+        while True:
+            char = self._next_significant()
+            if char is None:
+                raise _SyntaxError("Unexpected end-of-input: expected a value", self.position)
+            if char in "{[":
+                if len(open_kinds) >= MAX_NESTING_DEPTH:
+                    raise _SyntaxError(nesting_depth_message(len(open_kinds) + 1), self.position + 1)
+                kind = "Object" if char == "{" else "Array"
+                self._starts.append(self.position)
+                open_kinds.append(kind)
+                self.position += 1
+                if self._first_entry(kind):
+                    continue  # a value follows
+                open_kinds.pop()
+                self._starts.pop()
+            else:
+                self._scalar(char)
+            # A value ended: close containers until one expects another entry.
+            while open_kinds:
+                if self._next_entry(open_kinds[-1]):
+                    break
+                open_kinds.pop()
+                self._starts.pop()
+            else:
+                return
+
+    def _first_entry(self, kind: str) -> bool:
+        """After ``{``/``[``: False when the container closes at once, True when a value follows."""
+        char = self._next_significant()
+        if char == ("}" if kind == "Object" else "]"):
+            self.position += 1
+            return False
+        if kind == "Object":
+            self._field_name(char)
+        elif char is None:
+            raise self._eof_in(kind, self._starts[-1])
+        return True
+
+    def _next_entry(self, kind: str) -> bool:
+        """After an entry: False when the container closes, True when another value follows."""
+        char = self._next_significant()
+        if char == ("}" if kind == "Object" else "]"):
+            self.position += 1
+            return False
+        if char is None:
+            raise self._eof_in(kind, self._starts[-1])
+        if char != ",":
+            raise self._unexpected(char, f"was expecting comma to separate {kind} entries")
+        self.position += 1
+        if kind == "Object":
+            self._field_name(self._next_significant())
+        elif self._next_significant() is None:
+            raise self._eof_in(kind, self._starts[-1])
+        return True
+
+    def _field_name(self, char: str | None) -> None:
+        if char is None:
+            raise self._eof_in("Object", self._starts[-1])
+        if char != '"':
+            raise self._unexpected(char, "was expecting double-quote to start field name")
+        self._string()
         char = self._next_significant()
         if char is None:
-            raise _SyntaxError("Unexpected end-of-input: expected a value", self.position)
-        if char == "{":
-            self._object()
-        elif char == "[":
-            self._array()
-        elif char == '"':
+            raise self._eof_in("Object", self._starts[-1])
+        if char != ":":
+            raise self._unexpected(char, "was expecting a colon to separate field name and value")
+        self.position += 1
+
+    def _scalar(self, char: str) -> None:
+        if char == '"':
             self._string()
         elif char == "-" or char.isdigit():
             self._number()
@@ -150,59 +247,6 @@ class _Scanner:
         raise _SyntaxError(
             f"Unrecognized token '{text[start : self.position]}': was expecting {expected}", self.position
         )
-
-    def _object(self) -> None:
-        start = self.position
-        self.position += 1
-        char = self._next_significant()
-        if char == "}":
-            self.position += 1
-            return
-        while True:
-            if char is None:
-                raise self._eof_in("Object", start)
-            if char != '"':
-                raise self._unexpected(char, "was expecting double-quote to start field name")
-            self._string()
-            char = self._next_significant()
-            if char is None:
-                raise self._eof_in("Object", start)
-            if char != ":":
-                raise self._unexpected(char, "was expecting a colon to separate field name and value")
-            self.position += 1
-            self._value()
-            char = self._next_significant()
-            if char == "}":
-                self.position += 1
-                return
-            if char is None:
-                raise self._eof_in("Object", start)
-            if char != ",":
-                raise self._unexpected(char, "was expecting comma to separate Object entries")
-            self.position += 1
-            char = self._next_significant()
-
-    def _array(self) -> None:
-        start = self.position
-        self.position += 1
-        char = self._next_significant()
-        if char == "]":
-            self.position += 1
-            return
-        while True:
-            if char is None:
-                raise self._eof_in("Array", start)
-            self._value()
-            char = self._next_significant()
-            if char == "]":
-                self.position += 1
-                return
-            if char is None:
-                raise self._eof_in("Array", start)
-            if char != ",":
-                raise self._unexpected(char, "was expecting comma to separate Array entries")
-            self.position += 1
-            char = self._next_significant()
 
     def _eof_in(self, kind: str, start: int) -> _SyntaxError:
         line, column = _line_column(self.text, start)
@@ -245,6 +289,13 @@ class _Scanner:
         raise _SyntaxError("Unexpected end-of-input: was expecting closing quote for a string value", self.position)
 
     def _number(self) -> None:
+        start = self.position
+        self._number_syntax()
+        length = number_length(self.text[start : self.position])
+        if length > MAX_NUMBER_LENGTH:
+            raise _SyntaxError(number_length_message(length), self.position)
+
+    def _number_syntax(self) -> None:
         text = self.text
         if text[self.position] == "-":
             self.position += 1
@@ -277,6 +328,13 @@ class _Scanner:
                 raise _SyntaxError(
                     "Unexpected character: Exponent indicator not followed by a digit", self.position + 1
                 )
+
+
+def number_length(literal: str) -> int:
+    """How Jackson measures a number for :data:`MAX_NUMBER_LENGTH`: digits of an integer, all of a float."""
+    if any(char in ".eE" for char in literal):
+        return len(literal)
+    return len(literal) - literal.startswith("-")
 
 
 def _identifier_part(char: str) -> bool:
