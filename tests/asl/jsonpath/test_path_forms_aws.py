@@ -236,3 +236,23 @@ def test_current_node_matches_objects_only() -> None:
 def test_filter_operators_parse(text: str) -> None:
     """Jayway's filter grammar: comparisons, ``&&``, ``||``, ``!``, blanks and brackets."""
     assert not compile_path(text).is_definite
+
+
+@pytest.mark.parametrize(
+    ("text", "document", "expected"),
+    [
+        (
+            "$.list[?(@.keep)]",
+            {"list": [{"keep": True}, {"keep": False}, {"other": 1}]},
+            [{"keep": True}, {"keep": False}],
+        ),
+        ("$.list[?(@.keep == true)]", {"list": [{"keep": True}, {"keep": False}]}, [{"keep": True}]),
+        ("$.d..a", {"d": {"x": {"a": [1, 2]}}}, [[1, 2]]),
+        ("$.d..a[*]", {"d": {"x": {"a": [1, 2]}}}, [1, 2]),
+    ],
+)
+def test_what_step_functions_local_answers(text: str, document: Any, expected: Any) -> None:
+    """AWS's own emulator (amazon/aws-stepfunctions-local), as reported in floci-io/floci#3260: an
+    existence filter keeps every object that has the key, whatever its value; ``..`` collects each
+    match once, and a following ``[*]`` flattens the arrays it found."""
+    assert compile_path(text).find(document) == expected
