@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import math
 import uuid
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
@@ -27,6 +27,8 @@ __all__ = ["max_concurrency_of", "run_map", "tolerance_of"]
 def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, context: Any) -> StateGen:
     """Run one Map state."""
     variables = frame.variables
+    item_keys: list[str] | None = None  # the object's keys when the Map iterates an object's pairs
+    selected: Any = None
     if state.item_reader is not None:
         # The reader runs once the Map Run has started; AWS reports the Map's length as 0.
         effective = raw_input if state.is_jsonata else apply_input_path(state, raw_input, context, variables)
@@ -61,6 +63,14 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
                 raise StatesError(ErrorName.RUNTIME, invalid_path_cause(state.items_path.text, message)) from missing
         else:
             items = effective
+        if isinstance(items, Mapping):
+            # ItemsPath page: "If the input to the Map state is a JSON object, it runs an iteration for
+            # each key-value pair in the object, passing the pair to the iteration as input." The page
+            # does not spell the pair out; {"Key": ..., "Value": ...} with $$.Map.Item.Key is what runs
+            # on AWS have been reported to give (see the report accompanying this change).
+            selected = items
+            item_keys = list(selected)
+            items = [{"Key": key, "Value": selected[key]} for key in item_keys]
         if not isinstance(items, list):
             raise StatesError(
                 ErrorName.RUNTIME,
@@ -70,7 +80,7 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
                 f"'{json_type_name(items)}', expected 'array'",
             )
     if state.items_path is not None:
-        ex.inspect("afterItemsPath", items)
+        ex.inspect("afterItemsPath", selected if item_keys is not None else items)
     max_concurrency = max_concurrency_of(ex, state, effective, raw_input, context, variables)
     ex.inspect("maxConcurrency", max_concurrency)
     distributed = state.mode == "DISTRIBUTED"
@@ -99,6 +109,7 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
             raise
     if state.item_batcher is not None:
         items = batch_items(ex, frame, state, items, raw_input, effective, context)
+        item_keys = None
     total = len(items)
 
     def should_stop(failures: int, finished: int) -> bool:
@@ -111,7 +122,19 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
 
     chain = {"last": frame.cursor}
     factories = (
-        _iteration(ex, frame, state, effective, raw_input, context, i, item, distributed, chain)
+        _iteration(
+            ex,
+            frame,
+            state,
+            effective,
+            raw_input,
+            context,
+            i,
+            item,
+            distributed,
+            chain,
+            key=None if item_keys is None else item_keys[i],
+        )
         for i, item in enumerate(items)
     )
     result: ForkResult = yield Fork(factories, count=total, max_concurrency=max_concurrency, should_stop=should_stop)
@@ -155,6 +178,8 @@ def _iteration(
     item: Any,
     distributed: bool,
     chain: dict[str, int],
+    *,
+    key: str | None = None,
 ) -> Callable[[], Generator[Any, Any, Any]]:
     from constructs_sfn.asl.runtime.interpreter import Frame as FrameType
 
@@ -174,7 +199,11 @@ def _iteration(
             ex.observer.on_event(ex, TraceEvent(TraceKind.ITERATION_STARTED, state.pointer, state.name, index=index))
         if state.item_selector is not None:
             item_context = dict(context)
-            item_context["Map"] = {"Item": {"Index": index, "Value": item}}
+            item_context["Map"] = {
+                "Item": {"Index": index, "Value": item}
+                if key is None
+                else {"Index": index, "Key": key, "Value": item["Value"]}
+            }
             if state.is_jsonata:
                 value = state.item_selector.evaluate(
                     {"input": raw_input, "context": item_context},

@@ -85,18 +85,44 @@ def test_an_items_path_to_a_scalar_fails(value: Any) -> None:
     assert "$.items" in (execution.cause or "")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the ItemsPath page now says an object runs one iteration per key-value pair, but does not "
-    "document the shape of the pair an iteration receives; the executor still requires an array",
-)
 def test_an_items_path_to_an_object_iterates_its_pairs() -> None:
-    """ "If the input to the Map state is a JSON object, it runs an iteration for each key-value pair"."""
+    """ "If the input to the Map state is a JSON object, it runs an iteration for each key-value pair in
+    the object, passing the pair to the iteration as input" (the page's ``$.servers.web`` example).
+
+    The page does not spell the pair out; ``{"Key": ..., "Value": ...}`` in the object's order is the
+    shape reported from runs on AWS, and what the executor passes.
+    """
     web = {"server1": {"port": 80, "status": "active"}, "server2": {"port": 8080, "status": "inactive"}}
     execution = execute(jsonpath_map(ItemsPath="$.servers.web"), {"environment": "production", "servers": {"web": web}})
     assert execution.status == "SUCCEEDED"
-    assert isinstance(execution.output, list)
-    assert len(execution.output) == 2
+    assert execution.output == [
+        {"Key": "server1", "Value": {"port": 80, "status": "active"}},
+        {"Key": "server2", "Value": {"port": 8080, "status": "inactive"}},
+    ]
+
+
+def test_the_default_items_path_iterates_an_object_input() -> None:
+    """ "By default, the Map state sets ItemsPath to $, which selects the entire input"; an object
+    input therefore runs one iteration per pair as well."""
+    execution = execute(jsonpath_map(), {"a": 1, "b": [2]})
+    assert execution.status == "SUCCEEDED"
+    assert execution.output == [{"Key": "a", "Value": 1}, {"Key": "b", "Value": [2]}]
+
+
+def test_an_object_iteration_exposes_its_key_in_the_context_object() -> None:
+    """With an object, ``$$.Map.Item.Key`` names the pair's key and ``$$.Map.Item.Value`` holds its
+    value, as ItemSelector sees them."""
+    selector = {"key.$": "$$.Map.Item.Key", "value.$": "$$.Map.Item.Value", "index.$": "$$.Map.Item.Index"}
+    execution = execute(jsonpath_map(ItemsPath="$.items", ItemSelector=selector), {"items": {"b": 2, "a": 1}})
+    assert execution.status == "SUCCEEDED"
+    assert execution.output == [{"key": "b", "value": 2, "index": 0}, {"key": "a", "value": 1, "index": 1}]
+
+
+def test_an_empty_object_runs_no_iteration() -> None:
+    """No pairs, no iterations."""
+    execution = execute(jsonpath_map(ItemsPath="$.items"), {"items": {}})
+    assert execution.status == "SUCCEEDED"
+    assert execution.output == []
 
 
 @pytest.mark.parametrize("items_path", ["$.items[*]", "$..items", "$.items[0:2]", "$.items[?(@.a)]"])

@@ -122,7 +122,8 @@ class TestInlineMap:
         assert details(one(execution, "MapStateStarted")) == {"length": 0}
 
     def test_input_that_is_not_an_array_fails(self) -> None:
-        execution = execute(single(map_state(MaxConcurrency=1)), {"a": 1})
+        # An object would iterate its key-value pairs (ItemsPath page); a scalar cannot be iterated.
+        execution = execute(single(map_state(MaxConcurrency=1)), "text")
 
         assert execution.error == "States.Runtime"
         assert "Map state input must be an array" in (execution.cause or "")
