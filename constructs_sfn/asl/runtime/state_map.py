@@ -66,8 +66,8 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
         if isinstance(items, Mapping):
             # ItemsPath page: "If the input to the Map state is a JSON object, it runs an iteration for
             # each key-value pair in the object, passing the pair to the iteration as input." The page
-            # does not spell the pair out; {"Key": ..., "Value": ...} with $$.Map.Item.Key is what runs
-            # on AWS have been reported to give (see the report accompanying this change).
+            # does not spell the pair out: {"Key": ..., "Value": ...} with $$.Map.Item.Key is the shape
+            # reported from AWS for a JSON object read from S3 (floci-io/floci#1588), assumed here too.
             selected = items
             item_keys = list(selected)
             items = [{"Key": key, "Value": selected[key]} for key in item_keys]

@@ -90,7 +90,8 @@ def test_an_items_path_to_an_object_iterates_its_pairs() -> None:
     the object, passing the pair to the iteration as input" (the page's ``$.servers.web`` example).
 
     The page does not spell the pair out; ``{"Key": ..., "Value": ...}`` in the object's order is the
-    shape reported from runs on AWS, and what the executor passes.
+    shape reported from AWS for a Distributed Map reading a JSON object (floci-io/floci#1588), and
+    what the executor passes: an assumption, not a documented rule.
     """
     web = {"server1": {"port": 80, "status": "active"}, "server2": {"port": 8080, "status": "inactive"}}
     execution = execute(jsonpath_map(ItemsPath="$.servers.web"), {"environment": "production", "servers": {"web": web}})
