@@ -1,6 +1,8 @@
 """JSONPath for the ASL executor: paths, ResultPath, payload templates and AWS's JSON text.
 
-Semantics follow Jayway JsonPath, the library AWS Step Functions evaluates paths with.
+Semantics follow Jayway JsonPath, the library AWS Step Functions evaluates paths with, as far as AWS
+documents it: no path functions (``.length()`` is a property name), unions of names only as leaves,
+bare words in filters compare as strings.
 """
 
 from __future__ import annotations

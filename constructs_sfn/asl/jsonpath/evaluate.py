@@ -7,7 +7,8 @@ The rules that matter for fidelity:
   indefinite, misses are silently skipped.
 * A missing *last* property is not an error by itself: the path just yields nothing, and a
   definite path that yields nothing fails with ``No results for path: ...``.
-* A union of names as the last segment (``$['a','b']``) merges the present members into one object.
+* A union of names as the last segment (``$['a','b']``) merges the present members into one object;
+  anywhere else AWS refuses it (:class:`InvalidPath`, "Multi properties can only be used as path leafs").
 """
 
 from __future__ import annotations
