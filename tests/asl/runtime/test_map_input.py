@@ -126,9 +126,11 @@ def test_an_empty_object_runs_no_iteration() -> None:
     assert execution.output == []
 
 
-@pytest.mark.parametrize("items_path", ["$.items[*]", "$..items", "$.items[0:2]", "$.items[?(@.a)]"])
+@pytest.mark.parametrize("items_path", ["$.items[*]", "$..items", "$.items[0:2]"])
 def test_items_path_must_be_a_reference_path(items_path: str) -> None:
-    """ "The value of ItemsPath must be a Reference Path": indefinite paths are refused at creation."""
+    """ "The value of ItemsPath must be a Reference Path": wildcards, ``..`` and slices are refused at
+    creation (the paths page's earlier wording: "The operators @ .. , : ? * aren't supported"; its
+    current example ``$.jar[?(@.a >= 5)]`` leaves filters open, so they are not pinned here)."""
     with pytest.raises(DefinitionError):
         execute(jsonpath_map(ItemsPath=items_path), {"items": [1]})
 
