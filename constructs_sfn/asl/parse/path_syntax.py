@@ -6,7 +6,8 @@ what they refuse with a :class:`DefinitionError` is invalid. The recognisers bel
 fallback when an engine fails for any other reason (an engine bug must not refuse a definition).
 Their grammar is the Jayway dialect AWS uses: ``$`` (input), ``$$`` (context object) or
 ``$name`` (a workflow variable) followed by ``.name``, ``..name``, ``.*``, ``[n]``, ``['a']``,
-``[*]``, ``[a:b]``, ``[n,m]`` and ``[?(...)]`` steps.
+``[*]``, ``[a:b]``, ``[n,m]`` and ``[?(...)]`` steps; a bracket may also follow a single dot
+(``$.abc.['def ghi']``, as AWS's pages write it).
 """
 
 from __future__ import annotations
