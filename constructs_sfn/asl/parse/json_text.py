@@ -20,12 +20,17 @@ The scanner keeps its own stack, so hostile nesting never reaches Python's recur
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = [
     "MAX_NESTING_DEPTH",
     "MAX_NUMBER_LENGTH",
+    "JsonDecodeError",
     "JsonSyntaxError",
+    "decode_json_text",
     "jackson_syntax_error",
     "nesting_depth_message",
     "number_length",
@@ -42,6 +47,8 @@ _KEYWORD_LIST = "('true', 'false' or 'null')"
 _SNIPPET_LIMIT = 500
 _WHITESPACE = " \t\r\n"
 _ESCAPES = frozenset('"\\/bfnrtu')
+# Text with a run this long might hold a number over Jackson's limit: it takes the exact scanner.
+_MAYBE_LONG_NUMBER = re.compile(f"[-+.0-9eE]{{{MAX_NUMBER_LENGTH + 1},}}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,3 +346,38 @@ def number_length(literal: str) -> int:
 
 def _identifier_part(char: str) -> bool:
     return char.isalnum() or char in "_$"
+
+
+class JsonDecodeError(Exception):
+    """``decode_json_text`` refused the text: ``syntax`` is Jackson's error, or None when Jackson
+    would accept the text but it is nested deeper than Python's recursion limit lets ``json`` decode."""
+
+    def __init__(self, message: str, syntax: JsonSyntaxError | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.syntax = syntax
+
+
+def decode_json_text(text: str) -> Any:
+    """Decode ``text`` into JSON values by Jackson's rules (no ``NaN``, the read constraints above).
+
+    Raises :class:`JsonDecodeError`; never ``RecursionError`` or ``ValueError``.
+    """
+    if _MAYBE_LONG_NUMBER.search(text) is None:
+        try:
+            return json.loads(text, parse_constant=_reject_constant)
+        except (ValueError, RecursionError):
+            pass
+    syntax = jackson_syntax_error(text)
+    if syntax is not None:
+        raise JsonDecodeError(syntax.message, syntax)
+    try:  # valid for Jackson: every number is short, so only the nesting can still stop ``json``
+        return json.loads(text, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise JsonDecodeError(
+            "The JSON text is nested deeper than the local executor can decode (Python's recursion limit)", None
+        ) from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(name)

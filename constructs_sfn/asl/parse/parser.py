@@ -7,7 +7,6 @@ still refuses, with a located :class:`DefinitionError`, anything it cannot repre
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,36 +29,43 @@ from constructs_sfn.asl.model.states import (
     TaskState,
     WaitState,
 )
+from constructs_sfn.asl.parse.json_text import JsonDecodeError, decode_json_text
+from constructs_sfn.asl.parse.yaml_text import NotYamlMappingError, load_yaml_definition
 
 __all__ = ["load_definition_document", "parse_definition"]
 
 
 def load_definition_document(definition: str | bytes | Mapping[str, Any]) -> Any:
-    """Decode definition text (JSON, or YAML as a fallback) into plain JSON values."""
+    """Decode definition text (JSON, or YAML as a fallback) into plain JSON values.
+
+    JSON is read by AWS's rules (:func:`~constructs_sfn.asl.parse.json_text.decode_json_text`:
+    no ``NaN``, at most 1000 levels, numbers of at most 1000 characters); YAML by the alias rules of
+    :mod:`constructs_sfn.asl.parse.yaml_text`. Every refusal is a :class:`DefinitionError`;
+    a value that is neither text, bytes nor a mapping is a ``TypeError`` naming ``definition``.
+    """
     if isinstance(definition, Mapping):
         return definition
+    if not isinstance(definition, str | bytes | bytearray):
+        raise TypeError(
+            "definition must be the definition's text (str, or UTF-8 bytes) or its JSON object (a mapping), "
+            f"not {type(definition).__name__}"
+        )
     try:
-        text = definition.decode("utf-8") if isinstance(definition, bytes) else definition
+        text = bytes(definition).decode("utf-8") if not isinstance(definition, str) else definition
     except UnicodeDecodeError as bad:
         raise DefinitionError(
             f"The definition is not UTF-8 text (byte {bad.start}: {bad.reason})", code="INVALID_JSON_DESCRIPTION"
         ) from bad
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as json_error:
-        import yaml  # PyYAML: only needed for YAML definitions
-
-        if not text.lstrip().startswith(("{", "[")):
+        return decode_json_text(text)
+    except JsonDecodeError as failure:
+        if failure.syntax is not None and not text.lstrip().startswith(("{", "[")):
             try:
-                loaded = yaml.safe_load(text)
-            except yaml.YAMLError:
-                loaded = None
-            if isinstance(loaded, dict):
-                return loaded
-        raise DefinitionError(
-            f"Invalid JSON at line {json_error.lineno}, column {json_error.colno}: {json_error.msg}",
-            code="INVALID_JSON_DESCRIPTION",
-        ) from json_error
+                return load_yaml_definition(text)
+            except NotYamlMappingError:
+                pass
+        where = f" at line {failure.syntax.line}, column {failure.syntax.column}" if failure.syntax else ""
+        raise DefinitionError(f"Invalid JSON{where}: {failure.message}", code="INVALID_JSON_DESCRIPTION") from None
 
 
 def parse_definition(definition: str | bytes | Mapping[str, Any], *, validate: bool = True) -> StateMachineDefinition:
