@@ -263,7 +263,12 @@ def run_suite(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     # The inner run imports the user's module fresh each time (same name, new content).
     sys.modules.pop("test_orders", None)
     sys.modules.pop("churn", None)
-    return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:xdist", "-W", "error", *args)
+    # Under pytest-xdist the outer worker's PYTEST_XDIST_WORKER makes syrupy think the inner run is
+    # a worker too, and it then keeps its report to itself; the inner run is a plain session.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("PYTEST_XDIST_WORKER", raising=False)
+        patch.delenv("PYTEST_XDIST_WORKER_COUNT", raising=False)
+        return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:xdist", "-W", "error", *args)
 
 
 def snapshot_files(root: Path) -> dict[str, bytes]:
