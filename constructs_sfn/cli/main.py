@@ -177,12 +177,15 @@ def _demo(cdk_out: Path, scenarios_dir: Path) -> int:
     except (ScenarioError, TemplateError) as error:
         raise UsageError(str(error)) from error
     total = passed = 0
-    with LocalAws() as aws:
+    aws = LocalAws()  # started only when a scenario asks for local AWS (it needs moto's server)
+    try:
         for scenario_file in loaded:
             for scenario in scenario_file.scenarios:
                 key = scenario.state_machine or scenario_file.state_machine
                 if key is None:
                     raise UsageError(f"{scenario.source}: no state_machine given")
+                if (scenario.local_aws or scenario.objects) and aws.endpoint_url is None:
+                    aws.start()
                 try:
                     machine = app.state_machine(key)
                     result = run_scenario(scenario_runner(machine, scenario, aws=aws), scenario)
@@ -196,5 +199,7 @@ def _demo(cdk_out: Path, scenarios_dir: Path) -> int:
                 print(f"    happened: {_happened_text(result.run)}")
                 for failure in result.failures:
                     print(f"    differs:  {failure}")
+    finally:
+        aws.stop()
     print(f"{passed}/{total} scenarios as expected")
     return 0 if passed == total else 1

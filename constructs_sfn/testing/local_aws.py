@@ -77,6 +77,8 @@ class LocalAws:
         if self._server is not None:
             self._server.stop()
             self._server = None
+            self.endpoint_url = None
+            self.created.clear()
 
     def client(self, service: str) -> Any:
         """A real boto3 client for ``service`` pointed at the server."""
