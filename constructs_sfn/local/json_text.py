@@ -13,7 +13,6 @@ longer input fails with Jackson's message, never with Python's ``RecursionError`
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from typing import Any
@@ -21,6 +20,9 @@ from typing import Any
 from constructs_sfn.asl.parse.json_text import (
     MAX_NESTING_DEPTH,
     MAX_NUMBER_LENGTH,
+    ensure_recursion_headroom,
+    json_float,
+    loads_json,
     nesting_depth_message,
     number_length,
     number_length_message,
@@ -51,22 +53,24 @@ class JsonSyntaxError(Exception):
         return _source_location(self.text, self.line, self.column)
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(name)
-
-
 def parse_json_text(text: str) -> Any:
     """Decode ``text`` as Jackson would; raise :class:`JsonSyntaxError` where Jackson fails.
 
     Empty (or all white space) text raises with message ``""``: callers word that case
     themselves (AWS says ``Invalid execution input.`` for an empty execution input).
     """
+    value: Any
     if _MAYBE_LONG_NUMBER.search(text) is None:
         try:
-            return json.loads(text, parse_constant=_reject_constant)
+            value = loads_json(text)
         except (ValueError, RecursionError):
             pass  # not JSON, or nested deeper than Python's recursion limit: the exact reader decides
-    return _JacksonReader(text).read_root()
+        else:
+            ensure_recursion_headroom(text)
+            return value
+    value = _JacksonReader(text).read_root()
+    ensure_recursion_headroom(text)
+    return value
 
 
 def _source_location(text: str, line: int, column: int) -> str:
@@ -284,7 +288,7 @@ class _JacksonReader:
         length = number_length(literal)
         if length > MAX_NUMBER_LENGTH:
             raise self._fail(number_length_message(length))
-        return float(literal) if is_float else int(literal)
+        return json_float(literal) if is_float else int(literal)
 
     def _string(self, what: str) -> str:
         text = self.text

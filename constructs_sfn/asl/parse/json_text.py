@@ -21,7 +21,9 @@ The scanner keeps its own stack, so hostile nesting never reaches Python's recur
 from __future__ import annotations
 
 import json
+import math
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +33,10 @@ __all__ = [
     "JsonDecodeError",
     "JsonSyntaxError",
     "decode_json_text",
+    "ensure_recursion_headroom",
     "jackson_syntax_error",
+    "json_float",
+    "loads_json",
     "nesting_depth_message",
     "number_length",
     "number_length_message",
@@ -49,6 +54,12 @@ _WHITESPACE = " \t\r\n"
 _ESCAPES = frozenset('"\\/bfnrtu')
 # Text with a run this long might hold a number over Jackson's limit: it takes the exact scanner.
 _MAYBE_LONG_NUMBER = re.compile(f"[-+.0-9eE]{{{MAX_NUMBER_LENGTH + 1},}}")
+# Brackets outside strings, for measuring the nesting depth of valid JSON text.
+_STRUCTURE = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_SHALLOW = 100
+# A float literal that might exceed the double range: a 3-digit exponent or 309 digits in a row.
+_MAYBE_HUGE_FLOAT = re.compile(r"[eE]\+?[0-9]{3}|[0-9]{309}")
+_FRAMES_PER_LEVEL = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,18 +376,67 @@ def decode_json_text(text: str) -> Any:
     """
     if _MAYBE_LONG_NUMBER.search(text) is None:
         try:
-            return json.loads(text, parse_constant=_reject_constant)
+            value = loads_json(text)
         except (ValueError, RecursionError):
             pass
+        else:
+            ensure_recursion_headroom(text)
+            return value
     syntax = jackson_syntax_error(text)
     if syntax is not None:
         raise JsonDecodeError(syntax.message, syntax)
-    try:  # valid for Jackson: every number is short, so only the nesting can still stop ``json``
+    # Valid for Jackson: every number is short, so only the nesting could still stop ``json``.
+    ensure_recursion_headroom(text)
+    try:
+        return loads_json(text)
+    except (ValueError, RecursionError):  # pragma: no cover - the headroom covers every valid depth
+        raise JsonDecodeError("The JSON text is nested deeper than Python can decode here", None) from None
+
+
+def ensure_recursion_headroom(text: str) -> None:
+    """Let Python recurse deep enough for the executor to work on the (valid) JSON ``text``.
+
+    AWS accepts values nested up to :data:`MAX_NESTING_DEPTH` levels, but Python's default
+    recursion limit (1000 frames) is used up by much less: the executor's recursive steps
+    (copying, paths, ``json`` encoding) take a few frames per level. For text nested more than
+    :data:`_SHALLOW` levels the interpreter's limit is raised, never lowered, to
+    :data:`_FRAMES_PER_LEVEL` frames per level. Python 3.11+ keeps Python frames off the C stack,
+    and every value is bounded by the nesting limit, so the higher limit stays safe.
+    """
+    if text.count("[") + text.count("{") <= _SHALLOW:
+        return
+    depth = deepest = 0
+    for piece in _STRUCTURE.findall(text):
+        if piece in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif piece in "]}":
+            depth -= 1
+    if deepest > _SHALLOW:
+        needed = _FRAMES_PER_LEVEL * min(deepest, MAX_NESTING_DEPTH) + 1000
+        if sys.getrecursionlimit() < needed:
+            sys.setrecursionlimit(needed)
+
+
+def json_float(literal: str) -> float | str:
+    """A JSON number literal with a fraction or exponent as Step Functions holds it.
+
+    Jackson reads a literal beyond the double range (``1e400``) as infinity and writes infinity
+    as the string ``"Infinity"`` (its default ``WRITE_NAN_AS_STRINGS``); JSON text cannot hold
+    infinity, so the value is that string from the start.
+    """
+    value = float(literal)
+    if math.isinf(value):
+        return "-Infinity" if value < 0 else "Infinity"
+    return value
+
+
+def loads_json(text: str) -> Any:
+    """``json.loads`` of text known to be valid by Jackson's rules, with :func:`json_float` for
+    literals that could exceed the double range; ``ValueError``/``RecursionError`` as ``json``."""
+    if _MAYBE_HUGE_FLOAT.search(text) is None:
         return json.loads(text, parse_constant=_reject_constant)
-    except (ValueError, RecursionError):
-        raise JsonDecodeError(
-            "The JSON text is nested deeper than the local executor can decode (Python's recursion limit)", None
-        ) from None
+    return json.loads(text, parse_constant=_reject_constant, parse_float=json_float)
 
 
 def _reject_constant(name: str) -> Any:
