@@ -122,3 +122,43 @@ def test_cdk_cli_assembly_and_single_template(in_process: tuple[Any, Synthesized
     )
     _same_view(SynthesizedApp.from_assembly(out), in_process[1])
     _same_view(SynthesizedApp.from_template(out / "Loans.template.json"), in_process[1])
+
+
+def test_definition_from_file_asset_and_substitutions(tmp_path: Path) -> None:
+    """``DefinitionBody.from_file`` synthesizes DefinitionS3Location (a file asset) plus
+    DefinitionSubstitutions; the extracted definition reads the asset and substitutes."""
+    import aws_cdk as cdk
+    from aws_cdk import aws_iam as iam
+    from aws_cdk import aws_lambda as lambda_
+    from aws_cdk import aws_stepfunctions as sfn
+
+    asl = tmp_path / "flow.asl.json"
+    asl.write_text(
+        json.dumps({"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "${fn}", "End": True}}})
+    )
+    app = cdk.App(outdir=str(tmp_path / "out"))
+    stack = cdk.Stack(app, "Files")
+    function = lambda_.Function(
+        stack,
+        "Worker",
+        runtime=lambda_.Runtime.PYTHON_3_12,
+        handler="index.handler",
+        code=lambda_.Code.from_inline("def handler(event, context):\n    return event\n"),
+    )
+    machine = sfn.StateMachine(
+        stack,
+        "FromFile",
+        definition_body=sfn.DefinitionBody.from_file(str(asl)),
+        definition_substitutions={"fn": function.function_arn},
+        role=iam.Role(stack, "Role", assumed_by=iam.ServicePrincipal("states.amazonaws.com")),
+    )
+    template = json.loads(json.dumps(cdk.assertions.Template.from_stack(stack).to_json()))
+    [resource] = [r for r in template["Resources"].values() if r["Type"] == "AWS::StepFunctions::StateMachine"]
+    assert "DefinitionS3Location" in resource["Properties"]
+    extracted = SynthesizedApp.from_stack(stack).state_machine(machine)
+    assert extracted.definition["States"]["Call"]["Resource"] == (
+        "arn:aws:lambda:us-east-1:123456789012:function:<Files/Worker>"
+    )
+    runner = extracted.runner()
+    runner.bind_lambda(function, lambda event, context: {"echo": event})
+    assert runner.run({"n": 1}).output == {"echo": {"n": 1}}
