@@ -5,13 +5,22 @@
 2. Step Functions' front end checks the remaining model constraints (maximum lengths, ranges,
    enums, patterns) before any business logic, answering ``ValidationException`` with the
    ``N validation error(s) detected: ...`` message of AWS's request validator.
+
+:func:`boto3_parameters` gives a client class boto3's calling convention: operation methods take
+keyword arguments only (``TypeError: start_execution() only accepts keyword arguments.``), and an
+unknown or missing parameter is boto3's ``ParamValidationError``, not Python's ``TypeError``.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
+import math
+import os
 import re
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from constructs_sfn.local.errors import AwsErrorCode, aws_error, param_validation_error
 from constructs_sfn.local.service_model import operation_model
@@ -19,7 +28,9 @@ from constructs_sfn.local.service_model import operation_model
 if TYPE_CHECKING:
     from botocore.model import Shape
 
-__all__ = ["validate_request"]
+__all__ = ["boto3_parameters", "check_clock_advance", "check_mock_config", "validate_request"]
+
+_Class = TypeVar("_Class", bound=type)
 
 # AWS prints an enum's allowed values in the order of its (hash-based) set, not the model's
 # order; where that order has been observed it is recorded here.
@@ -47,6 +58,83 @@ def validate_request(operation: str, params: Mapping[str, Any], *, metadata: Map
         noun = "error" if count == 1 else "errors"
         message = f"{count} validation {noun} detected: " + "; ".join(problems)
         raise aws_error(AwsErrorCode.VALIDATION, message, operation)
+
+
+def boto3_parameters(cls: _Class) -> _Class:
+    """Class decorator: each method named like an operation (``start_execution``) is called as boto3 calls.
+
+    Positional arguments raise boto3's ``TypeError``; unknown or missing parameters raise the
+    ``ParamValidationError`` boto3 raises for them (``Unknown parameter in input: "foo", must be one
+    of: ...``), all found before the method runs.
+    """
+    from botocore import xform_name
+
+    from constructs_sfn.local.service_model import service_model
+
+    operations = {xform_name(name): name for name in service_model().operation_names}
+    for name, member in list(vars(cls).items()):
+        if name in operations and inspect.isfunction(member):
+            setattr(cls, name, _boto3_call(member, operations[name]))
+    return cls
+
+
+def _boto3_call(method: Callable[..., Any], operation: str) -> Callable[..., Any]:
+    parameters = list(inspect.signature(method).parameters.values())[1:]
+    accepted = frozenset(parameter.name for parameter in parameters)
+    required = frozenset(parameter.name for parameter in parameters if parameter.default is inspect.Parameter.empty)
+
+    @functools.wraps(method)
+    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+        if args:
+            raise TypeError(f"{method.__name__}() only accepts keyword arguments.")
+        given = kwargs.keys()
+        if not (given <= accepted and required <= given):
+            validate_request(operation, kwargs)  # boto3's report of unknown and missing parameters
+            raise TypeError(
+                f"{method.__name__}() of the local client takes {', '.join(sorted(accepted))} "
+                f"and needs {', '.join(sorted(required))}; got {', '.join(sorted(given)) or 'none'}"
+            )
+        return method(self, **kwargs)
+
+    return call
+
+
+def check_clock_advance(seconds: Any, clocks_now: Iterable[datetime]) -> None:
+    """Refuse an ``advance_clock(seconds)`` that is no number, negative, not finite, or that would
+    move any of the clocks (their current times ``clocks_now``) past the last instant Python's
+    ``datetime`` holds (9999-12-31). ``TypeError``/``ValueError`` naming ``seconds``."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        raise TypeError(f"advance_clock(seconds=...) takes a number of seconds (int or float), not {_type(seconds)}")
+    if math.isnan(seconds) or seconds < 0:
+        raise ValueError(f"advance_clock(seconds=...) must be a non-negative number of seconds, got {seconds!r}")
+    latest = min(
+        ((_LAST_INSTANT - (now if now.tzinfo else now.replace(tzinfo=UTC))).total_seconds() for now in clocks_now),
+        default=math.inf,
+    )
+    if seconds > latest:
+        raise ValueError(
+            f"advance_clock(seconds={seconds!r}) would move the clock past 9999-12-31T23:59:59Z, "
+            f"the latest time the executor can hold; at most {math.floor(latest)} seconds can pass"
+        )
+
+
+def check_mock_config(mock_config: Any) -> None:
+    """Refuse a ``mock_config`` of a type ``LocalStepFunctions`` cannot load (``TypeError`` naming it)."""
+    from constructs_sfn.integrations.mock_config import MockConfig
+
+    if mock_config is None or isinstance(mock_config, MockConfig | Mapping | str | os.PathLike):
+        return
+    raise TypeError(
+        "mock_config must be a MockConfig, the mock configuration's JSON object (a mapping) or the path of "
+        f"MockConfigFile.json (str or os.PathLike), not {_type(mock_config)}"
+    )
+
+
+def _type(value: Any) -> str:
+    return "None" if value is None else type(value).__name__
+
+
+_LAST_INSTANT = datetime.max.replace(tzinfo=UTC)
 
 
 def _check(value: Any, shape: Shape, path: str, problems: list[str]) -> None:
