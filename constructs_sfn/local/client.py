@@ -9,6 +9,9 @@ and ``advance_clock`` lets it pass. Everything is deterministic for a given ``rn
 Two layers of validation happen before any work, as with the real client: boto3's own parameter
 checks (``ParamValidationError``) and Step Functions' model constraints (``ValidationException``).
 After that each operation raises the ``ClientError`` AWS answers with, with AWS's code and message.
+
+The client is safe to share between threads: every public method holds one re-entrant lock for its
+whole call (see :class:`LocalStepFunctions`).
 """
 
 # boto3's keyword names (stateMachineArn, maxResults, ...) are the public contract here.
@@ -16,9 +19,11 @@ After that each operation raises the ``ClientError`` AWS answers with, with AWS'
 
 from __future__ import annotations
 
+import functools
 import random
+import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
@@ -39,6 +44,7 @@ from constructs_sfn.local.pagination import InvalidPageTokenError, page
 from constructs_sfn.local.records import (
     ActivityRecord,
     ExecutionRecord,
+    RetiredTokens,
     StateMachineRecord,
     StateMachineVersion,
 )
@@ -69,6 +75,24 @@ def _millis(instant: datetime) -> datetime:
     return instant.replace(microsecond=instant.microsecond // 1000 * 1000)
 
 
+def _serialized(cls: type[LocalStepFunctions]) -> type[LocalStepFunctions]:
+    """Make every public method of ``cls`` hold the instance's lock for the whole call."""
+    for name, member in list(vars(cls).items()):
+        if not name.startswith("_") and callable(member):
+            setattr(cls, name, _holding_lock(member))
+    return cls
+
+
+def _holding_lock(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def locked(self: LocalStepFunctions, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return locked
+
+
+@_serialized
 class LocalStepFunctions:
     """An in-memory Step Functions API with the methods and shapes of boto3's client.
 
@@ -81,6 +105,19 @@ class LocalStepFunctions:
     ``start_execution(stateMachineArn="<arn>#<TestCase>")``.
     ``observer`` receives the trace events (:mod:`constructs_sfn.asl.runtime.observer`) of every
     execution this client starts, nested child executions included (default: none).
+
+    **Threads.** One client may be shared by any number of threads. Every public method holds a
+    re-entrant lock of the client for its whole call, executions (which run inside the calls that
+    start or resume them) included, so calls are atomic and applied one at a time: no execution,
+    task token or activity task is lost or handed out twice, and listings never see a half-made
+    change. The lock is re-entrant, so Task services that call back into the client from the
+    calling thread (nested ``states:startExecution`` tasks) work; a Task service that waits for
+    *another* thread's call into the same client deadlocks. A long execution blocks the other
+    threads' calls until it pauses or ends.
+
+    **Memory.** The task tokens of an execution are forgotten when it ends; the last
+    :data:`~constructs_sfn.local.records.RETIRED_TOKEN_MEMORY` of them are still recognized, so a
+    late ``send_task_*`` gets ``TaskTimedOut`` rather than ``InvalidToken``.
     """
 
     def __init__(
@@ -111,8 +148,13 @@ class LocalStepFunctions:
         self._state_machines: dict[str, StateMachineRecord] = {}
         self._executions: dict[str, ExecutionRecord] = {}
         self._activities: dict[str, ActivityRecord] = {}
+        self._lock = threading.RLock()
         self._token_owners: dict[str, ExecutionRecord] = {}
-        self._activity_backlog: list[str] = []
+        self._token_holders: dict[str, ExecutionRecord] = {}
+        """Executions that have live tokens in ``_token_owners``, by ARN (pruned when they end)."""
+        self._retired_tokens = RetiredTokens()
+        self._activity_backlog: dict[str, None] = {}
+        """Activity task tokens not yet handed to a worker, oldest first (an ordered set)."""
         self._activity_started: set[str] = set()
         self._sequence = 0
         self.meta = SimpleNamespace(region_name=region, partition=partition, service_name="stepfunctions")
@@ -624,19 +666,19 @@ class LocalStepFunctions:
         self._validate(operation, _given(activityArn=activityArn, workerName=workerName))
         record = self._activity(activityArn, operation)
         handed_out: dict[str, Any] | None = None
-        backlog: list[str] = []
-        for token in self._activity_backlog:
-            owner = self._token_owners[token]
-            details = owner.execution.tokens.get(token)
-            if details is None or token in self._activity_started:
-                continue  # answered, timed out, or already with a worker: never handed out again
-            if handed_out is None and details.get("activity_arn") == record.arn:
+        for token in list(self._activity_backlog):
+            owner = self._token_owners.get(token)
+            details = owner.execution.tokens.get(token) if owner is not None else None
+            if owner is None or details is None or token in self._activity_started:
+                # answered, timed out, ended, or already with a worker: never handed out again
+                del self._activity_backlog[token]
+                continue
+            if details.get("activity_arn") == record.arn:
+                del self._activity_backlog[token]
                 self._activity_started.add(token)
                 activity_started(owner.execution, token, workerName)
                 handed_out = {"taskToken": token, "input": str(details.get("input", "{}"))}
-                continue
-            backlog.append(token)
-        self._activity_backlog = backlog
+                break
         if handed_out is not None:
             return self._ok(handed_out)
         return self._ok({})
@@ -916,16 +958,32 @@ class LocalStepFunctions:
         return record
 
     def _track(self, record: ExecutionRecord) -> None:
-        """Remember the task tokens ``record`` has handed out, to route send_task_* calls."""
+        """Remember the task tokens ``record`` has handed out, to route send_task_* calls, and
+        forget those of every execution that has ended since (a nested child may end its parent)."""
         for token, details in record.execution.tokens.items():
             if token not in self._token_owners:
                 self._token_owners[token] = record
+                record.issued_tokens.append(token)
+                self._token_holders[record.arn] = record
                 if details.get("kind") == "activity":
-                    self._activity_backlog.append(token)
+                    self._activity_backlog[token] = None
+        for holder in [held for held in self._token_holders.values() if held.execution.status != "RUNNING"]:
+            self._retire_tokens(holder)
+
+    def _retire_tokens(self, record: ExecutionRecord) -> None:
+        del self._token_holders[record.arn]
+        for token in record.issued_tokens:
+            self._token_owners.pop(token, None)
+            self._activity_backlog.pop(token, None)
+            self._activity_started.discard(token)
+            self._retired_tokens.add(token)
+        record.issued_tokens.clear()
 
     def _waiting_on(self, token: str, operation: str) -> ExecutionRecord:
         record = self._token_owners.get(token)
         if record is None:
+            if token in self._retired_tokens:
+                raise self._error(AwsErrorCode.TASK_TIMED_OUT, _TASK_GONE, operation)
             raise self._error(AwsErrorCode.INVALID_TOKEN, "Invalid Token: 'Invalid token'", operation)
         if record.execution.status != "RUNNING" or token not in record.execution.tokens:
             raise self._error(AwsErrorCode.TASK_TIMED_OUT, _TASK_GONE, operation)

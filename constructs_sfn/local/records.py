@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -9,7 +10,17 @@ from typing import Any
 from constructs_sfn.asl.model import StateMachineDefinition
 from constructs_sfn.asl.runtime import Execution
 
-__all__ = ["ActivityRecord", "ExecutionRecord", "StateMachineRecord", "StateMachineVersion"]
+__all__ = [
+    "RETIRED_TOKEN_MEMORY",
+    "ActivityRecord",
+    "ExecutionRecord",
+    "RetiredTokens",
+    "StateMachineRecord",
+    "StateMachineVersion",
+]
+
+RETIRED_TOKEN_MEMORY = 100_000
+"""How many task tokens of ended executions a client still recognizes (oldest forgotten first)."""
 
 
 @dataclass(slots=True)
@@ -65,6 +76,8 @@ class ExecutionRecord:
     version: StateMachineVersion | None = None
     alias_arn: str | None = None
     trace_header: str | None = None
+    issued_tokens: list[str] = field(default_factory=list)
+    """The task tokens the client routes to this execution while it runs (emptied when it ends)."""
 
 
 @dataclass(slots=True)
@@ -76,3 +89,35 @@ class ActivityRecord:
     creation_date: datetime
     tags: list[dict[str, str]]
     encryption_configuration: dict[str, Any] | None
+
+
+class RetiredTokens:
+    """Task tokens of ended executions: a bounded set that forgets the oldest first.
+
+    A late ``send_task_*`` with one of them is answered ``TaskTimedOut`` (the task no longer
+    exists) instead of ``InvalidToken``; the bound keeps a long-lived client from growing.
+    """
+
+    __slots__ = ("_capacity", "_members", "_order")
+
+    def __init__(self, capacity: int = RETIRED_TOKEN_MEMORY) -> None:
+        if capacity < 1:
+            raise ValueError(f"capacity must be at least 1, got {capacity}")
+        self._capacity = capacity
+        self._members: set[str] = set()
+        self._order: deque[str] = deque()
+
+    def add(self, token: str) -> None:
+        """Remember ``token``, forgetting the oldest one when full."""
+        if token in self._members:
+            return
+        self._members.add(token)
+        self._order.append(token)
+        if len(self._order) > self._capacity:
+            self._members.discard(self._order.popleft())
+
+    def __contains__(self, token: object) -> bool:
+        return token in self._members
+
+    def __len__(self) -> int:
+        return len(self._members)

@@ -8,7 +8,11 @@ The engine is used as a library, never patched: :class:`AwsJsonata` subclasses i
 * Arithmetic follows JavaScript: ``1/0`` is Infinity, ``0/0`` is NaN and ``%`` keeps the fraction.
 * ``&`` writes numbers the JavaScript way, like the replaced ``$string``.
 * ``$now()`` / ``$millis()`` read the time the caller passes, so a virtual clock is honoured.
-* A tail-recursive loop that never ends is cut off instead of hanging the executor.
+* A tail-recursive loop that never ends is cut off instead of hanging the executor, and every
+  evaluation keeps to its budget (:mod:`constructs_sfn.asl.jsonata.budget`): the engine looks at
+  the clock and at memory every ``CHECK_INTERVAL`` nodes, ``&`` and ``[a..b]`` refuse oversized
+  results, and regular expressions match in linear time (RE2) or within the time the evaluation
+  has left (:mod:`constructs_sfn.asl.jsonata.bounded_regex`).
 * The functions AWS adds are bound (see :mod:`constructs_sfn.asl.jsonata.functions`).
 """
 
@@ -23,8 +27,17 @@ from jsonata.functions import Functions
 from jsonata.jexception import JException
 from jsonata.jsonata import Jsonata
 from jsonata.parser import Parser
+from jsonata.regex_engine import RegexFlags
 from jsonata.utils import Utils
 
+from constructs_sfn.asl.jsonata.bounded_regex import compile_bounded_pattern
+from constructs_sfn.asl.jsonata.budget import (
+    CHECK_INTERVAL,
+    EvaluationTimedOut,
+    charge_items,
+    check_string_length,
+    checkpoint,
+)
 from constructs_sfn.asl.jsonata.functions import ACTIVE, aws_function_bindings, string_of
 
 __all__ = ["AwsJsonata", "EvaluationTooLong", "builtin_function"]
@@ -39,8 +52,8 @@ _HOOK_NAMES = ("__evaluate_entry", "__evaluate_exit")
 _MAX_TAIL_CALLS = 100_000
 
 
-class EvaluationTooLong(Exception):  # noqa: N818 - mirrors AWS's bound, rendered by the caller
-    """The expression did not terminate within the evaluation bound."""
+EvaluationTooLong = EvaluationTimedOut
+"""The expression did not terminate within the evaluation bound (the budget's timeout)."""
 
 
 class _Frame(Jsonata.Frame):  # type: ignore[misc]  # the engine is untyped
@@ -110,8 +123,9 @@ class AwsJsonata(Jsonata):  # type: ignore[misc]  # the engine is untyped
     environment: Any
 
     def __init__(self, expression: str) -> None:
-        super().__init__(expression)
+        super().__init__(expression, _regex_engine)
         self.environment = _FUNCTIONS
+        self._ticks = CHECK_INTERVAL
         self.set_output_convert_nulls(False)
 
     def create_frame(self, enclosing_environment: Any = None) -> Any:
@@ -148,6 +162,10 @@ class AwsJsonata(Jsonata):  # type: ignore[misc]  # the engine is untyped
     def _eval(self, expr: Any, input: Any, environment: Any) -> Any:
         # The engine's node dispatch without its per-node tracing-hook lookups (we install none),
         # ordered by how often each node type occurs in Step Functions expressions.
+        self._ticks -= 1
+        if not self._ticks:
+            self._ticks = CHECK_INTERVAL
+            checkpoint()
         self.input = input
         self.environment = environment
         kind = getattr(expr, "type", None)
@@ -237,9 +255,17 @@ class AwsJsonata(Jsonata):  # type: ignore[misc]  # the engine is untyped
 
     def evaluate_string_concat(self, lhs: Any, rhs: Any) -> str:
         """``&`` stringifies its operands the way ``$string`` does."""
-        left = string_of(lhs) if lhs is not None else ""
-        right = string_of(rhs) if rhs is not None else ""
-        return str(left) + str(right)
+        left = str(string_of(lhs)) if lhs is not None else ""
+        right = str(string_of(rhs)) if rhs is not None else ""
+        check_string_length(len(left) + len(right))
+        return left + right
+
+    def evaluate_range_expression(self, lhs: Any, rhs: Any) -> Any:
+        """``[a..b]``, its items charged to the evaluation's budget."""
+        result = super().evaluate_range_expression(lhs, rhs)
+        if result is not None:
+            charge_items(len(result))
+        return result
 
     def evaluate_function(self, expr: Any, input: Any, environment: Any, applyto_context: Any) -> Any:
         """The engine's call, naming the function in a signature error raised without its name."""
@@ -277,3 +303,7 @@ class AwsJsonata(Jsonata):  # type: ignore[misc]  # the engine is untyped
             arguments = [self.eval(arg, result.input, result.environment) for arg in result.body.arguments]
             result = self.apply_inner(procedure, arguments, input, environment)
         return result
+
+
+def _regex_engine(pattern: str, flags: RegexFlags) -> Any:
+    return compile_bounded_pattern(pattern, ignore_case=flags.case_insensitive, multiline=flags.multiline)

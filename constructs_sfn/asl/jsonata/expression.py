@@ -7,6 +7,8 @@ cause text. The expression shapes definitions use (paths, predicates, operators,
 built-in function calls, ``$map``/``$filter``) are answered by
 :mod:`~constructs_sfn.asl.jsonata.fastpath` with the engine's semantics but without its overhead;
 the engine evaluates everything else, and every evaluation the direct evaluator hands back.
+Each evaluation keeps to the budget of :mod:`~constructs_sfn.asl.jsonata.budget` (time, memory,
+generated sizes); exceeding it is ``States.QueryEvaluationError`` naming the limit.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ from jsonata.jexception import JException
 
 from constructs_sfn.asl.errors import DefinitionError, DefinitionProblem, ErrorName, StatesError
 from constructs_sfn.asl.jsonata import messages
-from constructs_sfn.asl.jsonata.engine import AwsJsonata, EvaluationTooLong
+from constructs_sfn.asl.jsonata.budget import BudgetExceeded, evaluation
+from constructs_sfn.asl.jsonata.engine import AwsJsonata
 from constructs_sfn.asl.jsonata.fastpath import Fallback, compile_fast
-from constructs_sfn.asl.jsonata.functions import SequenceTooLarge
 from constructs_sfn.asl.jsonata.jsvalues import UnsupportedResult, to_plain_json
 from constructs_sfn.asl.jsonata.references import unsupported_references
 
@@ -41,7 +43,6 @@ class _Undefined:
 UNDEFINED: Final = _Undefined()
 _MISSING = object()
 _SYSTEM_RANDOM = random.SystemRandom()
-_TIMEOUT_DETAIL = "Expression evaluation timeout: Check for infinite loop"
 _MEMORY_DETAIL = "Expression evaluation memory limit exceeded"
 _STACK_DETAIL = (
     "Stack overflow error: Check for non-terminating recursive function.  Consider rewriting as tail-recursive."
@@ -72,16 +73,19 @@ class JsonataExpression:
         """The plain-JSON result, or :data:`UNDEFINED` when the expression produced nothing.
 
         Raises ``StatesError(States.QueryEvaluationError)`` when evaluation throws or returns a
-        value JSON cannot represent.
+        value JSON cannot represent or needs more than the evaluation's budget.
         """
         raw: Any = _MISSING
-        if self._fast is not None:
-            try:
-                raw = self._fast(states, variables)
-            except Fallback:
-                raw = _MISSING
-        if raw is _MISSING:
-            raw = self._run(states, variables, field=field, rng=rng, now_millis=now_millis)
+        with evaluation():
+            if self._fast is not None:
+                try:
+                    raw = self._fast(states, variables)
+                except Fallback:
+                    raw = _MISSING
+                except BudgetExceeded as exceeded:
+                    raise self._failure(field, exceeded.detail, coded=False) from exceeded
+            if raw is _MISSING:
+                raw = self._run(states, variables, field=field, rng=rng, now_millis=now_millis)
         if raw is None:
             return UNDEFINED
         try:
@@ -121,9 +125,9 @@ class JsonataExpression:
         except JException as error:
             detail, coded = messages.evaluation_error_text(error)
             raise self._failure(field, detail, coded=coded) from error
-        except EvaluationTooLong as error:
-            raise self._failure(field, _TIMEOUT_DETAIL, coded=False) from error
-        except (SequenceTooLarge, MemoryError) as error:
+        except BudgetExceeded as error:
+            raise self._failure(field, error.detail, coded=False) from error
+        except MemoryError as error:
             raise self._failure(field, _MEMORY_DETAIL, coded=False) from error
         except RecursionError:
             # Chaining would carry thousands of frames; the message says what happened.

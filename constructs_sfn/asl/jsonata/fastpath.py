@@ -15,7 +15,8 @@ outside the subset is not compiled (the whole expression stays with the engine);
 at run time (an error, a workflow variable shadowing a function, a value the subset does not
 model) raises :class:`Fallback`, and the caller then evaluates the whole expression with the
 engine, which reports any error in its own words. The closures have no side effects, so running
-the engine afterwards is always safe.
+the engine afterwards is always safe. A budget error (:mod:`~constructs_sfn.asl.jsonata.budget`)
+is final: it propagates instead of falling back.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from jsonata.jsonata import Jsonata
 from jsonata.parser import Parser
 from jsonata.utils import Utils
 
+from constructs_sfn.asl.jsonata.budget import CHECK_INTERVAL, BudgetExceeded, checkpoint
 from constructs_sfn.asl.jsonata.engine import builtin_function
 from constructs_sfn.asl.jsonata.fastcall import UNSAFE_FUNCTIONS, BuiltinCall, Fallback
 from constructs_sfn.asl.jsonata.fastsequence import (
@@ -125,7 +127,7 @@ def compile_fast(ast: Any, engine: Any) -> FastEvaluator | None:
             states = dict(states)
         try:
             return compiled(None, (states, variables, _UNBOUND))
-        except Fallback:
+        except (Fallback, BudgetExceeded):
             raise
         except Exception:  # the engine words every error; it evaluates again
             raise Fallback from None
@@ -784,6 +786,8 @@ def _compile_higher_order(name: str, arguments: list[Any], context: _Context) ->
             members = [members]
         results = sequence()
         for index, member in enumerate(members):
+            if index % CHECK_INTERVAL == CHECK_INTERVAL - 1:
+                checkpoint()
             bound = dict(scope[2])
             bound[parameters[0]] = member
             if arity > 1:

@@ -6,7 +6,10 @@ numbers the Python way (``1e+20``) where AWS writes them the JavaScript way
 (``100000000000000000000``).
 
 Randomness is deterministic: the evaluation that is running publishes its ``random.Random`` in
-:data:`ACTIVE` and ``$random()`` / ``$uuid()`` draw from it.
+:data:`ACTIVE` (per thread) and ``$random()`` / ``$uuid()`` draw from it.
+
+The functions that create large values (``$range``, ``$append``, ``$join``, ``$pad``) charge them to
+the evaluation's budget before creating them (:mod:`constructs_sfn.asl.jsonata.budget`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import hashlib
 import json
 import math
 import random
+import threading
 import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -25,6 +29,12 @@ from jsonata.jsonata import Jsonata
 from jsonata.parser import Parser
 from jsonata.utils import Utils
 
+from constructs_sfn.asl.jsonata.budget import (
+    MemoryLimitExceeded,
+    charge_items,
+    check_sequence_length,
+    check_string_length,
+)
 from constructs_sfn.asl.jsonata.fastsequence import truthy
 from constructs_sfn.asl.jsonata.javarandom import java_long, seeded_double
 from constructs_sfn.asl.jsonata.jsvalues import format_string_function_number, to_json_text
@@ -37,8 +47,7 @@ __all__ = [
     "string_of",
 ]
 
-# AWS refuses sequences far below this on its memory bound; it only stops a runaway $range
-# from exhausting the host.
+# The most items one $range call may create; the evaluation's budget bounds all calls together.
 MAX_SEQUENCE_LENGTH = 10_000_000
 _NULL = Utils.NULL_VALUE
 _SYSTEM_RANDOM = random.SystemRandom()
@@ -53,14 +62,12 @@ _LONG_MIN = -(1 << 63)
 _LONG_MAX = (1 << 63) - 1
 
 
-class SequenceTooLarge(Exception):  # noqa: N818 - mirrors AWS's bound, rendered by the caller
-    """A generated sequence would exceed the evaluation's memory bound."""
+SequenceTooLarge = MemoryLimitExceeded
+"""A generated sequence would exceed the evaluation's memory bound (the budget's error)."""
 
 
-class _Active:
-    """What the running evaluation lends to the functions: its random source."""
-
-    __slots__ = ("rng",)
+class _Active(threading.local):
+    """What the running evaluation of this thread lends to the functions: its random source."""
 
     def __init__(self) -> None:
         self.rng: random.Random = _SYSTEM_RANDOM
@@ -98,6 +105,7 @@ def _range(start: Any, end: Any, step: Any = None) -> Any:
     count = (last - first) // stride + 1
     if count > MAX_SEQUENCE_LENGTH:
         raise SequenceTooLarge
+    charge_items(count)
     stop = last + (1 if stride > 0 else -1)
     # A sequence, so that a single element collapses to a scalar as AWS returns it.
     return Utils.create_sequence_from_iter(range(first, stop, stride))
@@ -253,6 +261,32 @@ def _not(argument: Any = None) -> bool | None:
     return None if argument is None else not truthy(argument)
 
 
+def _size(value: Any) -> int:
+    if value is None:
+        return 0
+    return len(value) if isinstance(value, list) else 1
+
+
+def _append(first: Any = None, second: Any = None) -> Any:
+    check_sequence_length(_size(first) + _size(second))
+    return Functions.append(first, second)
+
+
+def _join(strings: Any = None, separator: Any = None) -> Any:
+    if isinstance(strings, list):
+        total = sum(len(item) for item in strings if isinstance(item, str))
+        if isinstance(separator, str) and strings:
+            total += len(separator) * (len(strings) - 1)
+        check_string_length(total)
+    return Functions.join(strings, separator)
+
+
+def _pad(string: Any = None, width: Any = None, char: Any = None) -> Any:
+    if isinstance(width, (int, float)) and not isinstance(width, bool) and math.isfinite(width):
+        check_string_length(abs(int(width)))
+    return Functions.pad(string, width, char)
+
+
 def aws_function_bindings() -> dict[str, Any]:
     """Name -> engine value for every function Step Functions adds, replaces or removes."""
     return {
@@ -268,6 +302,10 @@ def aws_function_bindings() -> dict[str, Any]:
         "toMillis": _function("toMillis", _to_millis, "<s-s?:n>"),
         "boolean": _function("boolean", _boolean, "<x-:b>", accepts_null=True),
         "not": _function("not", _not, "<x-:b>", accepts_null=True),
+        # The engine's own, after a look at the size of what they would build.
+        "append": _function("append", _append, "<xx:a>", accepts_null=True),
+        "join": _function("join", _join, "<a<s>s?:s>", accepts_null=True),
+        "pad": _function("pad", _pad, "<s-ns?:s>", accepts_null=True),
         # AWS disables $eval: calling it is calling a non-function (T1006).
         "eval": None,
     }

@@ -17,6 +17,7 @@ from constructs_sfn.asl.parse.error_handling_checks import check_catch, check_re
 from constructs_sfn.asl.parse.jsonata_syntax import expression_body
 from constructs_sfn.asl.parse.map_checks import check_map_fields, check_processor_config
 from constructs_sfn.asl.parse.schema_context import (
+    INVALID_STATE_NAME,
     JSONATA,
     JSONPATH,
     TOO_DEEPLY_NESTED,
@@ -51,6 +52,7 @@ from constructs_sfn.asl.parse.value_checks import (
 __all__ = ["Container", "SchemaWalk"]
 
 _MAX_NESTING = 64
+_MAX_STATE_NAME_LENGTH = 80
 _MAX_TASK_SECONDS = 99_999_999
 _QUERY_LANGUAGES = (JSONPATH, JSONATA)
 _ACTIVITY_ARN = re.compile(r"arn:[^:]+:states:[^:]*:[^:]*:activity:")
@@ -145,6 +147,14 @@ class SchemaWalk:
             state_location = at_field(states_location, name)
             container.state_locations[name] = state_location
             self.state_names.append((name, state_location))
+            if isinstance(name, str) and len(name) > _MAX_STATE_NAME_LENGTH:
+                # AWS's words, as CreateStateMachine answers them (API docs: state names are 1-80 characters).
+                sink.error(
+                    f"Invalid State name: State '{name}' exceeds the {_MAX_STATE_NAME_LENGTH}-character limit "
+                    "allowed by the service",
+                    state_location,
+                    code=INVALID_STATE_NAME,
+                )
             self._state(name, state, state_location, depth)
         self.containers.append(container)
 

@@ -46,6 +46,8 @@ MAX_VARIABLE_BYTES = 256 * 1024
 """AWS: one variable, and all variables of one Assign field together, hold at most 256 KiB."""
 MAX_STORED_VARIABLE_BYTES = 10 * 1024 * 1024
 """AWS: the variables one execution stores total at most 10 MiB (counted as assigned here)."""
+EXPRESS_MAX_SECONDS = 300
+"""AWS: an EXPRESS execution lasts at most five minutes; then it times out (``States.Timeout``)."""
 _NOT_CATCHABLE_BY_ALL = frozenset({ErrorName.RUNTIME})
 _FIELD_RE = re.compile(r"specified for the field '([^']+)'")
 
@@ -154,8 +156,11 @@ class Execution:
                     "roleArn": self.info.role_arn,
                 },
             )
-            if self.definition.timeout_seconds is not None:
-                self.scheduler.guard_timer(self.definition.timeout_seconds, self._on_execution_timeout)
+            timeout = self.definition.timeout_seconds
+            if self.info.state_machine_type == "EXPRESS":
+                timeout = EXPRESS_MAX_SECONDS if timeout is None else min(timeout, EXPRESS_MAX_SECONDS)
+            if timeout is not None:
+                self.scheduler.guard_timer(timeout, self._on_execution_timeout)
             if self.observer is not None:
                 self.observer.on_event(self, TraceEvent(TraceKind.EXECUTION_STARTED, ""))
             root = Frame(self.definition, cursor=0)
