@@ -48,7 +48,12 @@ from constructs_sfn.local.records import (
     StateMachineRecord,
     StateMachineVersion,
 )
-from constructs_sfn.local.request_validation import validate_request
+from constructs_sfn.local.request_validation import (
+    boto3_parameters,
+    check_clock_advance,
+    check_mock_config,
+    validate_request,
+)
 from constructs_sfn.local.shapes import (
     billing_details,
     describe_execution_shape,
@@ -93,6 +98,7 @@ def _holding_lock(method: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @_serialized
+@boto3_parameters
 class LocalStepFunctions:
     """An in-memory Step Functions API with the methods and shapes of boto3's client.
 
@@ -201,8 +207,10 @@ class LocalStepFunctions:
 
         Due heartbeat and task timeouts fire, and waiting executions move on. Not a boto3 method.
         """
-        if seconds < 0:
-            raise ValueError(f"seconds must not be negative, got {seconds}")
+        running = (
+            record.execution.clock.now() for record in self._executions.values() if record.execution.status == "RUNNING"
+        )
+        check_clock_advance(seconds, [self._clock.now(), *running])
         if isinstance(self._clock, VirtualClock):
             self._clock.advance(seconds)
         for record in list(self._executions.values()):
@@ -1021,6 +1029,7 @@ class _ChildExecutions:
 
 
 def _with_mocks(services: TaskService, mock_config: Any) -> TaskService:
+    check_mock_config(mock_config)
     from constructs_sfn.integrations.mock_config import MockConfig
     from constructs_sfn.integrations.mocked import MockedTaskService
 

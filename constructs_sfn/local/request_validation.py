@@ -106,7 +106,7 @@ def check_clock_advance(seconds: Any, clocks_now: Iterable[datetime]) -> None:
     if isinstance(seconds, bool) or not isinstance(seconds, int | float):
         raise TypeError(f"advance_clock(seconds=...) takes a number of seconds (int or float), not {_type(seconds)}")
     if math.isnan(seconds) or seconds < 0:
-        raise ValueError(f"advance_clock(seconds=...) must be a non-negative number of seconds, got {seconds!r}")
+        raise ValueError(f"advance_clock(seconds=...) must not be negative or NaN, got {seconds!r}")
     latest = min(
         ((_LAST_INSTANT - (now if now.tzinfo else now.replace(tzinfo=UTC))).total_seconds() for now in clocks_now),
         default=math.inf,
