@@ -12,14 +12,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import aws_cdk as cdk
 import boto3
 import pytest
 from aws_cdk import aws_sns as sns
-from moto.server import ThreadedMotoServer
 
 from constructs_sfn.cdk.approval import TIMED_OUT_ERROR, ApprovalWorkflow
 from constructs_sfn.cdk.approval_callback.handler import CallbackHandler, token_hash
@@ -70,23 +68,6 @@ def built() -> Built:
 # -- moto on loopback ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.setenv("AWS_DEFAULT_REGION", REGION)
-        env.setenv("AWS_CONFIG_FILE", "/dev/null")
-        env.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"):
-            env.delenv(name, raising=False)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
 
 
 @pytest.fixture(scope="module")

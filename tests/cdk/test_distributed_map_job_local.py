@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import aws_cdk as cdk
@@ -24,7 +23,6 @@ import pytest
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_stepfunctions as sfn
-from moto.server import ThreadedMotoServer
 
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest, TaskService
 from constructs_sfn.cdk.distributed_map_job import DistributedMapJob
@@ -43,24 +41,6 @@ class ItemRejectedError(Exception):
     """Raised by the handler for the items a test wants to fail."""
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    """A moto server on a free loopback port, with the process's AWS settings neutralised."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.setenv("AWS_DEFAULT_REGION", REGION)
-        env.setenv("AWS_CONFIG_FILE", "/dev/null")
-        env.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"):
-            env.delenv(name, raising=False)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
 
 
 @pytest.fixture(scope="module")

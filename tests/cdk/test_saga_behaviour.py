@@ -16,14 +16,13 @@ import copy
 import dataclasses
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import aws_cdk as cdk
 import boto3
 import pytest
 from aws_cdk import aws_lambda as lambda_
-from moto.server import ThreadedMotoServer
 
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 from constructs_sfn.cdk.saga import SagaWorkflow
@@ -251,24 +250,6 @@ def test_the_order_assertion_rejects_a_miswired_definition(saga: Saga) -> None:
 # --- a compensation that fails: the dead-letter record -------------------------------------
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    """A moto server on a free loopback port, with the process's AWS settings neutralised."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.setenv("AWS_DEFAULT_REGION", REGION)
-        env.setenv("AWS_CONFIG_FILE", "/dev/null")
-        env.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"):
-            env.delenv(name, raising=False)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -25,7 +24,6 @@ import aws_cdk as cdk
 import boto3
 import pytest
 from cdk.compliance import cfn_lint_errors, nag_violations
-from moto.server import ThreadedMotoServer
 
 from constructs_sfn.integrations import Boto3Integrations
 from constructs_sfn.testing import SynthesizedApp
@@ -70,24 +68,6 @@ def synth(stack: Any) -> SynthesizedApp:
     return SynthesizedApp.from_stack(stack)
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
-    """A moto server on a free loopback port, with the process's AWS settings neutralised."""
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("AWS_ACCESS_KEY_ID", "testing")
-        env.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-        env.setenv("AWS_DEFAULT_REGION", REGION)
-        env.setenv("AWS_CONFIG_FILE", "/dev/null")
-        env.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        for name in ("AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL"):
-            env.delenv(name, raising=False)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        try:
-            yield f"http://{host}:{port}"
-        finally:
-            server.stop()
 
 
 @pytest.fixture(scope="module")
