@@ -19,7 +19,6 @@ Load one with :meth:`MockConfig.from_path`, :meth:`MockConfig.from_dict`,
 from __future__ import annotations
 
 import bisect
-import json
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from constructs_sfn.asl.parse.json_text import JsonDecodeError, decode_json_text
 from constructs_sfn.integrations.errors import MockConfigError
 from constructs_sfn.integrations.jsontext import to_json_value
 
@@ -134,23 +134,39 @@ class MockConfig:
         return _Parser(source).parse(data)
 
     @classmethod
-    def from_json(cls, text: str, *, source: str = "MockConfigFile") -> MockConfig:
-        """Parse JSON text in the file's format."""
+    def from_json(cls, text: str | bytes, *, source: str = "MockConfigFile") -> MockConfig:
+        """Parse JSON text in the file's format (``bytes`` must be UTF-8).
+
+        The text is read by the rules of AWS's JSON parser
+        (:func:`~constructs_sfn.asl.parse.json_text.decode_json_text`: no ``NaN``, at most 1000
+        levels, numbers of at most 1000 characters); anything else is a MockConfigError.
+        """
+        if isinstance(text, bytes | bytearray):
+            try:
+                text = bytes(text).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise MockConfigError(f"is not UTF-8 text (byte {exc.start}: {exc.reason})", source=source) from exc
+        if not isinstance(text, str):
+            raise TypeError(f"MockConfig.from_json(text=...) takes JSON text (str or bytes), not {type(text).__name__}")
         try:
-            data = json.loads(text)
-        except ValueError as exc:
-            raise MockConfigError(f"is not valid JSON: {exc}", source=source) from exc
+            data = decode_json_text(text)
+        except JsonDecodeError as exc:
+            where = f" (line {exc.syntax.line}, column {exc.syntax.column})" if exc.syntax else ""
+            raise MockConfigError(f"is not valid JSON{where}: {exc.message}", source=source) from None
         return cls.from_dict(data, source=source)
 
     @classmethod
     def from_path(cls, path: str | os.PathLike[str]) -> MockConfig:
         """Read a mock configuration file."""
-        source = f"MockConfigFile {os.fspath(path)}"
+        if not isinstance(path, str | os.PathLike):
+            raise TypeError(f"MockConfig.from_path(path=...) takes a str or os.PathLike, not {type(path).__name__}")
+        source = f"MockConfigFile {os.fspath(path)!s}"
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise MockConfigError(f"cannot be read: {exc.strerror or exc}", source=source) from exc
-        return cls.from_json(text, source=source)
+            data = Path(path).read_bytes()
+        except (OSError, ValueError) as exc:  # ValueError: a NUL character in the path
+            reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise MockConfigError(f"cannot be read: {reason}", source=source) from exc
+        return cls.from_json(data, source=source)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> MockConfig | None:
@@ -296,7 +312,7 @@ class _Parser:
         if ("Return" in entry) == ("Throw" in entry):
             raise self.fail(path, "must have exactly one of Return or Throw")
         if "Return" in entry:
-            return Return(to_json_value(entry["Return"]))
+            return Return(_json_copy(entry["Return"], f"{path}.Return", self.source))
         throw = entry["Throw"]
         if not isinstance(throw, Mapping):
             raise self.fail(f"{path}.Throw", f"must be an object with Error and Cause, got {_json_type(throw)}")
@@ -365,7 +381,11 @@ def _sequence_from_items(name: str, items: Iterable[MockedResponse], *, key_path
             raise MockConfigError(
                 f"has times={item.times}; it must be at least 1", key_path=key_path, source="MockConfig.build"
             )
-        value = Return(to_json_value(item.value)) if isinstance(item, Return) else Throw(item.error, item.cause)
+        value = (
+            Return(_json_copy(item.value, key_path, "MockConfig.build"))
+            if isinstance(item, Return)
+            else Throw(item.error, item.cause)
+        )
         starts.append(next_start)
         ends.append(next_start + item.times - 1)
         responses.append(value)
@@ -373,6 +393,15 @@ def _sequence_from_items(name: str, items: Iterable[MockedResponse], *, key_path
     if not responses:
         raise MockConfigError("has no responses", key_path=key_path, source="MockConfig.build")
     return MockedResponseSequence(name, tuple(starts), tuple(ends), tuple(responses))
+
+
+def _json_copy(value: Any, key_path: str, source: str) -> Any:
+    """A fresh JSON copy of a Return value; MockConfigError when it is none (NaN, objects, too deep)."""
+    try:
+        return to_json_value(value)
+    except (TypeError, ValueError, RecursionError) as exc:
+        detail = "is nested too deeply" if isinstance(exc, RecursionError) else f"is not a JSON value ({exc})"
+        raise MockConfigError(detail, key_path=key_path, source=source) from None
 
 
 def _json_type(value: Any) -> str:
