@@ -38,6 +38,7 @@ from constructs_sfn.asl.jsonata.budget import (
     check_string_length,
     checkpoint,
 )
+from constructs_sfn.asl.jsonata.fastsequence import finish_step
 from constructs_sfn.asl.jsonata.functions import ACTIVE, aws_function_bindings, string_of
 
 __all__ = ["AwsJsonata", "EvaluationTooLong", "builtin_function"]
@@ -259,6 +260,21 @@ class AwsJsonata(Jsonata):  # type: ignore[misc]  # the engine is untyped
         right = str(string_of(rhs)) if rhs is not None else ""
         check_string_length(len(left) + len(right))
         return left + right
+
+    def evaluate_step(self, expr: Any, input: Any, environment: Any, last_step: bool) -> Any:
+        """One path step over its input sequence; the flattening is :func:`finish_step`'s, bounded."""
+        if expr.type == "sort":
+            return super().evaluate_step(expr, input, environment, last_step)
+        stages = expr.stages
+        results = []
+        for member in input:
+            value = self.eval(expr, member, environment)
+            if stages is not None:
+                for stage in stages:
+                    value = self.evaluate_filter(stage.expr, value, environment)
+            if value is not None:
+                results.append(value)
+        return finish_step(results, last=last_step)
 
     def evaluate_range_expression(self, lhs: Any, rhs: Any) -> Any:
         """``[a..b]``, its items charged to the evaluation's budget."""

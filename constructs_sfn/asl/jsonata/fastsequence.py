@@ -19,6 +19,8 @@ from jsonata.jsonata import Jsonata
 from jsonata.signature import Signature
 from jsonata.utils import Utils
 
+from constructs_sfn.asl.jsonata.budget import check_sequence_length
+
 __all__ = [
     "NULL",
     "JList",
@@ -105,7 +107,8 @@ def finish_step(results: list[Any], *, last: bool) -> Any:
 
     ``results`` are the step's non-undefined results, one per input member. The last step keeps
     a single array as it is; otherwise arrays are flattened into the sequence, except arrays an
-    array constructor built.
+    array constructor built. A flattened sequence longer than the evaluation's item limit is
+    refused (``$a.$a.$a`` multiplies sizes without creating anything else).
     """
     if last and len(results) == 1:
         only = results[0]
@@ -120,8 +123,10 @@ def finish_step(results: list[Any], *, last: bool) -> Any:
             if result.cons:
                 flat.append(result)
             else:
+                check_sequence_length(len(flat) + len(result))
                 flat.extend(result)
         elif isinstance(result, list):
+            check_sequence_length(len(flat) + len(result))
             flat.extend(result)
         else:
             flat.append(result)

@@ -90,6 +90,29 @@ def test_a_runaway_generator_is_refused_on_memory(text: str) -> None:
     assert elapsed < 5
 
 
+@pytest.mark.parametrize(
+    ("text", "variables"),
+    [
+        # the engine flattens (a block is outside the direct evaluator's subset)
+        ("($a := [1..1000]; $count($a.$a.$a))", {}),
+        # the direct evaluator flattens
+        ("$count($a.$a.$a)", {"a": list(range(1000))}),
+    ],
+)
+def test_a_path_that_multiplies_sizes_is_refused_on_memory(text: str, variables: dict[str, Any]) -> None:
+    expression = compile_expression(text, location="/States/S/Output")
+    started = time.monotonic()
+    with pytest.raises(StatesError) as caught:
+        expression.evaluate({"input": {}}, variables, field="Output", now_millis=0)
+    assert str(caught.value.cause).endswith(MEMORY)
+    assert time.monotonic() - started < 5
+
+
+def test_a_path_below_the_item_limit_is_flattened() -> None:
+    expression = compile_expression("$count($a.$a)", location="/States/S/Output")
+    assert expression.evaluate({"input": {}}, {"a": list(range(1000))}, field="Output", now_millis=0) == 1_000_000
+
+
 def test_sequence_items_are_counted_over_the_whole_evaluation() -> None:
     with use_limits(EvaluationLimits(max_items=1_000)):
         assert evaluate("$count($range(1, 600, 1))") == 600
