@@ -1,7 +1,10 @@
 """Argument parsing and the sub-commands of ``constructs-sfn``.
 
-Every failure a user can cause (a missing file, invalid JSON, an invalid definition) is reported
-as one clear line naming the file and location, with exit status 2; never a traceback.
+Every failure a user can cause (a missing file, a file that is not UTF-8, invalid JSON, JSON of
+the wrong shape, an invalid definition) is reported as one clear line naming the file and
+location, with exit status 2; never a traceback. JSON input is read by AWS's rules
+(:func:`~constructs_sfn.local.json_text.parse_json_text`: no ``NaN``, at most 1000 levels).
+Text that the terminal cannot show (lone surrogates) is printed as ``\\udXXX`` escapes.
 """
 
 from __future__ import annotations
@@ -9,9 +12,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from constructs_sfn.asl import (
     DefinitionError,
@@ -20,6 +23,7 @@ from constructs_sfn.asl import (
     parse_definition,
 )
 from constructs_sfn.asl.runtime import to_json_text
+from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
 
 if TYPE_CHECKING:
     from constructs_sfn.testing import Expectation, ScenarioRun
@@ -52,15 +56,28 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(Path(args.definition))
         return _demo(Path(args.cdk_out), Path(args.scenarios))
     except UsageError as error:
-        print(f"constructs-sfn: {error}", file=sys.stderr)
+        _say(f"constructs-sfn: {error}", sys.stderr)
         return 2
+
+
+def _say(text: str, stream: IO[str] | None = None) -> None:
+    """Print one line; characters the stream cannot encode (lone surrogates) become escapes."""
+    out = sys.stdout if stream is None else stream
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    print(text.encode(encoding, "backslashreplace").decode(encoding, "replace"), file=out)
 
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as error:
         raise UsageError(f"{path}: {error.strerror or error}") from error
+    except ValueError as error:  # a NUL character in the path
+        raise UsageError(f"{path}: cannot be read: {error}") from error
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{path}: not UTF-8 text (byte {error.start}: {error.reason})") from None
 
 
 def _definition(path: Path) -> Any:
@@ -76,9 +93,10 @@ def _input(text: str) -> Any:
         source = text[1:]
         text = _read(Path(source))
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{source}: not JSON (line {error.lineno}, column {error.colno}): {error.msg}") from error
+        return parse_json_text(text)
+    except JsonSyntaxError as error:
+        detail = error.message or "no JSON value"
+        raise UsageError(f"{source}: not JSON (line {error.line}, column {error.column}): {detail}") from None
 
 
 def _run(path: Path, input_text: str, *, show_history: bool) -> int:
@@ -86,14 +104,14 @@ def _run(path: Path, input_text: str, *, show_history: bool) -> int:
     execution = Execution(definition, _input(input_text), clock=VirtualClock()).run()
     if show_history:
         for event in execution.events:
-            print(json.dumps(event, default=str))
+            _say(json.dumps(event, default=str))
     _print_outcome(path.name, "run", execution)
     return 0 if execution.status == "SUCCEEDED" else 1
 
 
 def _validate(path: Path) -> int:
     _definition(path)
-    print(f"{path}: OK")
+    _say(f"{path}: OK")
     return 0
 
 
@@ -104,22 +122,40 @@ def _print_outcome(machine: str, scenario: str, execution: Execution) -> None:
         line += f", output {to_json_text(execution.output)}"
     else:
         line += f", error {execution.error!r}, cause {execution.cause!r}"
-    print(f"{line} ({len(execution.events)} history events)")
+    _say(f"{line} ({len(execution.events)} history events)")
 
 
 def _print_template_summary(template: Path) -> None:
     """One line per resource type of a synthesized stack, so the main job shows what it built."""
     try:
-        resources = json.loads(_read(template)).get("Resources") or {}
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{template}: not JSON (line {error.lineno}): {error.msg}") from error
+        document = parse_json_text(_read(template))
+    except JsonSyntaxError as error:
+        detail = error.message or "no JSON value"
+        raise UsageError(f"{template}: not JSON (line {error.line}, column {error.column}): {detail}") from None
+    if not isinstance(document, Mapping):
+        raise UsageError(f"{template}: expected a CloudFormation template (a JSON object), got {_kind(document)}")
+    resources = document.get("Resources") or {}
+    if not isinstance(resources, Mapping):
+        raise UsageError(f"{template}: Resources: expected an object of resources, got {_kind(resources)}")
     counts: dict[str, int] = {}
-    for resource in resources.values():
+    for name, resource in resources.items():
+        if not isinstance(resource, Mapping):
+            raise UsageError(f"{template}: Resources.{name}: expected an object, got {_kind(resource)}")
         kind = str(resource.get("Type", "?"))
         counts[kind] = counts.get(kind, 0) + 1
-    print(f"Synthesized {template.name.removesuffix('.template.json')}: {len(resources)} resources")
+    _say(f"Synthesized {template.name.removesuffix('.template.json')}: {len(resources)} resources")
     for kind, count in sorted(counts.items()):
-        print(f"  {count:3d} x {kind}")
+        _say(f"  {count:3d} x {kind}")
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    return "a boolean" if isinstance(value, bool) else "a number"
 
 
 def _expected_text(expect: Expectation) -> str:
@@ -194,12 +230,12 @@ def _demo(cdk_out: Path, scenarios_dir: Path) -> int:
                 total += 1
                 passed += result.ok
                 verdict = "as expected" if result.ok else "NOT AS EXPECTED"
-                print(f"{machine.name} / {scenario.name}: {verdict}")
-                print(f"    expected: {_expected_text(scenario.expect)}")
-                print(f"    happened: {_happened_text(result.run)}")
+                _say(f"{machine.name} / {scenario.name}: {verdict}")
+                _say(f"    expected: {_expected_text(scenario.expect)}")
+                _say(f"    happened: {_happened_text(result.run)}")
                 for failure in result.failures:
-                    print(f"    differs:  {failure}")
+                    _say(f"    differs:  {failure}")
     finally:
         aws.stop()
-    print(f"{passed}/{total} scenarios as expected")
+    _say(f"{passed}/{total} scenarios as expected")
     return 0 if passed == total else 1
