@@ -8,11 +8,14 @@ raises ``StatesError("States.QueryEvaluationError", cause)`` with AWS's cause te
 "An error occurred while executing the state ..." prefix, which the runtime adds). Pass ``rng``
 (``$random()``, ``$uuid()``) and ``now_millis`` (``$now()``, ``$millis()``) for deterministic runs.
 Results are plain JSON; literal parts of a template are shared, never copied: treat them as
-immutable.
+immutable. Every evaluation keeps to a budget of time, memory and generated sizes
+(:class:`EvaluationLimits`; change it with :func:`set_default_limits` or, for one thread and one
+block, :func:`use_limits`).
 """
 
 from __future__ import annotations
 
+from constructs_sfn.asl.jsonata.budget import DEFAULT_LIMITS, EvaluationLimits, set_default_limits, use_limits
 from constructs_sfn.asl.jsonata.condition import JsonataCondition, compile_condition
 from constructs_sfn.asl.jsonata.expression import UNDEFINED, JsonataExpression, compile_expression
 from constructs_sfn.asl.jsonata.numeric import evaluate_integer, evaluate_number
@@ -24,7 +27,9 @@ from constructs_sfn.asl.jsonata.template import (
 )
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "UNDEFINED",
+    "EvaluationLimits",
     "JsonataCondition",
     "JsonataExpression",
     "JsonataValue",
@@ -35,4 +40,6 @@ __all__ = [
     "evaluate_number",
     "expression_text",
     "is_jsonata_expression",
+    "set_default_limits",
+    "use_limits",
 ]
