@@ -19,12 +19,11 @@ engine reads them to repair the group reference).
 
 from __future__ import annotations
 
+import functools
+import importlib
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
-
-import re2  # type: ignore[import-untyped]  # google-re2 ships no type information
-import regex  # type: ignore[import-untyped]  # no stubs installed; the four calls below are typed here
 
 from constructs_sfn.asl.jsonata.budget import EvaluationTimedOut, current_limits, remaining_seconds
 
@@ -37,8 +36,15 @@ BACKTRACKING_SECONDS = 1.0
 """The longest one operation of the backtracking engine may take (less when the evaluation has less left)."""
 
 
+@functools.cache
+def _engine(name: str) -> Any:
+    # Imported on the first regex literal: most definitions have none, and ``import
+    # constructs_sfn.asl`` stays as fast as it was. Both modules are untyped.
+    return importlib.import_module(name)
+
+
 def _re2_options(*, ignore_case: bool) -> Any:
-    options = re2.Options()
+    options = _engine("re2").Options()
     options.log_errors = False
     options.max_mem = RE2_MAX_MEMORY
     options.case_sensitive = not ignore_case
@@ -62,12 +68,14 @@ class BoundedPattern:
         self.pattern = pattern
         self._linear = True
         self._pattern: Any
+        re2 = _engine("re2")
         try:
             self._pattern = re2.compile(
                 ("(?m)" if multiline else "") + pattern, options=_re2_options(ignore_case=ignore_case)
             )
         except re2.error:
             self._linear = False
+            regex = _engine("regex")
             extra = (regex.IGNORECASE if ignore_case else 0) | (regex.MULTILINE if multiline else 0)
             self._pattern = regex.compile(pattern, regex.V0 | extra)
 
@@ -98,7 +106,7 @@ class BoundedPattern:
                 result: str = self._pattern.sub(repl, string, count=count)
             else:
                 result = _timed(lambda: self._pattern.sub(repl, string, count=count, timeout=_timeout()))
-        except (re2.error, regex.error, IndexError):
+        except (_engine("re2").error, _engine("regex").error, IndexError):
             if not isinstance(repl, str):
                 raise
             # The template names a group the pattern lacks: re refuses it in the engine's words.
