@@ -38,7 +38,7 @@ from constructs_sfn.asl.services import TaskService, UnboundTaskService
 from constructs_sfn.local.arns import ArnScope, ParsedArn, ResourceKind, parse_arn
 from constructs_sfn.local.definitions import check_definition, validation_result
 from constructs_sfn.local.errors import AwsErrorCode, aws_error
-from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
+from constructs_sfn.local.json_text import JsonSyntaxError, held_json_text, parse_json_text
 from constructs_sfn.local.names import invalid_name_message, is_valid_name
 from constructs_sfn.local.pagination import InvalidPageTokenError, page
 from constructs_sfn.local.records import (
@@ -581,10 +581,10 @@ class LocalStepFunctions:
         self._validate(operation, _given(taskToken=taskToken, output=output))
         record = self._waiting_on(taskToken, operation)
         try:
-            parse_json_text(output)
+            value = parse_json_text(output)
         except JsonSyntaxError as bad:
             raise self._error(AwsErrorCode.INVALID_OUTPUT, f"Invalid Output: '{bad.message}'", operation) from None
-        record.execution.send_task_success(taskToken, output)
+        record.execution.send_task_success(taskToken, held_json_text(output, value))
         self._track(record)
         return self._ok({})
 

@@ -13,28 +13,28 @@ longer input fails with Jackson's message, never with Python's ``RecursionError`
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import Any
 
+from constructs_sfn.asl.jsonpath.jsontext import to_json_text
 from constructs_sfn.asl.parse.json_text import (
     MAX_NESTING_DEPTH,
     MAX_NUMBER_LENGTH,
     ensure_recursion_headroom,
     json_float,
     loads_json,
+    may_exceed_double,
+    may_exceed_limits,
     nesting_depth_message,
     number_length,
     number_length_message,
 )
 
-__all__ = ["JsonSyntaxError", "parse_json_text"]
+__all__ = ["JsonSyntaxError", "held_json_text", "parse_json_text"]
 
 _VALUE_LIST = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
 _MAX_TOKEN = 256
 _MAX_SOURCE = 500
-# Text with a run this long might hold a number over Jackson's limit: it takes the exact reader.
-_MAYBE_LONG_NUMBER = re.compile(f"[-+.0-9eE]{{{MAX_NUMBER_LENGTH + 1},}}")
 
 
 class JsonSyntaxError(Exception):
@@ -60,7 +60,7 @@ def parse_json_text(text: str) -> Any:
     themselves (AWS says ``Invalid execution input.`` for an empty execution input).
     """
     value: Any
-    if _MAYBE_LONG_NUMBER.search(text) is None:
+    if not may_exceed_limits(text):
         try:
             value = loads_json(text)
         except (ValueError, RecursionError):
@@ -71,6 +71,15 @@ def parse_json_text(text: str) -> Any:
     value = _JacksonReader(text).read_root()
     ensure_recursion_headroom(text)
     return value
+
+
+def held_json_text(text: str, value: Any) -> str:
+    """``text`` (already read as ``value``) as the executor may pass it on: unchanged, unless a number
+    in it is beyond the double range (``1e400``), which Python's ``json`` would turn into an
+    infinity no JSON text can hold; then the compact text of ``value`` (``"Infinity"``)."""
+    if not may_exceed_double(text):
+        return text
+    return to_json_text(value)
 
 
 def _source_location(text: str, line: int, column: int) -> str:

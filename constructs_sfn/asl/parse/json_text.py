@@ -24,6 +24,7 @@ import json
 import math
 import re
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,10 +37,14 @@ __all__ = [
     "ensure_recursion_headroom",
     "jackson_syntax_error",
     "json_float",
+    "may_exceed_double",
+    "may_exceed_limits",
     "loads_json",
     "nesting_depth_message",
     "number_length",
     "number_length_message",
+    "reserve_recursion_for_depth",
+    "value_depth",
 ]
 
 MAX_NESTING_DEPTH = 1000
@@ -399,9 +404,7 @@ def ensure_recursion_headroom(text: str) -> None:
     AWS accepts values nested up to :data:`MAX_NESTING_DEPTH` levels, but Python's default
     recursion limit (1000 frames) is used up by much less: the executor's recursive steps
     (copying, paths, ``json`` encoding) take a few frames per level. For text nested more than
-    :data:`_SHALLOW` levels the interpreter's limit is raised, never lowered, to
-    :data:`_FRAMES_PER_LEVEL` frames per level. Python 3.11+ keeps Python frames off the C stack,
-    and every value is bounded by the nesting limit, so the higher limit stays safe.
+    100 levels :func:`reserve_recursion_for_depth` raises the interpreter's limit.
     """
     if text.count("[") + text.count("{") <= _SHALLOW:
         return
@@ -412,10 +415,55 @@ def ensure_recursion_headroom(text: str) -> None:
             deepest = max(deepest, depth)
         elif piece in "]}":
             depth -= 1
-    if deepest > _SHALLOW:
-        needed = _FRAMES_PER_LEVEL * min(deepest, MAX_NESTING_DEPTH) + 1000
+    reserve_recursion_for_depth(deepest)
+
+
+def reserve_recursion_for_depth(depth: int) -> None:
+    """Raise (never lower) Python's recursion limit to 25 frames per level of a ``depth``-deep value.
+
+    Only for depths over 100, capped at :data:`MAX_NESTING_DEPTH`. Python 3.11+ keeps Python
+    frames off the C stack, and every value is bounded by the nesting limit, so the higher limit
+    stays safe.
+    """
+    if depth > _SHALLOW:
+        needed = _FRAMES_PER_LEVEL * min(depth, MAX_NESTING_DEPTH) + 1000
         if sys.getrecursionlimit() < needed:
             sys.setrecursionlimit(needed)
+
+
+def value_depth(value: Any, *, limit: int = MAX_NESTING_DEPTH) -> int:
+    """How deeply arrays/objects nest in the Python value ``value`` (``[]`` is 1), counted without
+    recursion; the count stops at ``limit + 1``, so cyclic values end too."""
+    deepest = 0
+    reached: dict[int, int] = {}  # container id -> deepest level it was reached at (shared values)
+    pending: list[tuple[Any, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, Mapping):
+            children: Iterable[Any] = item.values()
+        elif isinstance(item, list | tuple):
+            children = item
+        else:
+            continue
+        if reached.get(id(item), 0) >= depth:
+            continue
+        reached[id(item)] = depth
+        deepest = max(deepest, depth)
+        if depth > limit:
+            return depth
+        pending.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def may_exceed_limits(text: str) -> bool:
+    """Whether ``text`` might hold a number longer than :data:`MAX_NUMBER_LENGTH` (a cheap search:
+    False is certain, True only means "read it exactly")."""
+    return _MAYBE_LONG_NUMBER.search(text) is not None
+
+
+def may_exceed_double(text: str) -> bool:
+    """Whether ``text`` might hold a number literal beyond the double range (False is certain)."""
+    return _MAYBE_HUGE_FLOAT.search(text) is not None
 
 
 def json_float(literal: str) -> float | str:

@@ -29,7 +29,14 @@ from constructs_sfn.asl.model.states import (
     TaskState,
     WaitState,
 )
-from constructs_sfn.asl.parse.json_text import JsonDecodeError, decode_json_text
+from constructs_sfn.asl.parse.json_text import (
+    MAX_NESTING_DEPTH,
+    JsonDecodeError,
+    decode_json_text,
+    nesting_depth_message,
+    reserve_recursion_for_depth,
+    value_depth,
+)
 from constructs_sfn.asl.parse.yaml_text import NotYamlMappingError, load_yaml_definition
 
 __all__ = ["load_definition_document", "parse_definition"]
@@ -38,12 +45,17 @@ __all__ = ["load_definition_document", "parse_definition"]
 def load_definition_document(definition: str | bytes | Mapping[str, Any]) -> Any:
     """Decode definition text (JSON, or YAML as a fallback) into plain JSON values.
 
+    A mapping is taken as it is, if nested at most 1000 levels (as JSON text must be).
     JSON is read by AWS's rules (:func:`~constructs_sfn.asl.parse.json_text.decode_json_text`:
     no ``NaN``, at most 1000 levels, numbers of at most 1000 characters); YAML by the alias rules of
     :mod:`constructs_sfn.asl.parse.yaml_text`. Every refusal is a :class:`DefinitionError`;
     a value that is neither text, bytes nor a mapping is a ``TypeError`` naming ``definition``.
     """
     if isinstance(definition, Mapping):
+        depth = value_depth(definition)
+        if depth > MAX_NESTING_DEPTH:
+            raise DefinitionError(nesting_depth_message(depth), code="INVALID_JSON_DESCRIPTION")
+        reserve_recursion_for_depth(depth)
         return definition
     if not isinstance(definition, str | bytes | bytearray):
         raise TypeError(
