@@ -38,6 +38,7 @@ from constructs_sfn.cdk.approval_options import ApprovalNotification, CallbackAu
 from constructs_sfn.cdk.observable_state_machine import DEFAULT_LOG_RETENTION, ObservableStateMachine
 from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging, Tracing
 from constructs_sfn.cdk.validation import PropsValidator
+from constructs_sfn.cdk.workflow import ObservableWorkflow
 
 __all__ = [
     "APPROVAL_RESULT_PATH",
@@ -54,7 +55,7 @@ DEFAULT_DEADLINE = Duration.days(7)
 _DEFAULT_SLACK = Duration.days(1)
 
 
-class ApprovalWorkflow(Construct):
+class ApprovalWorkflow(ObservableWorkflow):
     """A STANDARD state machine that waits for a person to approve or reject, on an ObservableStateMachine.
 
     State machine shape: ``RequestApproval`` -> (``Reminder1`` .. ``ReminderN``) -> (``Escalate``),
@@ -259,21 +260,6 @@ class ApprovalWorkflow(Construct):
     # --- attributes ------------------------------------------------------------------------------
 
     @property
-    def state_machine(self) -> sfn.StateMachine:
-        """The Step Functions state machine."""
-        return self.machine.state_machine
-
-    @property
-    def role(self) -> iam.IRole:
-        """The state machine's execution role."""
-        return self.machine.role
-
-    @property
-    def log_group(self) -> logs.ILogGroup | None:
-        """The state machine's log group (None with logging off)."""
-        return self.machine.log_group
-
-    @property
     def alarm_topic(self) -> sns.ITopic | None:
         """Where alarms go (None with alarms off)."""
         return self.machine.alarm_topic
@@ -322,14 +308,6 @@ class ApprovalWorkflow(Construct):
         """Let ``grantee`` call ``POST /approve`` and ``POST /reject`` (IAM authorization)."""
         arns = [method.method_arn for method in self.callback.methods.values()]
         return iam.Grant.add_to_principal(grantee=grantee, actions=["execute-api:Invoke"], resource_arns=arns)
-
-    def grant_start_execution(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` start approvals (states:StartExecution)."""
-        return self.machine.grant_start_execution(grantee)
-
-    def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
-        """Let ``grantee`` read the machine and its executions."""
-        return self.machine.grant_read(grantee)
 
     def metric_failed(self, **options: Any) -> cloudwatch.Metric:
         """ExecutionsFailed (the default timeout branch fails the execution)."""

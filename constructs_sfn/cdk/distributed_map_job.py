@@ -46,6 +46,7 @@ from constructs_sfn.cdk.observable_state_machine import OWNER_TAG_KEY, Observabl
 from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging, Tracing
 from constructs_sfn.cdk.schedule import ExecutionSchedule
 from constructs_sfn.cdk.validation import PropsValidator
+from constructs_sfn.cdk.workflow import ObservableWorkflow
 
 __all__ = [
     "DEFAULT_RESULT_PREFIX",
@@ -118,7 +119,7 @@ class _JobMap(sfn.DistributedMap):
         return rendered
 
 
-class DistributedMapJob(Construct):
+class DistributedMapJob(ObservableWorkflow):
     """A Distributed Map over S3 items, run on an :class:`ObservableStateMachine` (STANDARD).
 
     Children (their ids are public contract): ``Machine`` (the ObservableStateMachine, with its
@@ -314,9 +315,6 @@ class DistributedMapJob(Construct):
             encryption=encryption,
             removal_policy=removal_policy,
         )
-        self.state_machine: sfn.StateMachine = self.machine.state_machine
-        self.role: iam.IRole = self.machine.role
-        self.log_group: logs.ILogGroup | None = self.machine.log_group
 
         machine_name = state_machine_name_of(self.state_machine, state_machine_name)
         self.map_run_policy = iam.Policy(
@@ -422,24 +420,6 @@ class DistributedMapJob(Construct):
             )
 
     # --- attributes, grants and metrics ----------------------------------------------------
-
-    @property
-    def owner(self) -> str:
-        """The owner tagged on every resource."""
-        return self.machine.owner
-
-    @property
-    def state_machine_arn(self) -> str:
-        """The ARN of the job's state machine."""
-        return self.state_machine.state_machine_arn
-
-    def grant_start_execution(self, identity: iam.IGrantable) -> iam.Grant:
-        """Grant ``identity`` states:StartExecution on the job."""
-        return self.machine.grant_start_execution(identity)
-
-    def grant_read(self, identity: iam.IGrantable) -> iam.Grant:
-        """Grant ``identity`` read access to the job's machine and executions."""
-        return self.machine.grant_read(identity)
 
     def grant_read_results(self, identity: iam.IGrantable) -> iam.Grant:
         """Grant ``identity`` read access to the results prefix of the result bucket."""

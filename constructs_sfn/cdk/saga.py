@@ -29,6 +29,7 @@ from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachin
 from constructs_sfn.cdk.saga_definition import SagaDefinition
 from constructs_sfn.cdk.saga_steps import STEP_NAME_PATTERN, SagaAction, SagaRetry, SagaStep
 from constructs_sfn.cdk.validation import PropsValidator
+from constructs_sfn.cdk.workflow import ObservableWorkflow
 
 __all__ = [
     "COMPENSATED_ERROR",
@@ -58,7 +59,7 @@ _INVOKE_REASON = (
 )
 
 
-class SagaWorkflow(Construct):
+class SagaWorkflow(ObservableWorkflow):
     """A saga: ordered steps, each with a compensation, run by an ObservableStateMachine.
 
     The state machine (read it in the synthesized template; ``docs/constructs.md`` shows it):
@@ -360,37 +361,9 @@ class SagaWorkflow(Construct):
     # --- attributes, grants and metrics --------------------------------------------------
 
     @property
-    def state_machine(self) -> sfn.StateMachine:
-        """The Step Functions state machine."""
-        return self.machine.state_machine
-
-    @property
-    def role(self) -> iam.IRole:
-        """The execution role."""
-        return self.machine.role
-
-    @property
-    def log_group(self) -> logs.ILogGroup | None:
-        """The execution log group (None when logging is off)."""
-        return self.machine.log_group
-
-    @property
     def alarms(self) -> dict[ExecutionAlarm, cloudwatch.Alarm]:
         """The execution alarms of the machine (the dead-letter alarm is ``dead_letter_alarm``)."""
         return self.machine.alarms
-
-    @property
-    def state_machine_arn(self) -> str:
-        """The ARN of the state machine."""
-        return self.machine.state_machine_arn
-
-    def grant_start_execution(self, identity: iam.IGrantable) -> iam.Grant:
-        """Grant ``identity`` states:StartExecution."""
-        return self.machine.grant_start_execution(identity)
-
-    def grant_read(self, identity: iam.IGrantable) -> iam.Grant:
-        """Grant ``identity`` read access to the machine and its executions."""
-        return self.machine.grant_read(identity)
 
     def grant_consume_dead_letters(self, identity: iam.IGrantable) -> iam.Grant:
         """Grant ``identity`` receive/delete on the dead-letter queue (for the clean-up tooling)."""
