@@ -42,6 +42,7 @@ from constructs_sfn.cdk.saga_steps import (
     idempotency_key,
 )
 from constructs_sfn.cdk.schedule import ExecutionSchedule
+from constructs_sfn.cdk.workflow import ObservableWorkflow
 
 __all__ = [
     "APPROVAL_RESULT_PATH",
@@ -71,6 +72,7 @@ __all__ = [
     "ItemSourceKind",
     "NotificationKind",
     "ObservableStateMachine",
+    "ObservableWorkflow",
     "SagaAction",
     "SagaRetry",
     "SagaStep",
