@@ -23,7 +23,7 @@ from typing import Any
 
 from constructs_sfn.testing.assembly import SynthesizedApp, TemplateError
 
-__all__ = ["AppFactory", "SynthesisCache", "load_factory", "source_fingerprint"]
+__all__ = ["AppFactory", "DeferredFactory", "SynthesisCache", "load_factory", "source_fingerprint"]
 
 AppFactory = Callable[[], Any]
 """A callable returning an ``App``, ``Stage``, ``Stack`` or ``SynthesizedApp``."""
@@ -32,7 +32,11 @@ _SKIPPED_DIRS = {".venv", "venv", "node_modules", "cdk.out", "__pycache__", ".gi
 
 
 def load_factory(spec: str, *, root: Path) -> tuple[AppFactory, Path]:
-    """``"path/app.py:build_app"`` or ``"module:callable"`` -> (the callable, its source file)."""
+    """``"path/app.py:callable"`` or ``"module:callable"`` -> (the callable, its source file).
+
+    A file is imported only when the factory is first called (:class:`DeferredFactory`), so a
+    session whose assembly comes from the cache never imports the app (nor aws_cdk and jsii).
+    """
     target, _, attribute = spec.partition(":")
     if not attribute:
         raise TemplateError(f"sfn_app {spec!r}: expected 'file.py:callable' or 'module:callable'")
@@ -40,24 +44,51 @@ def load_factory(spec: str, *, root: Path) -> tuple[AppFactory, Path]:
         path = (root / target).resolve()
         if not path.is_file():
             raise TemplateError(f"sfn_app {spec!r}: no file {path}")
-        name = f"_constructs_sfn_app_{hashlib.sha256(str(path).encode()).hexdigest()[:12]}"
-        module = sys.modules.get(name)
+        return DeferredFactory(spec, path, attribute), path
+    module = importlib.import_module(target)
+    path = Path(str(getattr(module, "__file__", "") or root))
+    return _attribute(module, spec, attribute, path), path
+
+
+class DeferredFactory:
+    """The callable ``attribute`` of the app file ``path``, imported when first called.
+
+    Its ``__module__`` and ``__qualname__`` are those of the callable it stands for, so synthesis
+    cache entries are the same whether the file was imported or not.
+    """
+
+    def __init__(self, spec: str, path: Path, attribute: str) -> None:
+        """``spec``: the ``sfn_app`` text, for messages."""
+        self.spec = spec
+        self.path = path
+        self.__module__ = f"_constructs_sfn_app_{hashlib.sha256(str(path).encode()).hexdigest()[:12]}"
+        self.__qualname__ = attribute
+
+    def __call__(self) -> Any:
+        """Import the file (once per interpreter) and call the factory."""
+        module = sys.modules.get(self.__module__)
         if module is None:
-            loader_spec = importlib.util.spec_from_file_location(name, path)
+            loader_spec = importlib.util.spec_from_file_location(self.__module__, self.path)
             if loader_spec is None or loader_spec.loader is None:
-                raise TemplateError(f"sfn_app {spec!r}: cannot load {path}")
+                raise TemplateError(f"sfn_app {self.spec!r}: cannot load {self.path}")
             module = importlib.util.module_from_spec(loader_spec)
-            sys.modules[name] = module
-            if str(path.parent) not in sys.path:
-                sys.path.insert(0, str(path.parent))
-            loader_spec.loader.exec_module(module)
-    else:
-        module = importlib.import_module(target)
-        path = Path(str(getattr(module, "__file__", "") or root))
-    factory = getattr(module, attribute, None)
+            sys.modules[self.__module__] = module
+            if str(self.path.parent) not in sys.path:
+                sys.path.insert(0, str(self.path.parent))
+            try:
+                loader_spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[self.__module__]
+                raise
+        return _attribute(module, self.spec, self.__qualname__, self.path)()
+
+
+def _attribute(module: Any, spec: str, attribute: str, path: Path) -> AppFactory:
+    factory: Any = getattr(module, attribute, None)
     if not callable(factory):
         raise TemplateError(f"sfn_app {spec!r}: {attribute!r} is not a callable of {path}")
-    return factory, path
+    found: AppFactory = factory
+    return found
 
 
 def source_fingerprint(source: Path, name: str) -> str:
