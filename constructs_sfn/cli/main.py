@@ -23,6 +23,8 @@ from constructs_sfn.asl import (
     parse_definition,
 )
 from constructs_sfn.asl.runtime import to_json_text
+from constructs_sfn.cli.extract_command import register_extract
+from constructs_sfn.cli.lint_command import register_lint
 from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
 
 if TYPE_CHECKING:
@@ -48,7 +50,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="run the demo app's workflows from cdk.out")
     demo.add_argument("--cdk-out", default="cdk.out")
     demo.add_argument("--scenarios", default="tests/demo", help="folder of *.scenarios.yaml files")
+    register_lint(commands)
+    register_extract(commands)
     args = parser.parse_args(argv)
+    if args.command in ("lint", "extract"):
+        return int(args.handler(args))
     try:
         if args.command == "run":
             return _run(Path(args.definition), args.input, show_history=args.history)
