@@ -65,9 +65,9 @@ def parse_json_text(text: str) -> Any:
             value = loads_json(text)
         except (ValueError, RecursionError):
             pass  # not JSON, or nested deeper than Python's recursion limit: the exact reader decides
-        else:
-            ensure_recursion_headroom(text)
-            return value
+        else:  # valid JSON; once the recursion limit is raised, ``json`` also decodes what is too deep
+            if ensure_recursion_headroom(text) <= MAX_NESTING_DEPTH:
+                return value
     value = _JacksonReader(text).read_root()
     ensure_recursion_headroom(text)
     return value

@@ -36,6 +36,7 @@ __all__ = [
     "decode_json_text",
     "ensure_recursion_headroom",
     "jackson_syntax_error",
+    "json_text_depth",
     "json_float",
     "may_exceed_double",
     "may_exceed_limits",
@@ -384,9 +385,9 @@ def decode_json_text(text: str) -> Any:
             value = loads_json(text)
         except (ValueError, RecursionError):
             pass
-        else:
-            ensure_recursion_headroom(text)
-            return value
+        else:  # valid JSON; once the recursion limit is raised, ``json`` also decodes what is too deep
+            if ensure_recursion_headroom(text) <= MAX_NESTING_DEPTH:
+                return value
     syntax = jackson_syntax_error(text)
     if syntax is not None:
         raise JsonDecodeError(syntax.message, syntax)
@@ -398,16 +399,26 @@ def decode_json_text(text: str) -> Any:
         raise JsonDecodeError("The JSON text is nested deeper than Python can decode here", None) from None
 
 
-def ensure_recursion_headroom(text: str) -> None:
+def ensure_recursion_headroom(text: str) -> int:
     """Let Python recurse deep enough for the executor to work on the (valid) JSON ``text``.
 
     AWS accepts values nested up to :data:`MAX_NESTING_DEPTH` levels, but Python's default
     recursion limit (1000 frames) is used up by much less: the executor's recursive steps
     (copying, paths, ``json`` encoding) take a few frames per level. For text nested more than
-    100 levels :func:`reserve_recursion_for_depth` raises the interpreter's limit.
+    100 levels :func:`reserve_recursion_for_depth` raises the interpreter's limit. Returns
+    :func:`json_text_depth` of ``text``.
     """
-    if text.count("[") + text.count("{") <= _SHALLOW:
-        return
+    depth = json_text_depth(text)
+    reserve_recursion_for_depth(depth)
+    return depth
+
+
+def json_text_depth(text: str) -> int:
+    """How deeply arrays/objects nest in valid JSON ``text``; exact above 100, and an upper bound
+    (the number of ``[``/``{``) below."""
+    opened = text.count("[") + text.count("{")
+    if opened <= _SHALLOW:
+        return opened
     depth = deepest = 0
     for piece in _STRUCTURE.findall(text):
         if piece in "[{":
@@ -415,7 +426,7 @@ def ensure_recursion_headroom(text: str) -> None:
             deepest = max(deepest, depth)
         elif piece in "]}":
             depth -= 1
-    reserve_recursion_for_depth(deepest)
+    return deepest
 
 
 def reserve_recursion_for_depth(depth: int) -> None:
