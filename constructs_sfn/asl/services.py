@@ -79,7 +79,8 @@ class TaskOutcome:
     completes: bool = True
     """False: the work never finishes by itself (it times out or waits for a callback)."""
     resolves_callback: bool = False
-    """True: for ``.waitForTaskToken``, this output is the callback result (mocks)."""
+    """True: this outcome answers the whole task (mocks): for ``.waitForTaskToken`` it is the callback
+    result, for ``.sync`` the finished job; the runtime records ``TaskSubmitted`` before it."""
     heartbeat_gaps: tuple[float, ...] = field(default=())
     """Seconds between the heartbeats the worker sends while it works (fault injection)."""
     submitted: bool = False

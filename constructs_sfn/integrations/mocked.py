@@ -72,8 +72,9 @@ class MockedTaskService:
                 f"'{request.test_case}' has no entry for invocation {invocation}; it defines invocations "
                 f"0-{sequence.count - 1}.",
             )
-        # A mock stands in for the worker's callback, as Step Functions Local does.
-        callback = request.integration == "waitForTaskToken"
+        # A mock stands in for the whole task, as Step Functions Local does: for ``.waitForTaskToken``
+        # the worker's callback, for ``.sync`` the job it waits for (the runtime records TaskSubmitted).
+        callback = request.integration != "request-response"
         if isinstance(response, Return):
             return TaskOutcome(output=response.value, resolves_callback=callback)
         return TaskOutcome(error=StatesError(response.error, response.cause), resolves_callback=callback)

@@ -48,6 +48,10 @@ MAX_STORED_VARIABLE_BYTES = 10 * 1024 * 1024
 """AWS: the variables one execution stores total at most 10 MiB (counted as assigned here)."""
 EXPRESS_MAX_SECONDS = 300
 """AWS: an EXPRESS execution lasts at most five minutes; then it times out (``States.Timeout``)."""
+STANDARD_MAX_SECONDS = 365 * 24 * 3600
+"""AWS: a STANDARD execution lasts at most one year; then it times out (``States.Timeout``)."""
+RETRYABLE_STATES = (TaskState, MapState, ParallelState)
+"""The state types that accept ``Retry``; their ``$$.State`` carries ``RetryCount``."""
 _NOT_CATCHABLE_BY_ALL = frozenset({ErrorName.RUNTIME})
 _FIELD_RE = re.compile(r"specified for the field '([^']+)'")
 
@@ -157,8 +161,8 @@ class Execution:
                 },
             )
             timeout = self.definition.timeout_seconds
-            if self.info.state_machine_type == "EXPRESS":
-                timeout = EXPRESS_MAX_SECONDS if timeout is None else min(timeout, EXPRESS_MAX_SECONDS)
+            limit = EXPRESS_MAX_SECONDS if self.info.state_machine_type == "EXPRESS" else STANDARD_MAX_SECONDS
+            timeout = limit if timeout is None else min(timeout, limit)
             if timeout is not None:
                 self.scheduler.guard_timer(timeout, self._on_execution_timeout)
             if self.observer is not None:
@@ -413,7 +417,8 @@ class Execution:
             entered_text = format_timestamp(entered_time)
             self._timestamp_cache = (entered_time, entered_text)
         state_obj: dict[str, Any] = {"Name": state.name, "EnteredTime": entered_text}
-        if state.retry:
+        if isinstance(state, RETRYABLE_STATES):
+            # The states that may carry a Retry field always show the count (0 on the first attempt).
             state_obj["RetryCount"] = attempt
         ctx: dict[str, Any] = {
             "Execution": self.execution_object,

@@ -153,6 +153,9 @@ def _await_outcome(
     callback = kind.pattern == "waitForTaskToken" and not outcome.resolves_callback
     if outcome.submitted and kind.pattern != "request-response":
         _submitted(ex, frame, kind, state, outcome.submitted_output)
+    elif _stands_in_for_whole_task(kind, outcome):
+        # A mock answers for the submission and the outcome at once: the submission went through.
+        _submitted(ex, frame, kind, state, outcome.output)
     if outcome.completes:
         limit, limit_error = _first_limit(outcome, timeout, heartbeat)
         if limit is not None and limit <= outcome.duration:
@@ -161,6 +164,8 @@ def _await_outcome(
         if outcome.duration > 0:
             yield Sleep(outcome.duration)
         if outcome.error is not None:
+            if outcome.error.error in _TIMEOUT_ERRORS:
+                _timed_out(ex, frame, kind, outcome.error.error, outcome.error.cause)
             _failed(ex, frame, kind, outcome.error)
         if not callback:
             return _succeeded(ex, frame, kind, state, outcome.output)
@@ -189,6 +194,17 @@ def _await_outcome(
         _failed(ex, frame, kind, StatesError(answer[1], answer[2]))
     _timed_out(ex, frame, kind, ErrorName.TIMEOUT if answer[0] == "timeout" else ErrorName.HEARTBEAT_TIMEOUT)
     return None
+
+
+_TIMEOUT_ERRORS = frozenset({ErrorName.TIMEOUT, ErrorName.HEARTBEAT_TIMEOUT})
+"""Errors only Step Functions raises, when a task runs out of time: an outcome naming one timed out."""
+
+
+def _stands_in_for_whole_task(kind: ResourceKind, outcome: TaskOutcome) -> bool:
+    """Whether a successful outcome answers a ``.sync``/``.waitForTaskToken`` task in one go (a mock)."""
+    return (
+        outcome.resolves_callback and outcome.completes and outcome.error is None and kind.pattern != "request-response"
+    )
 
 
 def _first_limit(outcome: TaskOutcome, timeout: float | None, heartbeat: float | None) -> tuple[float | None, str]:
@@ -370,14 +386,14 @@ def _failed(ex: Execution, frame: Frame, kind: ResourceKind, error: StatesError)
     raise error
 
 
-def timeout_error(error_name: str) -> StatesError:
+def timeout_error(error_name: str, cause: str | None = None) -> StatesError:
     """The error a timed-out task raises.
 
     AWS records both a TimeoutSeconds and a HeartbeatSeconds miss as ``States.Timeout`` in the
     history and in ExecutionFailed, while Retry/Catch may name ``States.HeartbeatTimeout`` ("only
     available inside the Catch and Retry fields") for the heartbeat case.
     """
-    error = StatesError(error_name)
+    error = StatesError(error_name, cause)
     error.located = True  # type: ignore[attr-defined]
     if error_name == ErrorName.HEARTBEAT_TIMEOUT:
         error.recorded_error = ErrorName.TIMEOUT  # type: ignore[attr-defined]
@@ -385,17 +401,16 @@ def timeout_error(error_name: str) -> StatesError:
     return error
 
 
-def _timed_out(ex: Execution, frame: Frame, kind: ResourceKind, error_name: str) -> None:
-    error = timeout_error(error_name)
+def _timed_out(ex: Execution, frame: Frame, kind: ResourceKind, error_name: str, cause: str | None = None) -> None:
+    error = timeout_error(error_name, cause)
     recorded = getattr(error, "recorded_error", error_name)
+    details: dict[str, Any] = {"error": recorded}
+    if cause is not None:
+        details["cause"] = cause
     if kind.family == "lambda-function":
-        ex.event(frame, "LambdaFunctionTimedOut", {"error": recorded})
+        ex.event(frame, "LambdaFunctionTimedOut", details)
     else:
-        ex.event(
-            frame,
-            "TaskTimedOut",
-            {"resourceType": kind.resource_type, "resource": kind.resource, "error": recorded},
-        )
+        ex.event(frame, "TaskTimedOut", {"resourceType": kind.resource_type, "resource": kind.resource, **details})
     raise error
 
 

@@ -269,12 +269,19 @@ class TestDurationAndTimeouts:
         assert execution.error == "States.Timeout"
         assert offsets([one(execution, "TaskTimedOut")]) == [30]
 
-    def test_work_that_never_finishes_without_limits_keeps_the_execution_running(self) -> None:
+    def test_work_that_never_finishes_without_limits_runs_until_the_one_year_maximum(self) -> None:
+        """A STANDARD execution lasts at most a year, then times out.
+
+        Docs: https://docs.aws.amazon.com/step-functions/latest/dg/service-quotas.html (maximum execution
+        time: one year) and tutorial-continue-new.html ("a maximum duration of one year").
+        """
         execution = execute(single(task()), services=FakeService(TaskOutcome.never()))
 
         assert execution.status == "RUNNING"
-        execution.advance_clock(10 * 365 * 86400)
+        execution.advance_clock(364 * 86400)
         assert execution.status == "RUNNING"
+        execution.advance_clock(10 * 365 * 86400)
+        assert (execution.status, execution.error) == ("TIMED_OUT", "States.Timeout")
 
     def test_heartbeat_seconds_with_silent_work_is_a_heartbeat_timeout(self) -> None:
         execution = execute(
@@ -506,13 +513,18 @@ class TestWaitForTaskToken:
         assert execution.status == "RUNNING"
 
     def test_a_mock_may_resolve_the_callback_itself(self) -> None:
+        """The submission went through before the callback came: TaskSubmitted, then TaskSucceeded.
+
+        Docs: https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html (callback tasks
+        are submitted, then wait for the token) and sfn-local-test-sm-exec.html (a mock answers the task).
+        """
         service = FakeService(TaskOutcome(output={"cb": 1}, resolves_callback=True))
 
         execution = execute(single(task(SQS_CALLBACK)), services=service)
 
         assert execution.status == "SUCCEEDED"
         assert execution.output == {"cb": 1}
-        assert "TaskSubmitted" not in types(execution)
+        assert types(execution)[3:6] == ["TaskStarted", "TaskSubmitted", "TaskSucceeded"]
 
     def test_a_failed_submission_fails_without_waiting(self) -> None:
         execution = execute(single(task(SQS_CALLBACK)), services=FakeService(TaskOutcome.failure("SQS.Err", "x")))
