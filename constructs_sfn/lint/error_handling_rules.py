@@ -17,35 +17,48 @@ def _entries(info: StateInfo) -> list[tuple[str, Sequence[Retrier | Catcher]]]:
     return [("Retry", info.state.retry), ("Catch", info.state.catch)]
 
 
-def _exponential_retriers(ctx: LintContext) -> Iterator[tuple[str, str, float, bool, bool]]:
-    """(pointer, state, backoff rate, has MaxDelaySeconds, has full jitter) of every retrier that backs off."""
+def _exponential_retriers(ctx: LintContext) -> Iterator[tuple[str, str, Retrier]]:
+    """(pointer, state name, retrier) of every retrier that backs off exponentially."""
     for info in ctx.states():
         for index, retrier in enumerate(info.state.retry):
             if retrier.backoff_rate > 1 and retrier.max_attempts > 0:
-                pointer = retrier.pointer or f"{info.pointer}/Retry/{index}"
-                has_delay = retrier.max_delay_seconds is not None
-                yield pointer, info.name, retrier.backoff_rate, has_delay, retrier.jitter_full
+                yield retrier.pointer or f"{info.pointer}/Retry/{index}", info.name, retrier
+
+
+_YEAR = 365 * 24 * 3600
+
+
+def _longest_wait(retrier: Retrier) -> str:
+    """The wait before the last attempt when nothing caps it, as text."""
+    wait = float(retrier.interval_seconds)
+    for _ in range(retrier.max_attempts - 1):
+        wait *= retrier.backoff_rate
+        if wait > _YEAR:
+            return "more than a year"
+    return f"{wait:g} s"
 
 
 def _no_max_delay(ctx: LintContext) -> Iterator[Hit]:
-    for pointer, name, rate, has_delay, _ in _exponential_retriers(ctx):
-        if not has_delay:
+    for pointer, name, retrier in _exponential_retriers(ctx):
+        if retrier.max_delay_seconds is None:
             yield Hit(
                 pointer,
                 name,
-                f"Retrier of {name!r} backs off exponentially (BackoffRate {rate:g}) without MaxDelaySeconds: "
-                "with many attempts the waits grow to hours.",
+                f"Retrier of {name!r} backs off exponentially (BackoffRate {retrier.backoff_rate:g}) without "
+                f"MaxDelaySeconds: the wait before attempt {retrier.max_attempts} is {_longest_wait(retrier)}, "
+                "and it grows with every attempt added.",
             )
 
 
 def _no_jitter(ctx: LintContext) -> Iterator[Hit]:
-    for pointer, name, rate, _, jitter in _exponential_retriers(ctx):
-        if not jitter:
+    for pointer, name, retrier in _exponential_retriers(ctx):
+        if not retrier.jitter_full:
             yield Hit(
                 pointer,
                 name,
-                f"Retrier of {name!r} backs off exponentially (BackoffRate {rate:g}) without JitterStrategy FULL: "
-                "every execution that failed together retries together and overloads the service again.",
+                f"Retrier of {name!r} backs off exponentially (BackoffRate {retrier.backoff_rate:g}) without "
+                "JitterStrategy FULL: every execution that failed together retries together and overloads the "
+                "service again.",
             )
 
 
