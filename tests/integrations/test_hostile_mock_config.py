@@ -86,7 +86,7 @@ def test_a_cyclic_return_value() -> None:
     cyclic: list[Any] = []
     cyclic.append(cyclic)
     data = {"StateMachines": {}, "MockedResponses": {"R": {"0": {"Return": cyclic}}}}
-    with pytest.raises(MockConfigError, match="MockedResponses.R.0.Return is not a JSON value"):
+    with pytest.raises(MockConfigError, match=r"MockedResponses\.R\.0\.Return is not a JSON value"):
         MockConfig.from_dict(data)
 
 
