@@ -22,12 +22,23 @@ __all__ = [
     "is_timestamp",
 ]
 
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
+_TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})")
 
 
 def is_timestamp(text: Any) -> bool:
-    """An RFC 3339 timestamp as ASL requires it (upper-case ``T``, explicit offset or ``Z``)."""
-    return isinstance(text, str) and _TIMESTAMP.fullmatch(text) is not None
+    """An RFC 3339 timestamp as ASL requires it in a definition.
+
+    The ASL spec's profile: upper-case ``T``, seconds, an explicit ``Z`` or ``+hh:mm`` offset, ASCII
+    digits. Its fields must also name a real instant (RFC 3339 section 5.7: month 01-12, a day the
+    month has, hour 00-23 ...) that the runtime can read, so a definition never holds a timestamp
+    its own Wait or Choice state would refuse.
+    """
+    if not isinstance(text, str) or _TIMESTAMP.fullmatch(text) is None:
+        return False
+    # Imported here: the runtime package imports the parser, so a module-level import would be circular.
+    from constructs_sfn.asl.runtime.timestamps import parse_timestamp_ns
+
+    return parse_timestamp_ns(text) is not None
 
 
 def check_path(sink: ProblemSink, value: Any, location: str, field: str, *, nullable: bool = True) -> None:

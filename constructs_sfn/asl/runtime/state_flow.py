@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, FailStateError, StatesError
@@ -12,12 +12,15 @@ from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result, finish_without_result
 from constructs_sfn.asl.runtime.observer import TraceEvent, TraceKind
 from constructs_sfn.asl.runtime.scheduler import Sleep
+from constructs_sfn.asl.runtime.timestamps import parse_timestamp_ns
 
 if TYPE_CHECKING:
     from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
 
 __all__ = ["MAX_WAIT_SECONDS", "run_choice", "run_fail", "run_pass", "run_succeed", "run_wait"]
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NANOS_PER_SECOND = 1_000_000_000
 MAX_WAIT_SECONDS = 99_999_999
 """The largest Wait duration AWS accepts (``Seconds`` is validated against it at create time)."""
 
@@ -239,6 +242,13 @@ def _wait_seconds_jsonata(ex: Execution, state: WaitState, raw_input: Any, conte
                     "The JSONata expression specified for the field 'Seconds' returned an unexpected result type. "
                     f"Expected 'integer', but was '{json_type_name(value)}' for value: {to_json_text(value)}",
                 )
+            if value > MAX_WAIT_SECONDS:
+                # The Wait page: the expression "must evaluate to an integer within the stated range".
+                raise StatesError(
+                    ErrorName.QUERY_EVALUATION_ERROR,
+                    "The JSONata expression specified for the field 'Seconds' returned a value out of range. "
+                    f"Expected an integer from 0 to {MAX_WAIT_SECONDS}, but was: {to_json_text(value)}",
+                )
         return float(value)
     value = state.timestamp
     if hasattr(value, "evaluate"):
@@ -254,10 +264,9 @@ def _wait_seconds_jsonata(ex: Execution, state: WaitState, raw_input: Any, conte
     )
 
 
-def _parse_ts_or_fail(value: Any, message: str, *, error: str = ErrorName.RUNTIME) -> datetime:
-    from constructs_sfn.asl.runtime.timestamps import parse_timestamp
-
-    parsed = parse_timestamp(value) if isinstance(value, str) else None
+def _parse_ts_or_fail(value: Any, message: str, *, error: str = ErrorName.RUNTIME) -> int:
+    """Nanoseconds since the epoch of a timestamp AWS reads (year 0000 too: it is just long past)."""
+    parsed = parse_timestamp_ns(value) if isinstance(value, str) else None
     if parsed is None:
         failure = StatesError(error, message)
         failure.field = "Timestamp"  # type: ignore[attr-defined]
@@ -265,5 +274,11 @@ def _parse_ts_or_fail(value: Any, message: str, *, error: str = ErrorName.RUNTIM
     return parsed
 
 
-def _until(ex: Execution, instant: datetime) -> float:
-    return max((instant - ex.clock.now()).total_seconds(), 0.0)
+def _until(ex: Execution, instant_ns: int) -> float:
+    """Seconds from now until ``instant_ns``, which AWS reads to the second (it drops the fraction)."""
+    instant_ns -= instant_ns % _NANOS_PER_SECOND
+    now = ex.clock.now()
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=UTC)
+    now_ns = (now - _EPOCH) // timedelta(microseconds=1) * 1000
+    return max((instant_ns - now_ns) / _NANOS_PER_SECOND, 0.0)
