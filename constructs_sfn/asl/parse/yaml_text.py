@@ -27,7 +27,7 @@ from constructs_sfn.asl.parse.json_text import MAX_NESTING_DEPTH
 if TYPE_CHECKING:
     from yaml.nodes import Node
 
-__all__ = ["MAX_EXPANDED_NODES", "NotYamlMappingError", "load_yaml_definition"]
+__all__ = ["MAX_EXPANDED_NODES", "NotYamlMappingError", "load_yaml_definition", "load_yaml_document"]
 
 MAX_EXPANDED_NODES = 100_000
 """How many nodes a YAML definition may hold once every alias is expanded."""
@@ -36,13 +36,24 @@ _INVALID_YAML = "INVALID_JSON_DESCRIPTION"
 
 
 class NotYamlMappingError(Exception):
-    """The text is not YAML, or its document is not a mapping (so it is no YAML definition)."""
+    """The text is not YAML, or (for a definition) its document is not a mapping."""
 
 
 def load_yaml_definition(text: str) -> dict[str, Any]:
     """The mapping a YAML definition holds; :class:`NotYamlMappingError` when the text is none.
 
     Raises :class:`DefinitionError` for recursive or exploding aliases and too-deep nesting.
+    """
+    loaded = load_yaml_document(text, mapping_only=True)
+    if not isinstance(loaded, dict):  # pragma: no cover - a MappingNode constructs a dict
+        raise NotYamlMappingError("the YAML document is not a mapping")
+    return loaded
+
+
+def load_yaml_document(text: str, *, what: str = "definition", mapping_only: bool = False) -> Any:
+    """The value of one YAML document (any YAML file: ``what`` names it in messages), by the rules
+    above; :class:`NotYamlMappingError` for text that is not YAML (or, with ``mapping_only``, whose
+    document is not a mapping). An empty document is None.
     """
     import yaml  # PyYAML: only needed for YAML definitions
 
@@ -54,22 +65,22 @@ def load_yaml_definition(text: str) -> dict[str, Any]:
         try:
             root = loader.get_single_node()
         except RecursionError:
-            raise _too_deep("") from None
+            raise _too_deep("", what) from None
         except yaml.YAMLError as error:
             raise NotYamlMappingError(str(error)) from error
-        if root is None or not isinstance(root, yaml.MappingNode):
+        if mapping_only and not isinstance(root, yaml.MappingNode):
             raise NotYamlMappingError("the YAML document is not a mapping")
-        _check_aliases(root)
+        if root is None:
+            return None
+        _check_aliases(root, what)
         try:
             loaded = loader.construct_document(root)
         except yaml.YAMLError as error:
             raise NotYamlMappingError(str(error)) from error
         except RecursionError:
-            raise _too_deep("") from None
+            raise _too_deep("", what) from None
     finally:
         loader.dispose()
-    if not isinstance(loaded, dict):  # pragma: no cover - a MappingNode constructs a dict
-        raise NotYamlMappingError("the YAML document is not a mapping")
     return loaded
 
 
@@ -77,9 +88,9 @@ def _mark(node: Node) -> str:
     return f"line {node.start_mark.line + 1}, column {node.start_mark.column + 1}"
 
 
-def _too_deep(pointer: str) -> DefinitionError:
+def _too_deep(pointer: str, what: str) -> DefinitionError:
     return DefinitionError(
-        f"The YAML definition is nested more than {MAX_NESTING_DEPTH} levels deep",
+        f"The YAML {what} is nested more than {MAX_NESTING_DEPTH} levels deep",
         location=pointer,
         code=_INVALID_YAML,
     )
@@ -98,7 +109,7 @@ def _children(node: Node, pointer: str) -> Iterator[tuple[Node, str]]:
             yield value, f"{pointer}/{str(name).replace('~', '~0').replace('/', '~1')}"
 
 
-def _check_aliases(root: Node) -> None:
+def _check_aliases(root: Node, what: str) -> None:
     """Measure the expanded size without expanding: each distinct node is visited once."""
     sizes: dict[int, int] = {}
     on_path = {id(root)}
@@ -121,7 +132,7 @@ def _check_aliases(root: Node) -> None:
         if key in on_path:
             raise DefinitionError(
                 f"The YAML alias at {pointer or '/'} refers to a node that contains it "
-                f"(the anchor at {_mark(child_node)}); a definition cannot contain itself",
+                f"(the anchor at {_mark(child_node)}); a {what} cannot contain itself",
                 location=pointer,
                 code=_INVALID_YAML,
             )
@@ -131,7 +142,7 @@ def _check_aliases(root: Node) -> None:
                 largest_alias = (sizes[key], pointer, child_node)
             continue
         if len(stack) >= MAX_NESTING_DEPTH:
-            raise _too_deep(pointer)
+            raise _too_deep(pointer, what)
         on_path.add(key)
         stack.append((child_node, _children(child_node, pointer)))
         totals.append(1)
@@ -139,7 +150,7 @@ def _check_aliases(root: Node) -> None:
     if largest_alias is not None and expanded > MAX_EXPANDED_NODES:
         _, pointer, anchor = largest_alias
         raise DefinitionError(
-            f"YAML aliases expand the definition to {expanded} nodes, more than the {MAX_EXPANDED_NODES} "
+            f"YAML aliases expand the {what} to {expanded} nodes, more than the {MAX_EXPANDED_NODES} "
             f"allowed (the largest repeated node is the anchor at {_mark(anchor)}, used at {pointer or '/'})",
             location=pointer,
             code=_INVALID_YAML,
