@@ -81,7 +81,7 @@ def _repeats_effect(info: StateInfo) -> str | None:
     if any(_DEDUPLICATION_KEYS.search(text) for text in texts):
         return None
     action = task.resource.removeprefix(_STATES) if task.resource.startswith(_STATES) else ""
-    if action == "states:startExecution" and isinstance(params, Mapping) and "Name" in params:
+    if action == "states:startExecution" and isinstance(params, Mapping) and ("Name" in params or "Name.$" in params):
         return None
     if action in _REPEATS_EFFECT:
         return _REPEATS_EFFECT[action]

@@ -66,8 +66,7 @@ def render_sarif(findings: Sequence[Finding], *, tool_version: str = "0") -> str
         {
             "id": r.id,
             "shortDescription": {"text": r.title},
-            "help": {"text": r.fix},
-            "helpUri": _DOCS,
+            "help": {"text": f"{r.fix} (see {_DOCS})"},
             "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
         }
         for r in RULES
@@ -82,7 +81,6 @@ def render_sarif(findings: Sequence[Finding], *, tool_version: str = "0") -> str
                     "driver": {
                         "name": "constructs-sfn lint",
                         "version": tool_version,
-                        "informationUri": _DOCS,
                         "rules": rules,
                     }
                 },

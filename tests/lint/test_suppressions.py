@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from constructs_sfn.lint import lint_definition
+from constructs_sfn.lint import TemplateInfo, lint_definition
 from lint.helpers import machine, task
 
 
@@ -64,8 +64,15 @@ def test_validation_errors_cannot_be_suppressed() -> None:
 
 
 def test_machine_level_suppression_in_the_top_level_comment() -> None:
-    definition = machine({"Done": {"Type": "Succeed"}}, Comment="lint-ignore SFN042: not used here")
-    assert lint_definition(definition) == []
+    bare = TemplateInfo(logical_id="Machine", properties={}, resources={})
+    plain = machine({"Done": {"Type": "Succeed"}})
+    assert "SFN053" in [f.rule for f in lint_definition(plain, template=bare)]
+    definition = machine({"Done": {"Type": "Succeed"}}, Comment="lint-ignore SFN053: owned by the platform account")
+    rules = [f.rule for f in lint_definition(definition, template=bare)]
+    assert "SFN053" not in rules
+    assert "SFN052" in rules
+    by_argument = lint_definition(plain, template=bare, suppress={"": {"SFN052": "alarmed by the org dashboard"}})
+    assert "SFN052" not in [f.rule for f in by_argument]
 
 
 def test_bad_suppress_argument() -> None:
