@@ -1,0 +1,120 @@
+"""``constructs-sfn extract`` through the installed console script: stdout, --machine, --out-dir."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / ".venv" / "bin" / "constructs-sfn"
+
+ORDERS = {"StartAt": "Done", "States": {"Done": {"Type": "Succeed"}}}
+
+
+def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(SCRIPT), *map(str, args)], capture_output=True, text=True, timeout=120, check=False)
+
+
+def _machine(arn_part: Any) -> dict[str, Any]:
+    head = json.dumps({"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": "ARN", "End": True}}})
+    before, after = head.split("ARN")
+    return {
+        "Type": "AWS::StepFunctions::StateMachine",
+        "Properties": {"DefinitionString": {"Fn::Join": ["", [before, arn_part, after]]}},
+    }
+
+
+def assembly(root: Path, *, two: bool = True) -> Path:
+    out = root / "cdk.out"
+    out.mkdir()
+    resources: dict[str, Any] = {
+        "ChargeFnAAAA": {"Type": "AWS::Lambda::Function"},
+        "CheckoutBBBB": _machine({"Fn::GetAtt": ["ChargeFnAAAA", "Arn"]}),
+    }
+    metadata = {
+        "/Shop/ChargeFn/Resource": [{"type": "aws:cdk:logicalId", "data": "ChargeFnAAAA"}],
+        "/Shop/Checkout/Resource": [{"type": "aws:cdk:logicalId", "data": "CheckoutBBBB"}],
+    }
+    if two:
+        resources["OrdersCCCC"] = {
+            "Type": "AWS::StepFunctions::StateMachine",
+            "Properties": {"DefinitionString": json.dumps(ORDERS)},
+        }
+        metadata["/Shop/Orders/Resource"] = [{"type": "aws:cdk:logicalId", "data": "OrdersCCCC"}]
+    (out / "Shop.template.json").write_text(json.dumps({"Resources": resources}))
+    manifest = {
+        "artifacts": {
+            "Shop": {
+                "type": "aws:cloudformation:stack",
+                "properties": {"templateFile": "Shop.template.json"},
+                "metadata": metadata,
+            }
+        }
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    return out
+
+
+def test_single_machine_to_stdout_as_pretty_json(tmp_path: Path) -> None:
+    out = assembly(tmp_path, two=False)
+    result = run("extract", out)
+    assert result.returncode == 0, result.stderr
+    definition = json.loads(result.stdout)
+    assert (
+        definition["States"]["Charge"]["Resource"] == "arn:aws:lambda:us-east-1:123456789012:function:<Shop/ChargeFn>"
+    )
+    assert result.stdout == json.dumps(definition, indent=2) + "\n"
+    # a template file works the same way
+    assert run("extract", out / "Shop.template.json").stdout == result.stdout
+
+
+def test_several_machines_need_machine_or_out_dir(tmp_path: Path) -> None:
+    out = assembly(tmp_path)
+    result = run("extract", out)
+    assert result.returncode == 2
+    assert "2 state machines (Shop/Checkout, Shop/Orders)" in result.stderr
+    assert "--machine" in result.stderr
+    picked = run("extract", out, "--machine", "Orders")
+    assert picked.returncode == 0
+    assert json.loads(picked.stdout) == ORDERS
+
+
+def test_out_dir_writes_one_file_per_machine(tmp_path: Path) -> None:
+    out = assembly(tmp_path)
+    target = tmp_path / "asl" / "nested"
+    result = run("extract", out, "--out-dir", target)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in target.iterdir()) == ["Shop-Checkout.asl.json", "Shop-Orders.asl.json"]
+    assert json.loads((target / "Shop-Orders.asl.json").read_text()) == ORDERS
+    assert f"Shop/Orders: {target / 'Shop-Orders.asl.json'}" in result.stdout
+
+
+def test_unknown_machine_and_missing_source_exit_2(tmp_path: Path) -> None:
+    out = assembly(tmp_path)
+    unknown = run("extract", out, "--machine", "Nope")
+    assert unknown.returncode == 2
+    assert "no state machine 'Nope'" in unknown.stderr
+    missing = run("extract", tmp_path / "nothing")
+    assert missing.returncode == 2
+    assert "no such file or directory" in missing.stderr
+    assert "Traceback" not in unknown.stderr + missing.stderr
+
+
+def test_extracted_definition_lints_like_the_assembly(tmp_path: Path) -> None:
+    out = assembly(tmp_path)
+    target = tmp_path / "asl"
+    assert run("extract", out, "--out-dir", target).returncode == 0
+    from_assembly = json.loads(run("lint", "--format", "json", out).stdout)["findings"]
+    from_file = json.loads(run("lint", "--format", "json", target / "Shop-Checkout.asl.json").stdout)["findings"]
+    definition_rules = {(f["rule"], f["state"]) for f in from_assembly if f["state"] is not None}
+    assert definition_rules == {(f["rule"], f["state"]) for f in from_file}
+    assert ("SFN004", "Charge") in definition_rules
+
+
+def test_help() -> None:
+    result = run("extract", "--help")
+    assert result.returncode == 0
+    for text in ("SOURCE", "--machine", "--out-dir", "placeholders", "stdout"):
+        assert text in result.stdout
