@@ -64,7 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(Path(args.definition))
         return _demo(Path(args.cdk_out), Path(args.scenarios))
     except UsageError as error:
-        _say(f"constructs-sfn: {error}", sys.stderr)
+        # One line, always: messages quoted from parsers may span several (YAML's "in <string>").
+        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+        _say(f"constructs-sfn: {'; '.join(lines)}", sys.stderr)
         return 2
 
 
