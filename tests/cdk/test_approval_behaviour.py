@@ -68,8 +68,6 @@ def built() -> Built:
 # -- moto on loopback ---------------------------------------------------------------------------
 
 
-
-
 @pytest.fixture(scope="module")
 def session(moto_endpoint: str) -> Any:
     return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)

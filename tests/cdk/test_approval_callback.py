@@ -55,8 +55,6 @@ DEFINITION = {
 }
 
 
-
-
 @pytest.fixture(scope="module")
 def dynamodb(moto_endpoint: str) -> Any:
     session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)

@@ -41,8 +41,6 @@ class ItemRejectedError(Exception):
     """Raised by the handler for the items a test wants to fail."""
 
 
-
-
 @pytest.fixture(scope="module")
 def session(moto_endpoint: str) -> Any:
     return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)

@@ -250,8 +250,6 @@ def test_the_order_assertion_rejects_a_miswired_definition(saga: Saga) -> None:
 # --- a compensation that fails: the dead-letter record -------------------------------------
 
 
-
-
 @pytest.fixture(scope="module")
 def session(moto_endpoint: str) -> Any:
     """A boto3 session with fake credentials."""

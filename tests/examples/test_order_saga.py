@@ -68,8 +68,6 @@ def example() -> Example:
     return Example()
 
 
-
-
 @pytest.fixture(scope="module")
 def aws(moto_endpoint: str) -> Callable[[str], Any]:
     """``aws("sqs")``: a plain boto3 client on moto, to arrange resources and inspect side effects."""

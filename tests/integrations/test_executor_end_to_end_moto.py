@@ -26,8 +26,6 @@ def _unique(prefix: str) -> str:
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
-
-
 @pytest.fixture(scope="module")
 def session(moto_endpoint: str) -> Any:
     return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
