@@ -67,13 +67,18 @@ def failed_tests(result: pytest.RunResult) -> list[str]:
     return sorted(re.findall(r"^FAILED tests/test_refund_workflow\.py::(\S+)", result.stdout.str(), re.MULTILINE))
 
 
-def readme_output_lines(marker: str) -> list[str]:
-    """The ``E`` (assertion) lines of the text block after ``<!-- pr-review: <marker> -->`` in the README."""
+def readme_block(marker: str) -> list[str]:
+    """The lines of the fenced block after ``<!-- pr-review: <marker> -->`` in the example's README."""
     text = (EXAMPLE / "README.md").read_text(encoding="utf-8")
-    start = text.index(f"<!-- pr-review: {marker} -->")
-    block = text[text.index("```text\n", start) + len("```text\n") :]
-    block = block[: block.index("\n```")]
-    return [line for line in block.splitlines() if line.startswith("E ")]
+    start = text.index("\n", text.index(f"<!-- pr-review: {marker} -->"))
+    fence = text.index("\n", start + 1)  # the opening ``` line
+    block = text[fence + 1 :]
+    return block[: block.index("\n```")].splitlines()
+
+
+def readme_output_lines(marker: str) -> list[str]:
+    """The ``E`` (assertion) lines of the pytest output the README pastes."""
+    return [line for line in readme_block(marker) if line.startswith("E ")]
 
 
 def test_raising_the_threshold_shows_the_new_route(example: pytest.Pytester) -> None:
@@ -137,3 +142,23 @@ def test_swapping_the_compensations_shows_the_new_order(example: pytest.Pytester
     reverted = run(example)
     reverted.assert_outcomes(passed=5)
     reverted.stdout.fnmatch_lines(["*5 snapshots passed*"])
+
+
+def test_the_readme_diff_is_what_snapshot_update_writes(example: pytest.Pytester) -> None:
+    behaviour = example.path / "tests" / "__snapshots__" / "test_refund_workflow"
+    snapshot = behaviour / "test_behaviour[large-refund-reviewed].txt"
+    before = snapshot.read_text(encoding="utf-8")
+    replace_once(example.path / STACK, THRESHOLD_LINE, "REVIEW_THRESHOLD = 1000\n")
+
+    updated = example.runpytest_inprocess("-p", "no:xdist", "-p", "no:cacheprovider", "--snapshot-update")
+    updated.assert_outcomes(passed=5)
+    updated.stdout.fnmatch_lines(["*3 snapshots passed. 2 snapshots updated.*"])
+    after = snapshot.read_text(encoding="utf-8")
+
+    # The README's diff holds the whole file in one hunk: its -/space lines are the committed
+    # snapshot, its +/space lines the one --snapshot-update writes.
+    lines = readme_block("behaviour diff")
+    hunk = lines[next(i for i, line in enumerate(lines) if line.startswith("@@")) + 1 :]
+    hunk = hunk[: next((i for i, line in enumerate(hunk) if line.startswith("diff --git")), len(hunk))]
+    assert "".join(line[1:] + "\n" for line in hunk if line[:1] in " -") == before
+    assert "".join(line[1:] + "\n" for line in hunk if line[:1] in " +") == after
