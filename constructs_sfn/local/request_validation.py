@@ -61,27 +61,29 @@ def validate_request(operation: str, params: Mapping[str, Any], *, metadata: Map
 
 
 def boto3_parameters(cls: _Class) -> _Class:
-    """Class decorator: each method named like an operation (``start_execution``) is called as boto3 calls.
+    """Class decorator: each public method taking keyword arguments only is called as boto3 calls.
 
     Positional arguments raise boto3's ``TypeError``; unknown or missing parameters raise the
     ``ParamValidationError`` boto3 raises for them (``Unknown parameter in input: "foo", must be one
-    of: ...``), all found before the method runs.
+    of: ...``), all found before the method runs. botocore is loaded only for a wrong call.
     """
-    from botocore import xform_name
-
-    from constructs_sfn.local.service_model import service_model
-
-    operations = {xform_name(name): name for name in service_model().operation_names}
     for name, member in list(vars(cls).items()):
-        if name in operations and inspect.isfunction(member):
-            setattr(cls, name, _boto3_call(member, operations[name]))
+        if not name.startswith("_") and inspect.isfunction(member) and _keyword_only(member):
+            setattr(cls, name, _boto3_call(member))
     return cls
 
 
-def _boto3_call(method: Callable[..., Any], operation: str) -> Callable[..., Any]:
+def _keyword_only(method: Callable[..., Any]) -> bool:
+    parameters = list(inspect.signature(method).parameters.values())[1:]
+    return bool(parameters) and all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters)
+
+
+def _boto3_call(method: Callable[..., Any]) -> Callable[..., Any]:
     parameters = list(inspect.signature(method).parameters.values())[1:]
     accepted = frozenset(parameter.name for parameter in parameters)
     required = frozenset(parameter.name for parameter in parameters if parameter.default is inspect.Parameter.empty)
+    # start_execution -> StartExecution: every Step Functions operation is named this way.
+    operation = "".join(part.capitalize() for part in method.__name__.split("_"))
 
     @functools.wraps(method)
     def call(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -89,7 +91,10 @@ def _boto3_call(method: Callable[..., Any], operation: str) -> Callable[..., Any
             raise TypeError(f"{method.__name__}() only accepts keyword arguments.")
         given = kwargs.keys()
         if not (given <= accepted and required <= given):
-            validate_request(operation, kwargs)  # boto3's report of unknown and missing parameters
+            from constructs_sfn.local.service_model import service_model
+
+            if operation in service_model().operation_names:
+                validate_request(operation, kwargs)  # boto3's report of unknown and missing parameters
             raise TypeError(
                 f"{method.__name__}() of the local client takes {', '.join(sorted(accepted))} "
                 f"and needs {', '.join(sorted(required))}; got {', '.join(sorted(given)) or 'none'}"
