@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from constructs_sfn.asl.jsonata.budget import EvaluationTimedOut, current_limits, remaining_seconds
+from constructs_sfn.asl.jsonata.budget import EvaluationTimedOut, remaining_seconds
 
 __all__ = ["BACKTRACKING_SECONDS", "RE2_MAX_MEMORY", "BoundedPattern", "compile_bounded_pattern"]
 
@@ -52,9 +52,7 @@ def _re2_options(*, ignore_case: bool) -> Any:
 
 
 def _timeout() -> float:
-    left = remaining_seconds()
-    budget = current_limits().seconds if left is None else left
-    return min(budget, BACKTRACKING_SECONDS)
+    return min(remaining_seconds(), BACKTRACKING_SECONDS)
 
 
 class BoundedPattern:

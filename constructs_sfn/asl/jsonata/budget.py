@@ -1,8 +1,10 @@
 """The resources one JSONata evaluation may use: wall-clock time, memory, generated sizes.
 
 A hostile or careless expression must fail as ``States.QueryEvaluationError`` instead of hanging
-the executor or exhausting the host. Every evaluation runs inside a budget (:func:`evaluation`),
-which is enforced at four kinds of places:
+the executor or exhausting the host. Every evaluation runs inside a budget, started when the
+engine takes over (:func:`begin_evaluation`) or, in the direct evaluator, at the first place that
+needs it (a long loop, a generated sequence: its short runs never pay for one), and enforced at
+four kinds of places:
 
 * **time**: the engine counts the nodes it evaluates and looks at the clock every
   :data:`CHECK_INTERVAL` nodes (and so does the direct evaluator's ``$map``/``$filter`` loop);
@@ -38,11 +40,13 @@ __all__ = [
     "EvaluationLimits",
     "EvaluationTimedOut",
     "MemoryLimitExceeded",
+    "begin_evaluation",
     "charge_items",
     "check_sequence_length",
     "check_string_length",
     "checkpoint",
     "current_limits",
+    "end_evaluation",
     "evaluation",
     "remaining_seconds",
     "set_default_limits",
@@ -52,6 +56,8 @@ __all__ = [
 _MIB = 1024 * 1024
 CHECK_INTERVAL = 1024
 """Engine nodes evaluated between two looks at the clock and at memory."""
+_UNCHECKED_SIZE = 4096
+# Sizes up to this are below every sensible limit and skip the look at the budget (the common case).
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,13 +73,20 @@ class EvaluationLimits:
     """Sequence items ``$range`` and ``[a..b]`` may create, all calls together, and the longest array
     ``$append`` may build. Default: 5 million."""
     max_string_length: int = 10_000_000
-    """Characters of one string built by ``&``, ``$join`` or ``$pad``. Default: 10 million."""
+    """Characters of one string built by ``&``, ``$join`` or ``$pad``. Default: 10 million.
+
+    Both size limits must be more than 4096: smaller sizes are never looked at (the common case
+    stays free)."""
 
     def __post_init__(self) -> None:
         for name in ("seconds", "memory_bytes", "max_items", "max_string_length"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
                 raise ValueError(f"EvaluationLimits.{name} must be a positive number, got {value!r}")
+        for name in ("max_items", "max_string_length"):
+            if getattr(self, name) <= _UNCHECKED_SIZE:
+                limit = getattr(self, name)
+                raise ValueError(f"EvaluationLimits.{name} must be more than {_UNCHECKED_SIZE}, got {limit}")
 
 
 DEFAULT_LIMITS = EvaluationLimits()
@@ -142,29 +155,44 @@ def use_limits(limits: EvaluationLimits) -> Iterator[EvaluationLimits]:
         _STATE.override = saved
 
 
-@contextmanager
-def evaluation() -> Iterator[None]:
-    """The budget of one evaluation; nested calls share the outermost one."""
+def begin_evaluation() -> bool:
+    """Start the budget of one evaluation in this thread; False when one is already running
+    (a nested evaluation shares it). Pair a True with :func:`end_evaluation`."""
     state = _STATE
     if state.active:
-        yield
-        return
-    limits = current_limits()
+        return False
+    override = state.override
+    limits = override if override is not None else _default[0]
     state.active = True
     state.limits = limits
     state.deadline = time.monotonic() + limits.seconds
     state.items_left = limits.max_items
     state.baseline_pages = None
+    return True
+
+
+def end_evaluation() -> None:
+    """End the running evaluation's budget (whoever started it; a no-op when none runs)."""
+    _STATE.active = False
+
+
+@contextmanager
+def evaluation() -> Iterator[None]:
+    """The budget of one evaluation as a ``with`` block; nested blocks share the outermost one."""
+    owner = begin_evaluation()
     try:
         yield
     finally:
-        state.active = False
+        if owner:
+            end_evaluation()
 
 
 def checkpoint() -> None:
-    """Raise when the running evaluation is out of time or memory (a no-op outside one)."""
+    """Raise when the running evaluation is out of time or memory (its budget starts here when
+    the evaluation has not started one yet: the direct evaluator starts none for its short runs)."""
     state = _STATE
     if not state.active:
+        begin_evaluation()
         return
     if time.monotonic() > state.deadline:
         raise EvaluationTimedOut
@@ -180,11 +208,12 @@ def checkpoint() -> None:
             raise MemoryLimitExceeded
 
 
-def remaining_seconds() -> float | None:
-    """Seconds left to the running evaluation (None outside one); raises when none are left."""
+def remaining_seconds() -> float:
+    """Seconds left to the running evaluation (its budget starts here if it has not yet); raises
+    when none are left."""
     state = _STATE
     if not state.active:
-        return None
+        begin_evaluation()
     left = state.deadline - time.monotonic()
     if left <= 0:
         raise EvaluationTimedOut
@@ -195,9 +224,7 @@ def charge_items(count: int) -> None:
     """Account for ``count`` sequence items about to be created; raise when over the limit."""
     state = _STATE
     if not state.active:
-        if count > DEFAULT_LIMITS.max_items:
-            raise MemoryLimitExceeded
-        return
+        begin_evaluation()
     state.items_left -= count
     if state.items_left < 0:
         raise MemoryLimitExceeded
@@ -205,6 +232,8 @@ def charge_items(count: int) -> None:
 
 def check_sequence_length(length: int) -> None:
     """Raise when an array of ``length`` items is more than the evaluation may build."""
+    if length <= _UNCHECKED_SIZE:
+        return
     limits = _STATE.limits if _STATE.active else current_limits()
     if length > limits.max_items:
         raise MemoryLimitExceeded
@@ -212,6 +241,8 @@ def check_sequence_length(length: int) -> None:
 
 def check_string_length(length: int) -> None:
     """Raise when a string of ``length`` characters is more than the evaluation may build."""
+    if length <= _UNCHECKED_SIZE:
+        return
     limits = _STATE.limits if _STATE.active else current_limits()
     if length > limits.max_string_length:
         raise MemoryLimitExceeded

@@ -22,7 +22,7 @@ from jsonata.jexception import JException
 
 from constructs_sfn.asl.errors import DefinitionError, DefinitionProblem, ErrorName, StatesError
 from constructs_sfn.asl.jsonata import messages
-from constructs_sfn.asl.jsonata.budget import BudgetExceeded, evaluation
+from constructs_sfn.asl.jsonata.budget import BudgetExceeded, begin_evaluation, end_evaluation
 from constructs_sfn.asl.jsonata.engine import AwsJsonata
 from constructs_sfn.asl.jsonata.fastpath import Fallback, compile_fast
 from constructs_sfn.asl.jsonata.jsvalues import UnsupportedResult, to_plain_json
@@ -76,8 +76,11 @@ class JsonataExpression:
         value JSON cannot represent or needs more than the evaluation's budget.
         """
         raw: Any = _MISSING
-        with evaluation():
+        end_evaluation()  # a budget left running in this thread (outside any evaluation) is not ours
+        try:
             if self._fast is not None:
+                # The direct evaluator starts the budget only if it needs one (a long loop, a
+                # generated sequence): most of its runs are a few microseconds.
                 try:
                     raw = self._fast(states, variables)
                 except Fallback:
@@ -85,7 +88,10 @@ class JsonataExpression:
                 except BudgetExceeded as exceeded:
                     raise self._failure(field, exceeded.detail, coded=False) from exceeded
             if raw is _MISSING:
+                begin_evaluation()  # or go on with the one the direct evaluator started
                 raw = self._run(states, variables, field=field, rng=rng, now_millis=now_millis)
+        finally:
+            end_evaluation()
         if raw is None:
             return UNDEFINED
         try:

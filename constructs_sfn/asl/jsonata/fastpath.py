@@ -63,6 +63,9 @@ _Call = Callable[[Any, Scope, Any], Any]
 _MISSING: Final = object()
 _NO_PARAMETERS: Final[frozenset[str]] = frozenset()
 _UNBOUND: Final[dict[str, Any]] = {}
+# Function applications left before the next look at the budget, counted over every loop (nested
+# loops of a few hundred members each multiply). Shared by threads: a race only moves a look.
+_COUNTDOWN = [CHECK_INTERVAL]
 # Node attributes that add behaviour the subset does not model.
 _UNSUPPORTED_DECORATIONS = (
     "stages",
@@ -786,7 +789,9 @@ def _compile_higher_order(name: str, arguments: list[Any], context: _Context) ->
             members = [members]
         results = sequence()
         for index, member in enumerate(members):
-            if index % CHECK_INTERVAL == CHECK_INTERVAL - 1:
+            _COUNTDOWN[0] -= 1
+            if _COUNTDOWN[0] <= 0:
+                _COUNTDOWN[0] = CHECK_INTERVAL
                 checkpoint()
             bound = dict(scope[2])
             bound[parameters[0]] = member

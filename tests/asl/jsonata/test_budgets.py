@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import random
+import subprocess
+import sys
 import time
 from typing import Any
 
@@ -114,20 +116,35 @@ def test_a_path_below_the_item_limit_is_flattened() -> None:
 
 
 def test_sequence_items_are_counted_over_the_whole_evaluation() -> None:
-    with use_limits(EvaluationLimits(max_items=1_000)):
-        assert evaluate("$count($range(1, 600, 1))") == 600
+    with use_limits(EvaluationLimits(max_items=10_000)):
+        assert evaluate("$count($range(1, 6000, 1))") == 6000
         # Each evaluation has a budget of its own...
-        assert evaluate("$count($range(1, 600, 1))") == 600
+        assert evaluate("$count($range(1, 6000, 1))") == 6000
         # ...shared by all the calls it makes.
-        assert failure("$count($range(1, 600, 1)) + $count($range(1, 600, 1))")[0] == MEMORY
+        assert failure("$count($range(1, 6000, 1)) + $count($range(1, 6000, 1))")[0] == MEMORY
+
+
+_RESIDENT_MEMORY_PROBE = """
+from constructs_sfn.asl.errors import StatesError
+from constructs_sfn.asl.jsonata import EvaluationLimits, compile_expression, use_limits
+
+text = "$count($map([1..300000], function($x){ {'k': $x, 's': 'abc' & $x} }))"
+expression = compile_expression(text, location="/States/S/Output")
+with use_limits(EvaluationLimits(memory_bytes=4 * 1024 * 1024, max_items=10_000_000)):
+    try:
+        expression.evaluate({}, {}, field="Output", now_millis=0)
+    except StatesError as error:
+        print(error.cause)
+"""
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="resident memory is read from /proc/self/statm")
 def test_resident_memory_growth_is_bounded() -> None:
-    limits = EvaluationLimits(memory_bytes=4 * 1024 * 1024, max_items=10_000_000)
-    with use_limits(limits):
-        text = "$count($map([1..300000], function($x){ {'k': $x, 's': 'abc' & $x} }))"
-        assert failure(text)[0] == MEMORY
+    # A fresh interpreter: memory an earlier test freed would be reused without the process growing.
+    probe = subprocess.run(
+        [sys.executable, "-c", _RESIDENT_MEMORY_PROBE], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert probe.stdout.strip().endswith(MEMORY), probe.stdout + probe.stderr
 
 
 # -- time ---------------------------------------------------------------------------------------
@@ -146,6 +163,17 @@ def test_a_long_evaluation_stops_on_the_time_limit(text: str) -> None:
         detail, elapsed = failure(text)
     assert detail == TIMEOUT
     assert elapsed < 3
+
+
+def test_nested_short_loops_of_the_direct_evaluator_stop_on_the_time_limit() -> None:
+    # 300 members each, 27 million applications: every loop is short, their product is not.
+    text = "$map($a, function($i){ $map($a, function($j){ $map($a, function($k){ $k }) }) })"
+    expression = compile_expression(text, location="/States/S/Output")
+    started = time.monotonic()
+    with use_limits(EvaluationLimits(seconds=0.2)), pytest.raises(StatesError) as caught:
+        expression.evaluate({"input": {}}, {"a": list(range(300))}, field="Output", now_millis=0)
+    assert str(caught.value.cause).endswith(TIMEOUT)
+    assert time.monotonic() - started < 3
 
 
 # -- regular expressions --------------------------------------------------------------------------
@@ -205,13 +233,19 @@ def test_limits_must_be_positive(field: str) -> None:
         EvaluationLimits(**{field: 0})
 
 
+@pytest.mark.parametrize("field", ["max_items", "max_string_length"])
+def test_size_limits_must_be_above_the_sizes_never_checked(field: str) -> None:
+    with pytest.raises(ValueError, match=f"EvaluationLimits.{field} must be more than 4096, got 4096"):
+        EvaluationLimits(**{field: 4096})
+
+
 def test_default_limits_can_be_replaced_and_restored() -> None:
     try:
-        set_default_limits(EvaluationLimits(max_string_length=10))
-        assert failure("'abcdef' & 'ghijkl'")[0] == MEMORY
+        set_default_limits(EvaluationLimits(max_string_length=5000))
+        assert failure("$pad('x', 3000) & $pad('y', 3000)")[0] == MEMORY
     finally:
         set_default_limits(DEFAULT_LIMITS)
-    assert evaluate("'abcdef' & 'ghijkl'") == "abcdefghijkl"
+    assert evaluate("$length($pad('x', 3000) & $pad('y', 3000))") == 6000
     with pytest.raises(TypeError, match="limits must be an EvaluationLimits"):
         set_default_limits(10)  # type: ignore[arg-type]
 
