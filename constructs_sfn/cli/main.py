@@ -85,7 +85,7 @@ def _read(path: Path) -> str:
     except ValueError as error:  # a NUL character in the path
         raise UsageError(f"{path}: cannot be read: {error}") from error
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # a byte-order mark is no content
     except UnicodeDecodeError as error:
         raise UsageError(f"{path}: not UTF-8 text (byte {error.start}: {error.reason})") from None
 

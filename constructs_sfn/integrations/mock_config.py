@@ -143,7 +143,7 @@ class MockConfig:
         """
         if isinstance(text, bytes | bytearray):
             try:
-                text = bytes(text).decode("utf-8")
+                text = bytes(text).decode("utf-8-sig")
             except UnicodeDecodeError as exc:
                 raise MockConfigError(f"is not UTF-8 text (byte {exc.start}: {exc.reason})", source=source) from exc
         if not isinstance(text, str):

@@ -172,3 +172,12 @@ def test_a_hostile_manifest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     line = refused(capsys, ["demo", "--cdk-out", str(out), "--scenarios", str(scenarios)])
     assert f"{out / 'manifest.json'}: not JSON (line 1, column " in line
     assert "Document nesting depth (1001)" in line
+
+
+def test_a_byte_order_mark_is_no_content(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    definition = tmp_path / "machine.json"
+    definition.write_bytes(b"\xef\xbb\xbf" + json.dumps(MACHINE).encode())
+    data = tmp_path / "input.json"
+    data.write_bytes(b'\xef\xbb\xbf{"a": 1}')
+    assert main(["run", str(definition), "--input", f"@{data}"]) == 0
+    assert 'output {"a":1}' in capsys.readouterr().out

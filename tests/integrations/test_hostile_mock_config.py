@@ -93,3 +93,8 @@ def test_a_cyclic_return_value() -> None:
 def test_build_refuses_values_that_are_no_json() -> None:
     with pytest.raises(MockConfigError, match=r"MockConfig.build: .*is not a JSON value"):
         MockConfig.build({"M": {"T": {"S": [Return(math.inf)]}}})
+
+
+def test_a_byte_order_mark_is_no_content() -> None:
+    config = MockConfig.from_json(b'\xef\xbb\xbf{"StateMachines": {}, "MockedResponses": {}}')
+    assert config.responses == {}

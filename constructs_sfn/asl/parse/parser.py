@@ -63,7 +63,7 @@ def load_definition_document(definition: str | bytes | Mapping[str, Any]) -> Any
             f"not {type(definition).__name__}"
         )
     try:
-        text = bytes(definition).decode("utf-8") if not isinstance(definition, str) else definition
+        text = bytes(definition).decode("utf-8-sig") if not isinstance(definition, str) else definition
     except UnicodeDecodeError as bad:
         raise DefinitionError(
             f"The definition is not UTF-8 text (byte {bad.start}: {bad.reason})", code="INVALID_JSON_DESCRIPTION"

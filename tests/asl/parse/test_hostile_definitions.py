@@ -108,3 +108,8 @@ def test_a_lone_surrogate_in_a_result_is_kept() -> None:
     text = '{"StartAt":"P","States":{"P":{"Type":"Pass","Result":"\\ud800","End":true}}}'
     execution = Execution(parse_definition(text), {}, clock=VirtualClock.fixed()).run()
     assert execution.output == "\ud800"
+
+
+def test_a_byte_order_mark_is_no_content() -> None:
+    text = json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}})
+    assert parse_definition(b"\xef\xbb\xbf" + text.encode()).start_at == "P"
