@@ -115,12 +115,11 @@ def _is_identifier_part(char: str) -> bool:
 
 
 class _Container:
-    __slots__ = ("column", "key", "kind", "line", "value")
+    __slots__ = ("key", "kind", "start", "value")
 
-    def __init__(self, kind: str, line: int, column: int) -> None:
+    def __init__(self, kind: str, start: int) -> None:
         self.kind = kind
-        self.line = line
-        self.column = column
+        self.start = start  # where its bracket is; line and column are only worked out for a message
         self.key = ""
         self.value: Any = {} if kind == "Object" else []
 
@@ -164,8 +163,8 @@ class _JacksonReader:
         return "Array" if self.stack and self.stack[-1].kind == "Array" else "Object"
 
     def _start_marker(self) -> str:
-        top = self.stack[-1]
-        return _source_location(self.text, top.line, top.column)
+        line, column = self._line_column(self.stack[-1].start)
+        return _source_location(self.text, line, column)
 
     def _invalid_token(self, start: int) -> JsonSyntaxError:
         end = start
@@ -352,8 +351,7 @@ class _JacksonReader:
     def _open(self, kind: str) -> _Container:
         if len(self.stack) >= MAX_NESTING_DEPTH:
             raise self._fail(nesting_depth_message(len(self.stack) + 1), self.pos + 1)
-        line, column = self._line_column(self.pos)
-        container = _Container(kind, line, column)
+        container = _Container(kind, self.pos)
         self.stack.append(container)
         self.pos += 1
         return container

@@ -4,6 +4,7 @@ execution), never RecursionError, ValueError or an "Internal executor error"."""
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -53,6 +54,15 @@ class TestReader:
         with pytest.raises(JsonSyntaxError) as excinfo:
             parse_json_text("[" + "1" * 5000 + "]")
         assert excinfo.value.message == LENGTH
+
+    def test_time_is_linear_in_the_text(self) -> None:
+        # 100,000 containers before the error: working out each one's line and column eagerly
+        # (quadratic) took minutes; the positions are now only turned into lines for a message.
+        text = "[" + "[1],\n" * 100_000 + "x"
+        started = time.perf_counter()
+        with pytest.raises(JsonSyntaxError, match="Unrecognized token 'x'"):
+            parse_json_text(text)
+        assert time.perf_counter() - started < 15
 
     def test_huge_floats_are_held_as_jackson_writes_them(self) -> None:
         assert parse_json_text("[1e400, -1e400, 1e-400]") == ["Infinity", "-Infinity", 0.0]
