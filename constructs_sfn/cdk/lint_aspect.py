@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import jsii
-from aws_cdk import Annotations, CfnResource, IAspect, Stack
+from aws_cdk import Annotations, Aspects, CfnResource, IAspect, Stack
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import IConstruct, IValidation
 
@@ -58,6 +58,15 @@ def _message(path: str, finding: Finding) -> str:
     return f"{path}: {finding.rule} {finding.severity}: {where}: {finding.message} Fix: {finding.fix}"
 
 
+def _merged_suppressions(aspects: list[StateMachineLint], path: str) -> dict[str, dict[str, str]]:
+    """The suppressions of every StateMachineLint applied above a machine, the closest one last."""
+    merged: dict[str, dict[str, str]] = {}
+    for aspect in aspects:
+        for state, rules in aspect.suppressions_for(path).items():
+            merged.setdefault(state, {}).update(rules)
+    return merged
+
+
 @jsii.implements(IAspect)
 class StateMachineLint:
     """Runs the validator and the lint rules on every ``AWS::StepFunctions::StateMachine`` of a scope."""
@@ -71,8 +80,11 @@ class StateMachineLint:
     ) -> None:
         """Lint state machines when the aspect visits them.
 
-        :param suppress: construct path of a state machine (or of any construct above it) ->
-            ``{state name: {rule id: reason}}``; ``""`` as state name for the whole machine.
+        :param suppress: construct path of a state machine (or of any construct above it; ``""``
+            for every machine) -> ``{state name: {rule id: reason}}``; ``""`` as state name for the
+            whole machine. When several StateMachineLint aspects apply to a machine (one on the app,
+            one on a construct), the one closest to the machine reports, once, honouring the
+            suppressions of all of them.
             Default: - only the ``lint-ignore SFNnnn: reason`` directives in state Comments suppress.
         :param rules: the rule ids to run. Default: - every rule that needs no template.
         :param fail_on_error: when False, errors are CDK error annotations (``cdk synth`` still
@@ -88,6 +100,14 @@ class StateMachineLint:
         """Lint ``node`` when it is a ``CfnStateMachine``; ignore every other construct."""
         if not isinstance(node, sfn.CfnStateMachine):
             return
+        applied = [
+            aspect
+            for scope in node.node.scopes
+            for aspect in Aspects.of(scope).all
+            if isinstance(aspect, StateMachineLint)
+        ]
+        if applied and applied[-1] is not self:
+            return  # the StateMachineLint closest to the machine reports, once, with every suppression
         path = _machine_path(node)
         definition = self._definition(node, path)
         if definition is None:
@@ -96,7 +116,7 @@ class StateMachineLint:
         findings = lint_definition(
             definition,
             state_machine_type=machine_type if machine_type in ("STANDARD", "EXPRESS") else "STANDARD",
-            suppress=self._suppressions_for(path),
+            suppress=_merged_suppressions(applied or [self], path),
             rules=self._rules,
         )
         errors: list[str] = []
@@ -113,11 +133,12 @@ class StateMachineLint:
         if errors and self._fail_on_error:
             node.node.add_validation(_LintErrors(errors))
 
-    def _suppressions_for(self, path: str) -> dict[str, dict[str, str]]:
+    def suppressions_for(self, path: str) -> dict[str, dict[str, str]]:
+        """This aspect's ``suppress`` entries that apply to the machine at construct ``path``."""
         merged: dict[str, dict[str, str]] = {}
         for key, states in self._suppress.items():
             key = key.strip("/")
-            if path == key or path.startswith(key + "/"):
+            if not key or path == key or path.startswith(key + "/"):
                 for state, rules in states.items():
                     merged.setdefault(state, {}).update(rules)
         return merged

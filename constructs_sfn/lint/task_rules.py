@@ -35,13 +35,14 @@ def _has_heartbeat(task: TaskState) -> bool:
 
 
 def _missing_timeout(ctx: LintContext) -> Iterator[Hit]:
+    limit = "five minutes for an EXPRESS machine" if ctx.is_express else "up to a year for a STANDARD machine"
     for task, pointer, name in _tasks(ctx):
         if not _has_timeout(task) and not is_callback(task.resource):
             yield Hit(
                 pointer,
                 name,
                 f"Task {name!r} has no TimeoutSeconds: if {task.resource} never answers, the state waits "
-                "until the execution itself times out (up to a year for a STANDARD machine).",
+                f"until the execution itself times out ({limit}).",
             )
 
 

@@ -124,6 +124,21 @@ def test_comment_and_argument_suppress_one_rule_for_one_state(warned: cdk.Stack)
     assert _warnings(warned, "/Warned/Commented/Resource", "SFN004")  # only the named rule is suppressed
 
 
+def test_two_aspects_report_once_with_both_suppressions() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "Twice")
+    charge = _function(stack, "ChargeFn")
+    first = tasks.LambdaInvoke(stack, "Charge", lambda_function=charge)
+    machine = sfn.StateMachine(stack, "Machine", definition_body=sfn.DefinitionBody.from_chainable(first))
+    cdk.Aspects.of(app).add(StateMachineLint(suppress={"": {"Charge": {"SFN011": "app-wide: jitter reviewed"}}}))
+    construct_level = StateMachineLint(suppress={"Twice/Machine": {"Charge": {"SFN010": "cap reviewed"}}})
+    cdk.Aspects.of(machine).add(construct_level, priority=cdk.AspectPriority.READONLY)
+    annotations = Annotations.from_stack(stack)
+    all_warnings = annotations.find_warning("/Twice/Machine/Resource", Match.string_like_regexp(".*SFN0.*"))
+    rules = sorted(str(w.entry.data).split(" ")[1] for w in all_warnings)
+    assert rules == ["SFN001", "SFN004"]  # once each; SFN010 and SFN011 suppressed by one aspect each
+
+
 # (app, machine, rule, state) -> why the warning is accepted. Anything else fails the test.
 ACCEPTED_WARNINGS: dict[tuple[str, str, str, str], str] = {
     ("app.py", "ConstructsSfnDemo/OrderSaga", "SFN001", "RecordCompensationFailure"): (
