@@ -17,10 +17,12 @@ The template rules (logging, tracing, alarm, owner) need the synthesized templat
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 import jsii
-from aws_cdk import Annotations, Aspects, CfnResource, IAspect, Stack
+from aws_cdk import Annotations, Aspects, CfnResource, IAspect, Stack, Stage
+from aws_cdk import aws_s3_assets as s3_assets
 from aws_cdk import aws_stepfunctions as sfn
 from constructs import IConstruct, IValidation
 
@@ -34,6 +36,27 @@ LINT_WARNING_PREFIX = "constructs-sfn:lint:"
 """Warnings are added with the id ``constructs-sfn:lint:<rule id>`` (``...:SFN001``)."""
 
 _DEFINITION_RULES = tuple(r.id for r in RULES if not r.needs_template)
+
+
+def _asset_definition(node: sfn.CfnStateMachine) -> str | None:
+    """The text of a ``DefinitionBody.from_file`` definition: the file asset staged next to the machine."""
+    location = node.definition_s3_location
+    stack = Stack.of(node)
+    resolved = stack.resolve(location) if location is not None else None
+    key = resolved.get("key") if isinstance(resolved, dict) else None
+    scope = node.node.scope
+    if key is None or scope is None:
+        return None
+    for child in scope.node.children:
+        if isinstance(child, s3_assets.Asset) and stack.resolve(child.s3_object_key) == key:
+            staged = Path(child.asset_path)
+            if not staged.is_absolute():
+                staged = Path(Stage.of(node).outdir) / staged  # type: ignore[union-attr]
+            try:
+                return staged.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                return None
+    return None
 
 
 @jsii.implements(IValidation)
@@ -151,11 +174,14 @@ class StateMachineLint:
         elif node.definition is not None:
             properties["Definition"] = stack.resolve(node.definition)
         else:
-            Annotations.of(node).add_info(
-                f"{path}: the definition is read from S3 at deploy time; lint the file itself "
-                "(constructs-sfn lint FILE)."
-            )
-            return None
+            text = _asset_definition(node)
+            if text is None:
+                Annotations.of(node).add_info(
+                    f"{path}: the definition is read from an S3 object this app does not build; lint that "
+                    "file itself (constructs-sfn lint FILE)."
+                )
+                return None
+            properties["DefinitionString"] = text
         if node.definition_substitutions is not None:
             properties["DefinitionSubstitutions"] = stack.resolve(node.definition_substitutions)
         resources, paths = self._stack_resources(stack)

@@ -139,6 +139,24 @@ def test_two_aspects_report_once_with_both_suppressions() -> None:
     assert rules == ["SFN001", "SFN004"]  # once each; SFN010 and SFN011 suppressed by one aspect each
 
 
+def test_definition_from_file_is_linted_with_its_substitutions(tmp_path: Path) -> None:
+    asl = tmp_path / "checkout.asl.json"
+    asl.write_text(json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "${Target}"}}}))
+    app = cdk.App()
+    stack = cdk.Stack(app, "FromFile")
+    sfn.StateMachine(
+        stack,
+        "Machine",
+        definition_body=sfn.DefinitionBody.from_file(str(asl)),
+        definition_substitutions={"Target": "Nowhere"},
+    )
+    cdk.Aspects.of(app).add(StateMachineLint())
+    with pytest.raises(
+        RuntimeError, match=r"FromFile/Machine: SFN000 error: state 'A'.*Missing 'Next' target: Nowhere"
+    ):
+        app.synth()
+
+
 # (app, machine, rule, state) -> why the warning is accepted. Anything else fails the test.
 ACCEPTED_WARNINGS: dict[tuple[str, str, str, str], str] = {
     ("app.py", "ConstructsSfnDemo/OrderSaga", "SFN001", "RecordCompensationFailure"): (
