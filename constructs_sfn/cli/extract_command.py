@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from constructs_sfn.cli.lint_command import emit
+
 __all__ = ["output_file_name", "register_extract", "run_extract"]
 
 _DESCRIPTION = """\
@@ -55,7 +57,9 @@ def output_file_name(machine_name: str) -> str:
 
 
 def _pretty(definition: Any) -> str:
-    return json.dumps(definition, indent=2, ensure_ascii=False) + "\n"
+    """Pretty JSON; a lone surrogate (valid in a JSON escape, not in UTF-8) stays a ``\\udXXX`` escape."""
+    text = json.dumps(definition, indent=2, ensure_ascii=False)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def run_extract(args: argparse.Namespace) -> int:
@@ -74,30 +78,33 @@ def run_extract(args: argparse.Namespace) -> int:
             raise TemplateError(f"{source}: no such file or directory")
         machines = [app.state_machine(args.machine)] if args.machine else app.state_machines
     except TemplateError as error:
-        print(f"constructs-sfn: {error}", file=sys.stderr)
+        emit(f"constructs-sfn: {error}", sys.stderr)
+        return 2
+    except RecursionError:
+        emit(f"constructs-sfn: {source}: a template is nested too deeply to read", sys.stderr)
         return 2
     if not machines:
-        print(f"constructs-sfn: {source}: no AWS::StepFunctions::StateMachine resource", file=sys.stderr)
+        emit(f"constructs-sfn: {source}: no AWS::StepFunctions::StateMachine resource", sys.stderr)
         return 2
     if args.out_dir is None:
         if len(machines) > 1:
             names = ", ".join(m.name for m in machines)
-            print(
+            emit(
                 f"constructs-sfn: {source} holds {len(machines)} state machines ({names}); "
                 "choose one with --machine or write them all with --out-dir",
-                file=sys.stderr,
+                sys.stderr,
             )
             return 2
-        sys.stdout.write(_pretty(machines[0].definition))
+        emit(_pretty(machines[0].definition))
         return 0
     out_dir = Path(args.out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         for machine in machines:
             target = out_dir / output_file_name(machine.name)
-            target.write_text(_pretty(machine.definition), encoding="utf-8")
-            print(f"{machine.name}: {target}")
+            target.write_text(_pretty(machine.definition) + "\n", encoding="utf-8")
+            emit(f"{machine.name}: {target}")
     except OSError as error:
-        print(f"constructs-sfn: {out_dir}: {error.strerror or error}", file=sys.stderr)
+        emit(f"constructs-sfn: {out_dir}: {error.strerror or error}", sys.stderr)
         return 2
     return 0

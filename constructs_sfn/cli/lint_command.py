@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Any, TextIO
 
 from constructs_sfn.lint import (
     Finding,
@@ -17,7 +17,7 @@ from constructs_sfn.lint import (
     render_text,
 )
 
-__all__ = ["register_lint", "run_lint"]
+__all__ = ["emit", "register_lint", "run_lint"]
 
 _DESCRIPTION = """\
 Check Step Functions definitions for the mistakes behind most incidents (Tasks without timeouts,
@@ -63,6 +63,14 @@ def register_lint(commands: Any) -> None:
     parser.set_defaults(handler=run_lint)
 
 
+def emit(text: str, stream: TextIO | None = None) -> None:
+    """Write ``text`` and a newline; characters the stream cannot encode (lone surrogates in a state
+    name) become ``\\udXXX`` escapes, which keep JSON output valid JSON."""
+    out = stream if stream is not None else sys.stdout
+    encoding = out.encoding or "utf-8"
+    out.write(text.encode(encoding, "backslashreplace").decode(encoding, "replace") + "\n")
+
+
 def _tool_version() -> str:
     try:
         return version("constructs-sfn")
@@ -77,12 +85,12 @@ def run_lint(args: argparse.Namespace) -> int:
         try:
             findings.extend(lint_path(file, state_machine_type=args.state_machine_type))
         except LintInputError as error:
-            print(f"constructs-sfn: {error}", file=sys.stderr)
+            emit(f"constructs-sfn: {error}", sys.stderr)
             return 2
     if args.output_format == "json":
-        print(render_json(findings))
+        emit(render_json(findings))
     elif args.output_format == "sarif":
-        print(render_sarif(findings, tool_version=_tool_version()))
+        emit(render_sarif(findings, tool_version=_tool_version()))
     else:
-        print(render_text(findings))
+        emit(render_text(findings))
     return exit_status(findings)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import DefinitionError
+from constructs_sfn.asl.parse import load_definition_document
 from constructs_sfn.lint.context import TemplateInfo
 from constructs_sfn.lint.engine import lint_definition
 from constructs_sfn.lint.findings import Finding
@@ -80,6 +80,8 @@ def lint_template(path: str | Path, *, state_machine_type: str | None = None) ->
         return lint_synthesized_app(app, state_machine_type=state_machine_type)
     except TemplateError as error:
         raise LintInputError(str(error)) from error
+    except RecursionError as error:
+        raise LintInputError(f"{path}: nested too deeply to read") from error
 
 
 def lint_assembly(directory: str | Path, *, state_machine_type: str | None = None) -> list[Finding]:
@@ -93,6 +95,8 @@ def lint_assembly(directory: str | Path, *, state_machine_type: str | None = Non
         return lint_synthesized_app(SynthesizedApp.from_assembly(root), state_machine_type=state_machine_type)
     except TemplateError as error:
         raise LintInputError(str(error)) from error
+    except RecursionError as error:
+        raise LintInputError(f"{root}: a template is nested too deeply to read") from error
 
 
 def _is_template(document: Any) -> bool:
@@ -120,13 +124,12 @@ def lint_path(path: str | Path, *, state_machine_type: str | None = None) -> lis
     except UnicodeDecodeError as error:
         raise LintInputError(f"{source}: not UTF-8 text (byte {error.start})") from error
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError:
-        document = None
-    if _is_template(document):
-        return lint_template(source, state_machine_type=state_machine_type)
-    try:
-        findings = lint_definition(text, state_machine_type=state_machine_type or "STANDARD")
+        document = load_definition_document(text)  # AWS's JSON rules (depth, NaN), else YAML
     except DefinitionError as error:
         raise LintInputError(f"{source}: {error.message}") from error
+    if _is_template(document):
+        if not text.lstrip("\ufeff \t\r\n").startswith("{"):
+            raise LintInputError(f"{source}: a YAML CloudFormation template; lint the JSON template 'cdk synth' writes")
+        return lint_template(source, state_machine_type=state_machine_type)
+    findings = lint_definition(text, state_machine_type=state_machine_type or "STANDARD")
     return [finding.with_file(str(source)) for finding in findings]

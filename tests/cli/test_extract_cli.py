@@ -118,3 +118,40 @@ def test_help() -> None:
     assert result.returncode == 0
     for text in ("SOURCE", "--machine", "--out-dir", "placeholders", "stdout"):
         assert text in result.stdout
+
+
+def test_lone_surrogate_state_names_extract_as_valid_json(tmp_path: Path) -> None:
+    out = tmp_path / "cdk.out"
+    out.mkdir()
+    definition_text = '{"StartAt":"\\ud800","States":{"\\ud800":{"Type":"Succeed"}}}'
+    resources = {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString": definition_text}}}
+    (out / "S.template.json").write_text(json.dumps({"Resources": resources}))
+    manifest = {
+        "artifacts": {"S": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "S.template.json"}}}
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    printed = run("extract", out)
+    assert printed.returncode == 0, printed.stderr
+    assert json.loads(printed.stdout)["StartAt"] == "\ud800"
+    written = run("extract", out, "--out-dir", tmp_path / "asl")
+    assert written.returncode == 0, written.stderr
+    [file] = (tmp_path / "asl").iterdir()
+    assert json.loads(file.read_text(encoding="utf-8"))["StartAt"] == "\ud800"
+
+
+def test_hostile_templates_exit_2_in_one_line(tmp_path: Path) -> None:
+    cases = {
+        "deep.json": b'{"a":' * 3000 + b"1" + b"}" * 3000,
+        "binary.json": bytes(range(256)),
+        "array.json": b"[1]",
+        "bad-definition.json": json.dumps(
+            {"Resources": {"M": {"Type": "AWS::StepFunctions::StateMachine", "Properties": {"DefinitionString": "{"}}}}
+        ).encode(),
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        result = run("extract", path)
+        assert result.returncode == 2, name
+        assert "Traceback" not in result.stderr, name
+        assert len(result.stderr.strip().splitlines()) == 1, name

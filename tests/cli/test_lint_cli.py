@@ -149,3 +149,45 @@ def test_help_describes_every_option() -> None:
     assert result.returncode == 0
     for text in ("FILE", "--type", "--format", "cdk.out", "sarif", "Exit status", "docs/lint.md"):
         assert text in result.stdout
+
+
+SURROGATE_NAME = (
+    '{"StartAt":"\\ud800","States":{"\\ud800":{"Type":"Task","Resource":"arn:aws:states:::sns:publish","End":true}}}'
+)
+HOSTILE: dict[str, bytes] = {
+    "lone-surrogate-state-name": SURROGATE_NAME.encode(),
+    "not-utf8": b"\xff\xfe\x00garbage",
+    "utf8-bom": b"\xef\xbb\xbf" + json.dumps(CLEAN).encode(),
+    "empty": b"",
+    "json-array": b"[1, 2, 3]",
+    "deep-nesting": b'{"a":' * 3000 + b"1" + b"}" * 3000,
+    "yaml-alias-bomb": b"a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+    b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n"
+    b"e: &e [*d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e]\n",
+    "binary": bytes(range(256)),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif"])
+def test_hostile_files_never_print_a_traceback(tmp_path: Path, name: str, output_format: str) -> None:
+    path = tmp_path / f"{name}.json"
+    path.write_bytes(HOSTILE[name])
+    result = run("lint", "--format", output_format, path)
+    assert "Traceback" not in result.stderr
+    assert result.returncode in (0, 1, 2)
+    if result.returncode == 2:
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert str(path) in result.stderr
+    elif output_format != "text":
+        json.loads(result.stdout)  # still valid JSON, whatever the state names hold
+
+
+def test_lone_surrogate_is_shown_as_an_escape(tmp_path: Path) -> None:
+    path = tmp_path / "surrogate.json"
+    path.write_text(SURROGATE_NAME)
+    text = run("lint", path)
+    assert text.returncode == 0
+    assert "(state '\\ud800')" in text.stdout
+    [finding] = json.loads(run("lint", "--format", "json", path).stdout)["findings"]
+    assert finding["state"] == "\ud800"
