@@ -16,6 +16,7 @@ from constructs_sfn.asl.parse.choice_checks import check_choices
 from constructs_sfn.asl.parse.error_handling_checks import check_catch, check_retry
 from constructs_sfn.asl.parse.jsonata_syntax import expression_body
 from constructs_sfn.asl.parse.map_checks import check_map_fields, check_processor_config
+from constructs_sfn.asl.parse.resource_checks import check_task_resource
 from constructs_sfn.asl.parse.schema_context import (
     INVALID_STATE_NAME,
     JSONATA,
@@ -302,7 +303,11 @@ class SchemaWalk:
         if "Resource" in raw:
             resource_location = at_field(location, "Resource")
             resource = raw["Resource"]
-            if sink.expect_type(resource, "STRING", resource_location) and self.express:
+            if (
+                sink.expect_type(resource, "STRING", resource_location)
+                and check_task_resource(sink, resource, resource_location)
+                and self.express
+            ):
                 self._express_resource(resource, resource_location)
         if "Credentials" in present:
             self._credentials(raw["Credentials"], at_field(location, "Credentials"), language)

@@ -25,6 +25,8 @@ class ExecutionContextInfo:
     role_arn: str = "arn:aws:iam::123456789012:role/LocalStepFunctionsRole"
     start_time: datetime | None = None
     redrive_count: int = 0
+    redrive_time: datetime | None = None
+    """When the execution was last redriven: ``$$.Execution.RedriveTime``, present only after a redrive."""
     region: str = "us-east-1"
     account_id: str = "123456789012"
     partition: str = "aws"
@@ -43,6 +45,9 @@ class ExecutionContextInfo:
         if self.state_machine_type != "EXPRESS":
             # Express executions cannot be redriven, and AWS leaves the count out of their context.
             execution["RedriveCount"] = self.redrive_count
+            if self.redrive_time is not None and self.redrive_count > 0:
+                # "RedriveTime Context object is only available if you've redriven an execution."
+                execution["RedriveTime"] = format_timestamp(self.redrive_time)
         return execution
 
     def state_machine_object(self) -> dict[str, Any]:

@@ -24,15 +24,13 @@ from typing import Any
 from constructs_sfn.asl.model.states import State, StateMachineDefinition
 from constructs_sfn.asl.runtime.clock import Clock
 from constructs_sfn.asl.runtime.context import ExecutionContextInfo, format_timestamp
-from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
+from constructs_sfn.asl.runtime.interpreter import RETRYABLE_STATES, Execution, Frame, StateGen
 from constructs_sfn.asl.services import TaskService
 
 __all__ = ["CONTEXT_STATE_NAME", "TestStateExecution", "TestStateScope"]
 
 CONTEXT_STATE_NAME = "StateName"
 """``$$.State.Name`` in TestState, whatever the state under test is called."""
-
-_RETRYING_TYPES = frozenset({"Task", "Map", "Parallel"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +113,7 @@ class TestStateExecution(Execution):
         if state is not self.tested_state:
             return super().context(state, entered_time, attempt, frame)
         state_object: dict[str, Any] = {"Name": CONTEXT_STATE_NAME, "EnteredTime": format_timestamp(entered_time)}
-        if state.type in _RETRYING_TYPES:
+        if isinstance(state, RETRYABLE_STATES):
             state_object["RetryCount"] = self.retry_count
         state_object.update(self._given_state)
         context: dict[str, Any] = {

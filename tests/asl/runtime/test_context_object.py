@@ -9,6 +9,7 @@ fields: ``Execution`` (``Id``, ``Input``, ``Name``, ``RoleArn``, ``StartTime``, 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -212,3 +213,19 @@ def test_entered_time_follows_the_clock() -> None:
         "entered": "2024-01-01T00:01:30.000Z",
         "started": "2024-01-01T00:00:00.000Z",
     }
+
+
+def test_redrive_time_appears_only_after_a_redrive() -> None:
+    """input-output-contextobject.html: "RedriveTime ... is only available if you've redriven an execution"."""
+    redriven = ExecutionContextInfo(
+        start_time=EPOCH, redrive_count=2, redrive_time=datetime(2024, 1, 3, 4, 5, 6, 789000, tzinfo=UTC)
+    )
+    never = ExecutionContextInfo(start_time=EPOCH, redrive_time=datetime(2024, 1, 3, tzinfo=UTC))
+    express = ExecutionContextInfo(
+        start_time=EPOCH, redrive_count=1, redrive_time=datetime(2024, 1, 3, tzinfo=UTC), state_machine_type="EXPRESS"
+    )
+
+    seen = execute(single(JSONPATH_WHOLE), {}, info=redriven).output["Execution"]
+    assert (seen["RedriveCount"], seen["RedriveTime"]) == (2, "2024-01-03T04:05:06.789Z")
+    assert "RedriveTime" not in execute(single(JSONPATH_WHOLE), {}, info=never).output["Execution"]
+    assert "RedriveTime" not in execute(single(JSONPATH_WHOLE), {}, info=express).output["Execution"]
