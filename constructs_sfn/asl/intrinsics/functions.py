@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
 import math
 import random
 import uuid
@@ -21,6 +20,7 @@ from constructs_sfn.asl.errors import ErrorName, StatesError
 from constructs_sfn.asl.intrinsics.javatext import java_text
 from constructs_sfn.asl.jsonpath.javaorder import java_hash_order
 from constructs_sfn.asl.jsonpath.jsontext import json_type_name, to_json_text
+from constructs_sfn.asl.parse.json_text import JsonDecodeError, decode_json_text
 
 __all__ = ["FUNCTIONS", "FunctionSpec", "format_pieces", "json_identical"]
 
@@ -143,16 +143,12 @@ def _format(name: str, args: Sequence[Any], rng: random.Random) -> str:
     return format_pieces(name, _split_template(template), args[1:])
 
 
-def _reject_constant(token: str) -> Any:
-    raise ValueError(token)
-
-
 def _string_to_json(name: str, args: Sequence[Any], rng: random.Random) -> Any:
     del rng
     text = _need_string(name, args[0], "the argument")
-    try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except ValueError as error:
+    try:  # Jackson's rules: its nesting and number limits, no NaN, 1e400 held as "Infinity"
+        return decode_json_text(text)
+    except JsonDecodeError as error:
         raise _fail(name, f"the argument is not valid JSON text: {text}") from error
 
 
