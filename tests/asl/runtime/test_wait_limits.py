@@ -103,3 +103,24 @@ def test_jsonata_seconds_at_the_top_of_the_range_wait() -> None:
 
     # The Wait is valid; the STANDARD execution then runs into its one-year limit.
     assert (execution.status, execution.error) == ("TIMED_OUT", "States.Timeout")
+
+
+@pytest.mark.parametrize("value", [100_000_000, 10**12, 2**63 - 1])
+def test_a_seconds_path_beyond_the_execution_limit_ends_in_the_limit(value: int) -> None:
+    """SecondsPath has no range of its own (state-wait.html: "You must specify an integer value"); a
+    STANDARD execution cannot outlast its year, so the wait ends in ``States.Timeout``."""
+    execution = execute(single({"Type": "Wait", "SecondsPath": "$.s"}), {"s": value})
+
+    assert (execution.status, execution.error) == ("TIMED_OUT", "States.Timeout")
+    assert offsets([one(execution, "ExecutionTimedOut")]) == [365 * 86_400.0]
+
+
+@pytest.mark.parametrize("value", [2**63, 1e300, -(2**63) - 1])
+def test_a_seconds_path_beyond_a_long_cannot_be_parsed(value: float) -> None:
+    """AWS reads SecondsPath as a Java long (its causes say so): a larger number is not one."""
+    execution = execute(single({"Type": "Wait", "SecondsPath": "$.s"}), {"s": value})
+
+    assert execution.error == "States.Runtime"
+    assert (execution.cause or "").startswith(
+        WAIT_PREFIX + "The SecondsPath parameter cannot be parsed as a long value"
+    )
