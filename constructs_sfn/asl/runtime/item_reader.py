@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.parse.json_text import JsonDecodeError, decode_json_text
 from constructs_sfn.asl.services import TaskRequest
 
 if TYPE_CHECKING:
@@ -126,17 +127,17 @@ def _decode(resource: str, config: Mapping[str, Any], output: Any) -> list[Any]:
     input_type = config.get("InputType", "JSON")
     if input_type == "JSON":
         try:
-            items = json.loads(body)
-        except json.JSONDecodeError as bad:
-            raise _fail(f"Attempting to map over non-iterable node. ({bad.msg})") from bad
+            items = decode_json_text(body)
+        except JsonDecodeError as bad:
+            raise _fail(f"Attempting to map over non-iterable node. ({bad.message})") from bad
         if not isinstance(items, list):
             raise _fail("Attempting to map over non-iterable node.")
         return items
     if input_type == "JSONL":
         try:
-            return [json.loads(line) for line in body.splitlines() if line.strip()]
-        except json.JSONDecodeError as bad:
-            raise _fail(f"Invalid JSONL line: {bad.msg}") from bad
+            return [decode_json_text(line) for line in body.splitlines() if line.strip()]
+        except JsonDecodeError as bad:
+            raise _fail(f"Invalid JSONL line: {bad.message}") from bad
     if input_type == "CSV":
         return _csv_items(config, body)
     raise _fail(f"Unsupported InputType '{input_type}'")
