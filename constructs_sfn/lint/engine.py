@@ -26,7 +26,7 @@ from constructs_sfn.lint.suppressions import (
 from constructs_sfn.lint.task_rules import TASK_RULES
 from constructs_sfn.lint.template_rules import TEMPLATE_RULES
 
-__all__ = ["RULES", "VALIDATION_RULE", "lint_definition", "rule"]
+__all__ = ["RULES", "VALIDATION_RULE", "json_pointer", "lint_definition", "rule"]
 
 VALIDATION_RULE = Rule(
     "SFN000",
@@ -50,7 +50,8 @@ RULES: tuple[Rule, ...] = (
 
 _BY_ID = {r.id: r for r in RULES}
 _UNSUPPRESSIBLE = {VALIDATION_RULE.id, SUPPRESSION_RULE.id}
-_STATE_IN_POINTER = re.compile(r"/(?:States)/([^/\[]+)")
+_STATE_IN_POINTER = re.compile(r"/States/([^/]+)")
+_INDEX = re.compile(r"\[(\d+)\]")
 
 
 def rule(rule_id: str) -> Rule:
@@ -66,14 +67,19 @@ def _state_of(pointer: str) -> str | None:
     return names[-1].replace("~1", "/").replace("~0", "~") if names else None
 
 
+def json_pointer(location: str) -> str:
+    """AWS's diagnostic location (``/States/P/Branches[0]/States/A``) as a JSON pointer (``.../Branches/0/...``)."""
+    return _INDEX.sub(r"/\1", location)
+
+
 def _validation_finding(problem: DefinitionProblem) -> Finding:
     return Finding(
         rule=VALIDATION_RULE.id,
         severity=ERROR if problem.severity == "ERROR" else WARNING,
         message=f"{problem.code}: {problem.message}",
         fix=VALIDATION_RULE.fix,
-        pointer=problem.location,
-        state=_state_of(problem.location),
+        pointer=json_pointer(problem.location),
+        state=_state_of(json_pointer(problem.location)),
     )
 
 

@@ -67,7 +67,7 @@ def test_broken_definitions_fail_the_synth_naming_path_and_state() -> None:
     assert (
         "Broken/MissingTarget: SFN000 error: state 'Start' (/States/Start/Next): MISSING_TRANSITION_TARGET" in message
     )
-    assert "Broken/RetryFirst: SFN000 error: state 'Charge' (/States/Charge/Retry[0]/ErrorEquals)" in message
+    assert "Broken/RetryFirst: SFN000 error: state 'Charge' (/States/Charge/Retry/0/ErrorEquals)" in message
     assert "States.ALL" in message
 
 

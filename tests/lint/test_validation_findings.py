@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from constructs_sfn.lint import lint_definition
+from constructs_sfn.lint.engine import json_pointer
 from constructs_sfn.local import LocalStepFunctions
 
 BROKEN: dict[str, tuple[dict[str, Any], str]] = {
@@ -52,10 +53,22 @@ def test_same_problems_as_validate_state_machine_definition(name: str) -> None:
         definition=json.dumps(definition), type=machine_type
     )
     assert response["result"] == "FAIL"
-    expected = [(d["code"], d.get("location", "")) for d in response["diagnostics"] if d["severity"] == "ERROR"]
+    expected = [
+        (d["code"], json_pointer(d.get("location", ""))) for d in response["diagnostics"] if d["severity"] == "ERROR"
+    ]
     findings = [f for f in lint_definition(definition, state_machine_type=machine_type) if f.rule == "SFN000"]
     assert [(f.message.split(":", 1)[0], f.pointer) for f in findings if f.severity == "error"] == expected
     assert all(f.state is not None for f in findings if f.pointer.startswith("/States/"))
+
+
+def test_locations_become_json_pointers() -> None:
+    assert (
+        json_pointer("/States/P/Branches[0]/States/A/Catch[12]/Next") == "/States/P/Branches/0/States/A/Catch/12/Next"
+    )
+    branch = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}, "Lost": {"Type": "Pass", "End": True}}}
+    nested = {"StartAt": "P", "States": {"P": {"Type": "Parallel", "Branches": [branch], "End": True}}}
+    [finding] = lint_definition(nested)
+    assert (finding.pointer, finding.state) == ("/States/P/Branches/0/States/Lost", "Lost")
 
 
 def test_valid_definition_has_no_validation_finding() -> None:
