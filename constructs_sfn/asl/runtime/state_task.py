@@ -7,7 +7,6 @@ the work took (``TaskOutcome.duration``) and the runtime decides whether ``Timeo
 
 from __future__ import annotations
 
-import json
 import secrets
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ from constructs_sfn.asl.errors import ErrorName, StatesError
 from constructs_sfn.asl.jsonpath import to_json_text
 from constructs_sfn.asl.jsonpath.jsontext import json_type_name
 from constructs_sfn.asl.model.states import TaskState
+from constructs_sfn.asl.parse.json_text import JsonDecodeError, decode_json_text
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result
 from constructs_sfn.asl.runtime.scheduler import Await, Sleep
@@ -154,8 +154,9 @@ def _await_outcome(
     if outcome.submitted and kind.pattern != "request-response":
         _submitted(ex, frame, kind, state, outcome.submitted_output)
     elif _stands_in_for_whole_task(kind, outcome):
-        # A mock answers for the submission and the outcome at once: the submission went through.
-        _submitted(ex, frame, kind, state, outcome.output)
+        # A mock answers for the submission and the outcome at once: the submission went through,
+        # but what the service answered to it is unknown (TaskSubmitted's output is optional).
+        _submitted(ex, frame, kind, state, None, with_output=False)
     if outcome.completes:
         limit, limit_error = _first_limit(outcome, timeout, heartbeat)
         if limit is not None and limit <= outcome.duration:
@@ -186,8 +187,8 @@ def _await_outcome(
     ex.tokens.pop(token, None)
     if answer[0] == "success":
         try:
-            value = json.loads(answer[1])
-        except (TypeError, ValueError) as bad:
+            value = decode_json_text(answer[1])
+        except (TypeError, JsonDecodeError) as bad:
             raise StatesError(ErrorName.RUNTIME, "The task output is not valid JSON") from bad
         return _succeeded(ex, frame, kind, state, value)
     if answer[0] == "failure":
@@ -201,10 +202,14 @@ _TIMEOUT_ERRORS = frozenset({ErrorName.TIMEOUT, ErrorName.HEARTBEAT_TIMEOUT})
 
 
 def _stands_in_for_whole_task(kind: ResourceKind, outcome: TaskOutcome) -> bool:
-    """Whether a successful outcome answers a ``.sync``/``.waitForTaskToken`` task in one go (a mock)."""
-    return (
-        outcome.resolves_callback and outcome.completes and outcome.error is None and kind.pattern != "request-response"
-    )
+    """Whether an outcome answers a submitted ``.sync``/``.waitForTaskToken`` task in one go (a mock).
+
+    A success came after the submission, and so did a timeout (only a submitted task waits long
+    enough to time out); any other error may as well be the submission failing, so it is not.
+    """
+    if not outcome.resolves_callback or not outcome.completes or kind.pattern == "request-response":
+        return False
+    return outcome.error is None or outcome.error.error in _TIMEOUT_ERRORS
 
 
 def _first_limit(outcome: TaskOutcome, timeout: float | None, heartbeat: float | None) -> tuple[float | None, str]:
@@ -252,8 +257,8 @@ def _run_activity(
     ex.tokens.pop(token, None)
     if answer[0] == "success":
         try:
-            value = json.loads(answer[1])
-        except (TypeError, ValueError) as bad:
+            value = decode_json_text(answer[1])
+        except (TypeError, JsonDecodeError) as bad:
             raise StatesError(ErrorName.RUNTIME, "The activity output is not valid JSON") from bad
         ex.inspect("result", value)
         text = ex.check_payload(value, state)
@@ -326,20 +331,15 @@ def _started(ex: Execution, frame: Frame, kind: ResourceKind) -> None:
         ex.event(frame, "TaskStarted", {"resourceType": kind.resource_type, "resource": kind.resource})
 
 
-def _submitted(ex: Execution, frame: Frame, kind: ResourceKind, state: TaskState, output: Any) -> None:
+def _submitted(
+    ex: Execution, frame: Frame, kind: ResourceKind, state: TaskState, output: Any, *, with_output: bool = True
+) -> None:
     if kind.family == "lambda-function":
         return
-    text = ex.check_payload(output, state)
-    ex.event(
-        frame,
-        "TaskSubmitted",
-        {
-            "resourceType": kind.resource_type,
-            "resource": kind.resource,
-            "output": text,
-            "outputDetails": {"truncated": False},
-        },
-    )
+    details: dict[str, Any] = {"resourceType": kind.resource_type, "resource": kind.resource}
+    if with_output:
+        details.update(output=ex.check_payload(output, state), outputDetails={"truncated": False})
+    ex.event(frame, "TaskSubmitted", details)
 
 
 def _succeeded(ex: Execution, frame: Frame, kind: ResourceKind, state: TaskState, output: Any) -> Any:
