@@ -96,8 +96,10 @@ def test_a_mocked_callback_or_sync_task_is_submitted_before_it_succeeds(
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"]) == {"done": True}
     assert _types(events)[2:6] == ["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskSucceeded"]
-    submitted = _details(events[4])
-    assert (submitted["resourceType"], submitted["resource"]) == (resource_type, resource_name)
+    # The mock says nothing about the service's answer to the submission: the optional output is left out
+    # (API_TaskSubmittedEventDetails.html: output "Required: No").
+    assert _details(events[4]) == {"resourceType": resource_type, "resource": resource_name}
+    assert json.loads(_details(events[5])["output"]) == {"done": True}
 
 
 def test_a_mocked_request_response_task_is_not_submitted() -> None:
@@ -106,16 +108,17 @@ def test_a_mocked_request_response_task_is_not_submitted() -> None:
     assert _types(events)[2:5] == ["TaskScheduled", "TaskStarted", "TaskSucceeded"]
 
 
-@pytest.mark.parametrize("resource", [LAMBDA_INVOKE, SQS_CALLBACK, NESTED_SYNC])
+@pytest.mark.parametrize(("resource", "submitted"), [(LAMBDA_INVOKE, False), (SQS_CALLBACK, True), (NESTED_SYNC, True)])
 @pytest.mark.parametrize("test_case", ["Timeout", "Heartbeat"])
-def test_a_mocked_timeout_is_a_timed_out_task(resource: str, test_case: str) -> None:
-    """Both timeouts are recorded as ``States.Timeout`` in the history, as real ones are."""
+def test_a_mocked_timeout_is_a_timed_out_task(resource: str, submitted: bool, test_case: str) -> None:
+    """Both timeouts are recorded as ``States.Timeout`` in the history, as real ones are; a callback
+    or ``.sync`` task can only time out once submitted, so TaskSubmitted comes first."""
     described, events = _run(resource, test_case)
 
     assert (described["status"], described["error"]) == ("FAILED", "States.Timeout")
-    timed_out = [event for event in events if event["type"] == "TaskTimedOut"]
-    assert len(timed_out) == 1
-    assert _details(timed_out[0])["error"] == "States.Timeout"
+    expected = ["TaskStarted", "TaskSubmitted", "TaskTimedOut"] if submitted else ["TaskStarted", "TaskTimedOut"]
+    assert _types(events)[3 : 3 + len(expected)] == expected
+    assert _details(events[2 + len(expected)])["error"] == "States.Timeout"
     assert "TaskFailed" not in _types(events)
 
 
