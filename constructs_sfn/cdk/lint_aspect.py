@@ -117,7 +117,7 @@ class StateMachineLint:
         wanted = list(rules) if rules is not None else list(_DEFINITION_RULES)
         self._rules = [r for r in wanted if r.upper() in _DEFINITION_RULES]
         self._fail_on_error = fail_on_error
-        self._resources: dict[str, tuple[dict[str, Any], dict[str, str]]] = {}
+        self._resources: dict[str, tuple[Stack, dict[str, Any], dict[str, str]]] = {}
 
     def visit(self, node: IConstruct) -> None:
         """Lint ``node`` when it is a ``CfnStateMachine``; ignore every other construct."""
@@ -196,14 +196,15 @@ class StateMachineLint:
 
     def _stack_resources(self, stack: Stack) -> tuple[dict[str, Any], dict[str, str]]:
         """Logical id -> ``{"Type": ...}`` and logical id -> construct path, once per stack."""
-        key = stack.node.path
-        if key not in self._resources:
-            resources: dict[str, Any] = {}
-            paths: dict[str, str] = {}
-            for construct in stack.node.find_all():
-                if isinstance(construct, CfnResource) and construct.stack is stack:
-                    logical_id = stack.resolve(construct.logical_id)
-                    resources[logical_id] = {"Type": construct.cfn_resource_type}
-                    paths[logical_id] = construct.node.path
-            self._resources[key] = (resources, paths)
-        return self._resources[key]
+        cached = self._resources.get(stack.node.path)
+        if cached is not None and cached[0] is stack:  # the same path in another app is another stack
+            return cached[1], cached[2]
+        resources: dict[str, Any] = {}
+        paths: dict[str, str] = {}
+        for construct in stack.node.find_all():
+            if isinstance(construct, CfnResource) and construct.stack is stack:
+                logical_id = stack.resolve(construct.logical_id)
+                resources[logical_id] = {"Type": construct.cfn_resource_type}
+                paths[logical_id] = construct.node.path
+        self._resources[stack.node.path] = (stack, resources, paths)
+        return resources, paths

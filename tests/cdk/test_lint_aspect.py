@@ -99,6 +99,9 @@ def warned() -> cdk.Stack:
     sfn.StateMachine(stack, "Commented", definition_body=sfn.DefinitionBody.from_chainable(commented))
     other = tasks.LambdaInvoke(stack, "ChargeAgain", lambda_function=charge)
     sfn.StateMachine(stack, "Suppressed", definition_body=sfn.DefinitionBody.from_chainable(other))
+    direct = {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "FUNCTION", "End": True}}}
+    text = json.dumps(direct).replace("FUNCTION", charge.function_arn)  # a token, resolved by the aspect
+    sfn.StateMachine(stack, "Direct", definition_body=sfn.DefinitionBody.from_string(text))
     lint = StateMachineLint(suppress={"Warned/Suppressed": {"ChargeAgain": {"SFN001": "bounded by the function"}}})
     cdk.Aspects.of(app).add(lint, priority=cdk.AspectPriority.READONLY)
     return stack
@@ -116,6 +119,11 @@ def test_warnings_are_annotations_and_the_synth_succeeds(warned: cdk.Stack) -> N
     # CDK's default LambdaInvoke retry lacks Lambda.TooManyRequestsException, and has no cap or jitter
     assert _warnings(warned, "/Warned/Plain/Resource", "SFN004")
     assert _warnings(warned, "/Warned/Plain/Resource", "SFN011")
+
+
+def test_tokens_become_placeholders_in_messages(warned: cdk.Stack) -> None:
+    [warning] = _warnings(warned, "/Warned/Direct/Resource", "SFN001")
+    assert "arn:aws:lambda:us-east-1:123456789012:function:<Warned/ChargeFn>" in str(warning.entry.data)
 
 
 def test_comment_and_argument_suppress_one_rule_for_one_state(warned: cdk.Stack) -> None:
