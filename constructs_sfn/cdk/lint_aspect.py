@@ -78,7 +78,7 @@ def _machine_path(node: IConstruct) -> str:
 
 def _message(path: str, finding: Finding) -> str:
     where = f"state {finding.state!r} ({finding.pointer})" if finding.state is not None else "the machine"
-    return f"{path}: {finding.rule} {finding.severity}: {where}: {finding.message} Fix: {finding.fix}"
+    return f"{path}: {finding.rule} {finding.severity}: {where}: {finding.sentence()} Fix: {finding.fix}"
 
 
 def _merged_suppressions(aspects: list[StateMachineLint], path: str) -> dict[str, dict[str, str]]:

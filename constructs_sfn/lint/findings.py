@@ -66,7 +66,11 @@ class Finding:
         if self.state is not None:
             where += f" (state {self.state!r})"
         prefix = f"{self.file}: " if self.file else ""
-        return f"{prefix}{where}: {self.severity} {self.rule}: {self.message} Fix: {self.fix}"
+        return f"{prefix}{where}: {self.severity} {self.rule}: {self.sentence()} Fix: {self.fix}"
+
+    def sentence(self) -> str:
+        """The message ending with a full stop (AWS's validation messages have none)."""
+        return self.message if self.message.endswith((".", "!", "?")) else f"{self.message}."
 
 
 @dataclass(frozen=True, slots=True)
