@@ -107,6 +107,13 @@ def run_request(
     _check_mock_combinations(request, state, str(state_type), str(resource))
     input_value = _json_field(request.input_text, "{}", _invalid_input)
     variables = _object_field(request.variables_text, "variables")
+    if request.context_text is not None and mock is None:
+        # API_TestState.html: context "may only be specified if a mock is specified in the same
+        # request". Unverified wording: AWS's own message for this case is not recorded.
+        raise TestStateRejectedError(
+            AwsErrorCode.VALIDATION,
+            "Invalid Context object provided: A Context object may only be specified together with a mock",
+        )
     context = _context(request.context_text, str(state_type), str(resource))
     if mock is not None:
         _check_mock(mock, state, str(state_type), str(resource), request.state_configuration)

@@ -275,8 +275,21 @@ class TestRequestChecks:
 
 class TestContext:
     def test_valid_context_is_forwarded(self, sfn: LocalStepFunctions, runtime: FakeRuntime) -> None:
-        sfn.test_state(definition=PASS_STATE, context=json.dumps(CONTEXT))
+        sfn.test_state(definition=LAMBDA_TASK, mock={"result": "{}"}, context=json.dumps(CONTEXT))
         assert runtime.calls[0]["context"] == CONTEXT
+
+    @pytest.mark.parametrize("context", ["{}", json.dumps(CONTEXT)])
+    def test_a_context_needs_a_mock(self, sfn: LocalStepFunctions, runtime: FakeRuntime, context: str) -> None:
+        """API_TestState.html: context "may only be specified if a mock is specified in the same request"."""
+        assert rejected(sfn, definition=PASS_STATE, context=context) == (
+            "ValidationException",
+            "Invalid Context object provided: A Context object may only be specified together with a mock",
+        )
+        assert runtime.calls == []
+
+    def test_an_empty_context_keeps_every_default(self, sfn: LocalStepFunctions, runtime: FakeRuntime) -> None:
+        sfn.test_state(definition=LAMBDA_TASK, mock={"result": "{}"}, context="{}")
+        assert runtime.calls[0]["context"] == {}
 
     @pytest.mark.parametrize(
         ("context", "message"),
