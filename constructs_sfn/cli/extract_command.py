@@ -66,6 +66,11 @@ def run_extract(args: argparse.Namespace) -> int:
     """Print or write the definitions named by ``args``; return the exit status."""
     from constructs_sfn.testing.assembly import SynthesizedApp, TemplateError
 
+    for given in (args.source, args.out_dir or ""):
+        if "\x00" in given:
+            shown = given.replace("\x00", "\\x00")
+            emit(f"constructs-sfn: {shown}: not a valid path (it contains a NUL character)", sys.stderr)
+            return 2
     source = Path(args.source)
     try:
         if source.is_dir():

@@ -112,6 +112,9 @@ def lint_path(path: str | Path, *, state_machine_type: str | None = None) -> lis
     :class:`LintInputError` for a missing file, text that is neither JSON nor YAML, or an
     unreadable template.
     """
+    if "\x00" in str(path):
+        shown = str(path).replace("\x00", "\\x00")
+        raise LintInputError(f"{shown}: not a valid path (it contains a NUL character)")
     source = Path(path)
     if source.is_dir():
         return lint_assembly(source, state_machine_type=state_machine_type)

@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / ".venv" / "bin" / "constructs-sfn"
 
@@ -155,3 +157,18 @@ def test_hostile_templates_exit_2_in_one_line(tmp_path: Path) -> None:
         assert result.returncode == 2, name
         assert "Traceback" not in result.stderr, name
         assert len(result.stderr.strip().splitlines()) == 1, name
+
+
+def test_a_nul_in_a_path_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    # argv cannot carry a NUL, so this one runs in-process
+    from constructs_sfn.cli import main
+
+    assert main(["extract", "a\x00b"]) == 2
+    assert main(["extract", ".", "--out-dir", "x\x00y"]) == 2
+    assert main(["lint", "a\x00b"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "constructs-sfn: a\\x00b: not a valid path (it contains a NUL character)",
+        "constructs-sfn: x\\x00y: not a valid path (it contains a NUL character)",
+        "constructs-sfn: a\\x00b: not a valid path (it contains a NUL character)",
+    ]

@@ -100,3 +100,8 @@ def test_unreadable_input(tmp_path: Path, content: str | None, message: str) -> 
 def test_directory_that_is_not_an_assembly(tmp_path: Path) -> None:
     with pytest.raises(LintInputError, match="not a cloud assembly"):
         lint_path(tmp_path)
+
+
+def test_a_nul_in_the_path() -> None:
+    with pytest.raises(LintInputError, match=r"a\\x00b: not a valid path \(it contains a NUL character\)"):
+        lint_path("a\x00b")
