@@ -11,12 +11,12 @@ aws_cdk is imported only when a ``Stack``/``App`` object is given.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from constructs_sfn.asl.parse.json_text import JsonDecodeError, decode_json_text
 from constructs_sfn.testing.definitions import StateMachineUnderTest, definition_of
 from constructs_sfn.testing.placeholders import PlaceholderError, TokenResolver
 
@@ -208,10 +208,11 @@ def _read_json(path: Path) -> dict[str, Any]:
         raise TemplateError(f"{path}: cannot read: {error.strerror or error}") from error
     except UnicodeDecodeError as error:
         raise TemplateError(f"{path}: not UTF-8 text (byte {error.start})") from error
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise TemplateError(f"{path}: not JSON (line {error.lineno}, column {error.colno}): {error.msg}") from error
+    try:  # Jackson's limits, as every JSON reader of the package
+        value = decode_json_text(text)
+    except JsonDecodeError as error:
+        where = f" (line {error.syntax.line}, column {error.syntax.column})" if error.syntax else ""
+        raise TemplateError(f"{path}: not JSON{where}: {error.message}") from error
     if not isinstance(value, dict):
         raise TemplateError(f"{path}: expected a JSON object")
     return value

@@ -33,6 +33,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from constructs_sfn.asl.errors import DefinitionError
+from constructs_sfn.asl.parse.json_text import JsonDecodeError, decode_json_text
+from constructs_sfn.asl.parse.yaml_text import NotYamlMappingError, load_yaml_document
 from constructs_sfn.asl.runtime import to_json_text
 from constructs_sfn.integrations import MockConfig, Return, Throw
 from constructs_sfn.testing.runner import ScenarioRun, WorkflowRunner
@@ -245,19 +248,23 @@ def load_scenarios(path: str | Path) -> ScenarioFile:
 
 
 def _parse(file: Path, text: str) -> Any:
+    """The file's value by the rules of every JSON/YAML reader of the package: Jackson's limits
+    for JSON, bounded aliases and nesting for YAML."""
     if file.suffix == ".json":
         try:
-            return json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ScenarioError(f"{file}: not JSON (line {error.lineno}, column {error.colno}): {error.msg}") from error
-    import yaml
-
+            return decode_json_text(text)
+        except JsonDecodeError as error:
+            where = f" (line {error.syntax.line}, column {error.syntax.column})" if error.syntax else ""
+            raise ScenarioError(f"{file}: not JSON{where}: {error.message}") from error
     try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
+        return load_yaml_document(text, what="scenario file")
+    except DefinitionError as error:  # an alias that explodes or contains itself, too deep
+        raise ScenarioError(f"{file}: {error.message}") from error
+    except NotYamlMappingError as error:
+        problem = error.__cause__ or error  # PyYAML's own error
+        mark = getattr(problem, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
-        raise ScenarioError(f"{file}: not YAML{where}: {getattr(error, 'problem', error)}") from error
+        raise ScenarioError(f"{file}: not YAML{where}: {getattr(problem, 'problem', problem)}") from error
 
 
 def _only(file: Path, where: str, data: Mapping[str, Any], allowed: set[str]) -> None:
