@@ -22,8 +22,6 @@ from constructs_sfn.asl import (
     VirtualClock,
     parse_definition,
 )
-from constructs_sfn.asl.parse.json_text import JsonDecodeError, decode_json_text
-from constructs_sfn.asl.parse.yaml_text import NotYamlMappingError, load_yaml_document
 from constructs_sfn.asl.runtime import to_json_text
 from constructs_sfn.cli.extract_command import register_extract
 from constructs_sfn.cli.lint_command import register_lint
@@ -158,26 +156,6 @@ def _print_template_summary(template: Path) -> None:
         _say(f"  {count:3d} x {kind}")
 
 
-def _check_data_file(path: Path) -> None:
-    """Refuse, as one line, a JSON or YAML file that no reader should take in: not UTF-8, JSON that
-    AWS's parser refuses (depth, long numbers, NaN), YAML aliases that explode or contain themselves.
-    What the toolkit itself checks (the shape of scenarios) it words itself."""
-    text = _read(path)
-    if path.suffix == ".json":
-        try:
-            decode_json_text(text)
-        except JsonDecodeError as error:
-            where = f" (line {error.syntax.line}, column {error.syntax.column})" if error.syntax else ""
-            raise UsageError(f"{path}: not JSON{where}: {error.message}") from None
-        return
-    try:
-        load_yaml_document(text, what="file")
-    except DefinitionError as error:
-        raise UsageError(f"{path}: {error.message}") from None
-    except NotYamlMappingError:
-        pass  # a YAML syntax error: load_scenarios words it with its line and column
-
-
 def _kind(value: Any) -> str:
     if isinstance(value, list):
         return "an array"
@@ -237,9 +215,6 @@ def _demo(cdk_out: Path, scenarios_dir: Path) -> int:
     files = sorted(p for p in scenarios_dir.glob("*.scenarios.*") if p.suffix in (".yaml", ".yml", ".json"))
     if not files:
         raise UsageError(f"{scenarios_dir}: no *.scenarios.yaml files")
-    for data_file in [cdk_out / "manifest.json", *files]:
-        if data_file.exists():
-            _check_data_file(data_file)
     try:
         app = SynthesizedApp.from_assembly(cdk_out)
         loaded = [load_scenarios(file) for file in files]
