@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from constructs_sfn.asl.parse.json_text import JsonDecodeError, decode_json_text
+
 __all__ = ["compact_json", "json_text_or_value", "to_json_value"]
 
 
@@ -28,8 +30,10 @@ def to_json_value(value: Any) -> Any:
 
 
 def json_text_or_value(text: str) -> Any:
-    """Parse ``text`` as JSON, or return it unchanged when it is not JSON (a Lambda's raw output)."""
+    """Parse ``text`` as JSON by Jackson's rules (``decode_json_text``: at most 1000 levels and
+    1000-character numbers, no ``NaN``, ``1e400`` as ``"Infinity"``), or return it unchanged when
+    it is not JSON by those rules (a Lambda's raw output)."""
     try:
-        return json.loads(text)
-    except ValueError:
+        return decode_json_text(text)
+    except JsonDecodeError:
         return text
