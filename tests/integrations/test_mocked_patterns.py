@@ -91,6 +91,7 @@ def _details(event: dict[str, Any]) -> dict[str, Any]:
 def test_a_mocked_callback_or_sync_task_is_submitted_before_it_succeeds(
     resource: str, resource_type: str, resource_name: str
 ) -> None:
+    """connect-to-resource.html: a .sync or .waitForTaskToken task is submitted, then waits; sfn-local-test-sm-exec.html: the mock answers it."""
     described, events = _run(resource, "Ok")
 
     assert described["status"] == "SUCCEEDED"
@@ -103,6 +104,7 @@ def test_a_mocked_callback_or_sync_task_is_submitted_before_it_succeeds(
 
 
 def test_a_mocked_request_response_task_is_not_submitted() -> None:
+    """connect-to-resource.html#connect-default: a request-response task has no submission phase."""
     _described, events = _run(LAMBDA_INVOKE, "Ok")
 
     assert _types(events)[2:5] == ["TaskScheduled", "TaskStarted", "TaskSucceeded"]
@@ -123,6 +125,7 @@ def test_a_mocked_timeout_is_a_timed_out_task(resource: str, submitted: bool, te
 
 
 def test_a_mocked_timeout_of_a_bare_lambda_arn_is_a_lambda_timeout() -> None:
+    """A Lambda function ARN records Lambda events (concepts-error-handling.html: States.Timeout is a timeout)."""
     described, events = _run(BARE_LAMBDA, "Timeout")
 
     assert described["error"] == "States.Timeout"
@@ -152,6 +155,7 @@ def test_a_mocked_heartbeat_timeout_is_caught_as_a_heartbeat_timeout() -> None:
 
 
 def test_a_caught_mocked_timeout_gives_the_error_output() -> None:
+    """concepts-error-handling.html: a Catch's error output holds Error and Cause."""
     described, _events = _run(LAMBDA_INVOKE, "Timeout", catch=True)
 
     assert described["status"] == "SUCCEEDED"
@@ -159,6 +163,7 @@ def test_a_caught_mocked_timeout_gives_the_error_output() -> None:
 
 
 def test_a_mocked_failure_stays_a_failed_task() -> None:
+    """sfn-local-mock-cfg-file.html: a Throw fails the task with its Error and Cause."""
     described, events = _run(SQS_CALLBACK, "Fails")
 
     assert (described["status"], described["error"], described["cause"]) == ("FAILED", "Work.Broken", "gears")
@@ -167,6 +172,7 @@ def test_a_mocked_failure_stays_a_failed_task() -> None:
 
 
 def test_a_throw_with_only_an_error_fails_without_a_cause() -> None:
+    """sfn-local-mock-cfg-file.html: Throw has Error and Cause; without a Cause the error output has none."""
     described, events = _run(LAMBDA_INVOKE, "OnlyError", catch=True)
 
     assert json.loads(described["output"])["error"] == {"Error": "Work.Broken"}
@@ -175,6 +181,7 @@ def test_a_throw_with_only_an_error_fails_without_a_cause() -> None:
 
 
 def test_states_the_test_case_does_not_mock_go_to_the_configured_services() -> None:
+    """sfn-local-test-sm-exec.html: without a mocked response Step Functions Local calls the configured endpoint."""
     recorder = Recorder()
 
     described, _events = _run(LAMBDA_INVOKE, "Hybrid", services=recorder)

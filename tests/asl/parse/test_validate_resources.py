@@ -63,11 +63,13 @@ UNRECOGNIZED = [
 
 @pytest.mark.parametrize("resource", RECOGNIZED)
 def test_documented_integrations_are_recognized(resource: str) -> None:
+    """connect-supported-services.html and supported-services-awssdk.html list these services and patterns."""
     assert is_recognized_resource(resource)
 
 
 @pytest.mark.parametrize("resource", UNRECOGNIZED)
 def test_other_integrations_are_not(resource: str) -> None:
+    """connect-supported-services.html: unknown services, unsupported patterns; integrate-optimized.html: no aws-sdk .sync."""
     assert not is_recognized_resource(resource)
 
 
@@ -76,6 +78,7 @@ def _task(resource: str) -> str:
 
 
 def test_validate_state_machine_definition_reports_an_unknown_integration() -> None:
+    """API_ValidateStateMachineDefinition.html: a diagnostic with code, message, location and severity."""
     result = LocalStepFunctions().validate_state_machine_definition(definition=_task("arn:aws:states:::foo:bar"))
 
     assert result["result"] == "FAIL"
@@ -91,6 +94,7 @@ def test_validate_state_machine_definition_reports_an_unknown_integration() -> N
 
 
 def test_create_state_machine_refuses_an_sdk_action_that_is_not_camel_case() -> None:
+    """supported-services-awssdk.html: "The API action will always be camel case"; the message as in aws/aws-cdk#27635."""
     resource = "arn:aws:states:::aws-sdk:cloudwatchlogs:CreateLogStream"
 
     with pytest.raises(ClientError) as refused:

@@ -65,12 +65,14 @@ def _diagnostics(definition: dict[str, object]) -> list[dict[str, object]]:
 
 @pytest.mark.parametrize("timestamp", VALID)
 def test_rfc3339_timestamps_are_accepted(timestamp: str) -> None:
+    """state-wait.html / states-language.net#timestamps: the RFC 3339 profile, offsets and fractions included."""
     assert _diagnostics(_wait(timestamp)) == []
     assert _diagnostics(_choice(timestamp)) == []
 
 
 @pytest.mark.parametrize("timestamp", INVALID)
 def test_a_wait_timestamp_outside_the_profile_is_refused(timestamp: str) -> None:
+    """state-wait.html: upper-case T and Z, RFC 3339 fields (section 5.6 and 5.7); diagnostics as API_ValidateStateMachineDefinition.html."""
     assert _diagnostics(_wait(timestamp)) == [
         {
             "code": "SCHEMA_VALIDATION_FAILED",
@@ -83,6 +85,7 @@ def test_a_wait_timestamp_outside_the_profile_is_refused(timestamp: str) -> None
 
 @pytest.mark.parametrize("timestamp", INVALID)
 def test_a_choice_timestamp_outside_the_profile_is_refused(timestamp: str) -> None:
+    """state-choice.html: Timestamp comparison values are timestamps of the same profile."""
     (diagnostic,) = _diagnostics(_choice(timestamp))
 
     assert diagnostic["code"] == "SCHEMA_VALIDATION_FAILED"
@@ -91,6 +94,7 @@ def test_a_choice_timestamp_outside_the_profile_is_refused(timestamp: str) -> No
 
 
 def test_create_state_machine_refuses_an_impossible_date() -> None:
+    """API_CreateStateMachine.html: InvalidDefinition with the SCHEMA_VALIDATION_FAILED problem and its location."""
     client = LocalStepFunctions()
 
     with pytest.raises(ClientError) as refused:

@@ -20,6 +20,7 @@ DAY = 86_400
 
 
 def test_the_standard_limit_is_one_year() -> None:
+    """service-quotas.html: the maximum execution time of a Standard workflow is one year."""
     assert STANDARD_MAX_SECONDS == 365 * DAY
 
 
@@ -44,6 +45,7 @@ def test_a_timestamp_years_ahead_times_out_at_one_year() -> None:
 
 
 def test_a_timestamp_path_years_ahead_times_out_at_one_year() -> None:
+    """state-wait.html: the longest wait a Standard workflow can have is one year."""
     definition = single({"Type": "Wait", "TimestampPath": "$.until"})
 
     execution = execute(definition, {"until": "2030-06-01T00:00:00+02:00"}, info=STANDARD)
@@ -52,6 +54,7 @@ def test_a_timestamp_path_years_ahead_times_out_at_one_year() -> None:
 
 
 def test_waits_that_add_up_to_more_than_a_year_time_out() -> None:
+    """service-quotas.html: the year counts for the whole execution, not one state."""
     definition = machine(
         {
             "First": {"Type": "Wait", "Seconds": 200 * DAY, "Next": "Second"},
@@ -66,6 +69,7 @@ def test_waits_that_add_up_to_more_than_a_year_time_out() -> None:
 
 
 def test_a_smaller_timeout_seconds_still_applies() -> None:
+    """statemachine-structure.html: ``TimeoutSeconds`` of the machine times the execution out earlier."""
     execution = execute(single({"Type": "Wait", "Seconds": 10 * DAY}, TimeoutSeconds=DAY), info=STANDARD)
 
     assert execution.status == "TIMED_OUT"
@@ -73,6 +77,7 @@ def test_a_smaller_timeout_seconds_still_applies() -> None:
 
 
 def test_an_execution_just_under_a_year_succeeds() -> None:
+    """service-quotas.html: a year is the limit, not less."""
     execution = execute(single({"Type": "Wait", "Seconds": 364 * DAY}), info=STANDARD)
 
     assert execution.status == "SUCCEEDED"

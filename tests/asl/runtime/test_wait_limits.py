@@ -34,10 +34,12 @@ def _exit_offset(state: dict[str, object], input_value: object = None) -> float:
     ids=["Timestamp", "TimestampPath"],
 )
 def test_a_timestamp_is_read_to_the_second(state: dict[str, object], input_value: object) -> None:
+    """state-wait.html: "Step Functions considers the time value up to seconds and truncates milliseconds"."""
     assert _exit_offset(state, input_value) == 10.0
 
 
 def test_a_jsonata_timestamp_is_read_to_the_second() -> None:
+    """state-wait.html: a JSONata Timestamp follows the same rules, so the fraction is dropped too."""
     state = {"Type": "Wait", "Timestamp": "{% '2024-01-01T00:01:00.750Z' %}"}
 
     execution = execute(single(state, QueryLanguage="JSONata"))
@@ -62,6 +64,7 @@ def test_a_timestamp_in_year_zero_is_in_the_past() -> None:
 
 @pytest.mark.parametrize("text", ["2024-02-30T00:00:00Z", "2024-01-01T24:00:00Z", "2024-01-01 00:00:00Z"])
 def test_timestamp_path_refuses_what_is_not_an_instant(text: str) -> None:
+    """state-wait.html: TimestampPath must reference a timestamp; AWS's cause names the ISO-8601 offset format."""
     execution = execute(single({"Type": "Wait", "TimestampPath": "$.t"}), {"t": text})
 
     assert (execution.error, execution.cause) == (
@@ -81,17 +84,20 @@ def test_timestamp_path_refuses_what_is_not_an_instant(text: str) -> None:
     ],
 )
 def test_seconds_path_values_that_are_not_a_wait(value: object, cause: str) -> None:
+    """state-wait.html: "You must specify an integer value" for SecondsPath; the causes are the AWS-recorded ones."""
     execution = execute(single({"Type": "Wait", "SecondsPath": "$.s"}), {"s": value})
 
     assert (execution.error, execution.cause) == ("States.Runtime", WAIT_PREFIX + cause)
 
 
 def test_seconds_path_may_hold_an_integral_float() -> None:
+    """state-wait.html: an integral JSON number (2.0) is an integer value."""
     assert _exit_offset({"Type": "Wait", "SecondsPath": "$.s"}, {"s": 2.0}) == 2.0
 
 
 @pytest.mark.parametrize("value", ["100000000", "1e300"])
 def test_jsonata_seconds_above_the_range_fail(value: str) -> None:
+    """state-wait.html: a JSONata Seconds "must evaluate to an integer within the stated range" (0 to 99999999)."""
     execution = execute(single({"Type": "Wait", "Seconds": "{% " + value + " %}"}, QueryLanguage="JSONata"))
 
     assert execution.error == "States.QueryEvaluationError"
@@ -99,6 +105,7 @@ def test_jsonata_seconds_above_the_range_fail(value: str) -> None:
 
 
 def test_jsonata_seconds_at_the_top_of_the_range_wait() -> None:
+    """state-wait.html: 99999999 is inside the range; the one-year limit (service-quotas.html) then ends the execution."""
     execution = execute(single({"Type": "Wait", "Seconds": "{% 99999999 %}"}, QueryLanguage="JSONata"))
 
     # The Wait is valid; the STANDARD execution then runs into its one-year limit.
