@@ -91,7 +91,10 @@ def _details(event: dict[str, Any]) -> dict[str, Any]:
 def test_a_mocked_callback_or_sync_task_is_submitted_before_it_succeeds(
     resource: str, resource_type: str, resource_name: str
 ) -> None:
-    """connect-to-resource.html: a .sync or .waitForTaskToken task is submitted, then waits; sfn-local-test-sm-exec.html: the mock answers it."""
+    """connect-to-resource.html: a .sync or .waitForTaskToken task is submitted, then waits.
+
+    sfn-local-test-sm-exec.html: the mock answers it.
+    """
     described, events = _run(resource, "Ok")
 
     assert described["status"] == "SUCCEEDED"

@@ -69,7 +69,9 @@ def test_documented_integrations_are_recognized(resource: str) -> None:
 
 @pytest.mark.parametrize("resource", UNRECOGNIZED)
 def test_other_integrations_are_not(resource: str) -> None:
-    """connect-supported-services.html: unknown services, unsupported patterns; integrate-optimized.html: no aws-sdk .sync."""
+    """connect-supported-services.html: unknown services, unsupported patterns; integrate-optimized.html: no aws-sdk
+    .sync.
+    """
     assert not is_recognized_resource(resource)
 
 
@@ -94,7 +96,7 @@ def test_validate_state_machine_definition_reports_an_unknown_integration() -> N
 
 
 def test_create_state_machine_refuses_an_sdk_action_that_is_not_camel_case() -> None:
-    """supported-services-awssdk.html: "The API action will always be camel case"; the message as in aws/aws-cdk#27635."""
+    """supported-services-awssdk.html: "The API action will always be camel case"; message as in aws/aws-cdk#27635."""
     resource = "arn:aws:states:::aws-sdk:cloudwatchlogs:CreateLogStream"
 
     with pytest.raises(ClientError) as refused:

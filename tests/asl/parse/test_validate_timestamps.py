@@ -72,7 +72,9 @@ def test_rfc3339_timestamps_are_accepted(timestamp: str) -> None:
 
 @pytest.mark.parametrize("timestamp", INVALID)
 def test_a_wait_timestamp_outside_the_profile_is_refused(timestamp: str) -> None:
-    """state-wait.html: upper-case T and Z, RFC 3339 fields (section 5.6 and 5.7); diagnostics as API_ValidateStateMachineDefinition.html."""
+    """state-wait.html: upper-case T and Z, RFC 3339 fields (section 5.6 and 5.7); diagnostics as
+    API_ValidateStateMachineDefinition.html.
+    """
     assert _diagnostics(_wait(timestamp)) == [
         {
             "code": "SCHEMA_VALIDATION_FAILED",

@@ -49,7 +49,9 @@ def _expected_execution(input_value: Any) -> dict[str, Any]:
     ids=["jsonpath", "jsonata"],
 )
 def test_a_pass_state_sees_execution_state_machine_and_state(state: dict[str, Any], top: dict[str, Any]) -> None:
-    """Both query languages see the same object (input-output-contextobject.html, "Accessing the Context object"); a Pass state has no ``RetryCount`` and no ``Task``."""
+    """Both query languages see the same object (input-output-contextobject.html, "Accessing the Context object"); a
+    Pass state has no ``RetryCount`` and no ``Task``.
+    """
     execution = execute(single(state, **top), {"order": 7}, info=INFO)
 
     assert execution.output == {
@@ -75,7 +77,9 @@ def _context_seen_by_task(state: dict[str, Any], *outcomes: TaskOutcome) -> tupl
 
 
 def test_a_task_without_retry_still_counts_its_attempt() -> None:
-    """``State.RetryCount`` is part of a Task's context from the first attempt (0), Retry or not (input-output-contextobject.html).
+    """``State.RetryCount`` is in a Task's context from the first attempt (0), Retry or not.
+
+    Docs: input-output-contextobject.html lists ``State.RetryCount``.
 
     The AWS-recorded TestState case ``test_state_task_context_object[ALL]`` shows ``"RetryCount": 0``
     for a Task with no Retry field.
@@ -103,7 +107,7 @@ def test_retry_count_grows_with_each_retry() -> None:
 
 @pytest.mark.parametrize("state_type", ["Map", "Parallel"])
 def test_map_and_parallel_states_count_retries_too(state_type: str) -> None:
-    """Map and Parallel take Retry fields (concepts-error-handling.html), so their ``$$.State`` carries ``RetryCount``."""
+    """Map and Parallel take Retry fields (concepts-error-handling.html): ``$$.State`` carries ``RetryCount``."""
     inner = {"StartAt": "X", "States": {"X": {"Type": "Pass", "End": True}}}
     state: dict[str, Any] = {"Type": state_type, "ResultSelector": {"state.$": "$$.State"}}
     if state_type == "Map":
@@ -181,7 +185,9 @@ def test_jsonata_map_item_in_the_item_selector() -> None:
 
 
 def test_states_inside_an_iteration_see_no_map_field() -> None:
-    """``Map.Item`` belongs to the ItemSelector (input-output-itemselector.html); the iteration's own states see the execution's context."""
+    """``Map.Item`` belongs to the ItemSelector (input-output-itemselector.html); the iteration's own states see the
+    execution's context.
+    """
     state = {
         "Type": "Map",
         "ItemsPath": "$.items",
@@ -197,7 +203,10 @@ def test_states_inside_an_iteration_see_no_map_field() -> None:
 
 
 def test_entered_time_follows_the_clock() -> None:
-    """``State.EnteredTime`` is when the state was entered; ``Execution.StartTime`` stays the start (input-output-contextobject.html)."""
+    """``State.EnteredTime`` is when the state was entered; ``Execution.StartTime`` stays the start.
+
+    Docs: input-output-contextobject.html.
+    """
     definition = machine(
         {
             "W": {"Type": "Wait", "Seconds": 90, "Next": "P"},

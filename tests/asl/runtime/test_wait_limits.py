@@ -105,7 +105,7 @@ def test_jsonata_seconds_above_the_range_fail(value: str) -> None:
 
 
 def test_jsonata_seconds_at_the_top_of_the_range_wait() -> None:
-    """state-wait.html: 99999999 is inside the range; the one-year limit (service-quotas.html) then ends the execution."""
+    """state-wait.html: 99999999 is in the range; the one-year limit (service-quotas.html) then ends the run."""
     execution = execute(single({"Type": "Wait", "Seconds": "{% 99999999 %}"}, QueryLanguage="JSONata"))
 
     # The Wait is valid; the STANDARD execution then runs into its one-year limit.
