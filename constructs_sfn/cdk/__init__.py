@@ -18,10 +18,12 @@ from constructs_sfn.cdk.distributed_map_job import DEFAULT_RESULT_PREFIX, MAP_ST
 from constructs_sfn.cdk.encryption import StateMachineEncryption
 from constructs_sfn.cdk.errors import ConstructPropsError
 from constructs_sfn.cdk.item_sources import ItemSource, ItemSourceKind
+from constructs_sfn.cdk.lint_aspect import LINT_WARNING_PREFIX, StateMachineLint
 from constructs_sfn.cdk.map_job_options import ItemBatching, ItemProcessor
 from constructs_sfn.cdk.map_run_alarm import MAP_RUNS_FAILED
 from constructs_sfn.cdk.observable_state_machine import (
     DEFAULT_LOG_RETENTION,
+    LINT_CONTEXT_KEY,
     LOG_GROUP_PREFIX,
     OWNER_CONTEXT_KEY,
     OWNER_TAG_KEY,
@@ -52,6 +54,8 @@ __all__ = [
     "DEFAULT_DEAD_LETTER_RETENTION",
     "DEFAULT_LOG_RETENTION",
     "DEFAULT_RESULT_PREFIX",
+    "LINT_CONTEXT_KEY",
+    "LINT_WARNING_PREFIX",
     "LOG_GROUP_PREFIX",
     "MAP_RUNS_FAILED",
     "MAP_STATE_ID",
@@ -78,6 +82,7 @@ __all__ = [
     "SagaStep",
     "SagaWorkflow",
     "StateMachineEncryption",
+    "StateMachineLint",
     "StateMachineLogging",
     "Tracing",
     "acknowledge_rule",

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import aws_stepfunctions_tasks as tasks
@@ -13,10 +14,27 @@ from constructs import Construct
 
 from constructs_sfn.cdk.validation import PropsValidator
 
-__all__ = ["MAX_BATCH_BYTES", "PROCESS_ITEM_STATE_ID", "ItemBatching", "ItemProcessor"]
+__all__ = [
+    "LAMBDA_TRANSIENT_ERRORS",
+    "MAX_BATCH_BYTES",
+    "PROCESS_ITEM_STATE_ID",
+    "PROCESS_ITEM_TIMEOUT",
+    "ItemBatching",
+    "ItemProcessor",
+]
 
 #: The state id (and name) of the Lambda task :meth:`ItemProcessor.function` creates.
 PROCESS_ITEM_STATE_ID = "ProcessItem"
+#: A Lambda item processor's task timeout: Lambda's own maximum run time.
+PROCESS_ITEM_TIMEOUT = Duration.minutes(15)
+#: The errors Lambda documents as transient, retried by a Lambda item processor.
+LAMBDA_TRANSIENT_ERRORS = (
+    "Lambda.ClientExecutionTimeoutException",
+    "Lambda.ServiceException",
+    "Lambda.AWSLambdaException",
+    "Lambda.SdkClientException",
+    "Lambda.TooManyRequestsException",
+)
 #: AWS's limit for one batch's input: 256 KiB.
 MAX_BATCH_BYTES = 262_144
 
@@ -58,9 +76,12 @@ class ItemProcessor:
         (its result is the function's payload, not the Lambda API envelope).
 
         :param payload: Default: the item (or batch) itself.
-        :param retry_on_service_exceptions: retry Lambda's transient service errors
+        :param retry_on_service_exceptions: retry Lambda's transient errors
             (``Lambda.ServiceException``, ``Lambda.AWSLambdaException``, ``Lambda.SdkClientException``,
-            ``Lambda.ClientExecutionTimeoutException``) with back-off. Default: True.
+            ``Lambda.TooManyRequestsException``, ``Lambda.ClientExecutionTimeoutException``) up to 6
+            times, from 2 s doubling, at most 60 s apart, fully jittered. Default: True.
+
+        The task times out after 15 minutes (Lambda's own maximum run time).
         """
         return ItemProcessor(
             function=function, payload=payload, retry_on_service_exceptions=retry_on_service_exceptions
@@ -87,14 +108,26 @@ class ItemProcessor:
             if self._definition is None:  # pragma: no cover - validate() refuses it
                 raise ValueError("ItemProcessor without a definition")
             return self._definition
-        return tasks.LambdaInvoke(
+        task = tasks.LambdaInvoke(
             scope,
             PROCESS_ITEM_STATE_ID,
             lambda_function=self._function,
             payload=self._payload,
             payload_response_only=True,
-            retry_on_service_exceptions=self._retry,
+            # CDK's own retrier misses TooManyRequests and has neither a cap nor jitter.
+            retry_on_service_exceptions=False,
+            task_timeout=sfn.Timeout.duration(PROCESS_ITEM_TIMEOUT),
         )
+        if self._retry:
+            task.add_retry(
+                errors=list(LAMBDA_TRANSIENT_ERRORS),
+                interval=Duration.seconds(2),
+                max_attempts=6,
+                backoff_rate=2,
+                max_delay=Duration.seconds(60),
+                jitter_strategy=sfn.JitterType.FULL,
+            )
+        return task
 
 
 @dataclass(frozen=True, kw_only=True)

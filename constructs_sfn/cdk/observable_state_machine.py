@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk import Annotations, ArnFormat, Duration, Names, RemovalPolicy, Stack, Tags
+from aws_cdk import Annotations, ArnFormat, AspectPriority, Aspects, Duration, Names, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_iam as iam
@@ -27,6 +27,7 @@ from constructs_sfn.cdk.acknowledgements import reason_problem
 from constructs_sfn.cdk.alarms import default_execution_time_threshold, resolve_alarms
 from constructs_sfn.cdk.dashboard import create_dashboard as build_dashboard
 from constructs_sfn.cdk.encryption import StateMachineEncryption, grant_log_delivery_use_of_key, needs_known_name
+from constructs_sfn.cdk.lint_aspect import StateMachineLint
 from constructs_sfn.cdk.machine_props import check_log_group_name, check_logging, check_new_props, check_timeout
 from constructs_sfn.cdk.observability import configure_observability, grant_logs_use_of_key
 from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging, Tracing
@@ -35,6 +36,7 @@ from constructs_sfn.cdk.validation import PropsValidator
 
 __all__ = [
     "DEFAULT_LOG_RETENTION",
+    "LINT_CONTEXT_KEY",
     "LOG_GROUP_PREFIX",
     "OWNER_CONTEXT_KEY",
     "OWNER_TAG_KEY",
@@ -45,6 +47,8 @@ __all__ = [
 OWNER_TAG_KEY = "Owner"
 #: CDK context key read when ``owner`` is not passed (set it once in cdk.json for a whole app).
 OWNER_CONTEXT_KEY = "constructs-sfn:owner"
+#: CDK context key: ``false`` turns the synth-time lint of every construct off (one app, one switch).
+LINT_CONTEXT_KEY = "constructs-sfn:lint"
 #: Log groups under this prefix get CloudWatch Logs' vended-logs resource policy handling, which
 #: avoids the 5,120-character log resource-policy limit that many state machines would hit.
 LOG_GROUP_PREFIX = "/aws/vendedlogs/states/"
@@ -96,6 +100,8 @@ class ObservableStateMachine(Construct):
         schedule: ExecutionSchedule | None = None,
         encryption: StateMachineEncryption | None = None,
         removal_policy: RemovalPolicy | None = None,
+        lint: bool | None = None,
+        lint_suppressions: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         """Create the state machine and its observability resources.
 
@@ -150,6 +156,12 @@ class ObservableStateMachine(Construct):
             (RETAIN, RETAIN_ON_UPDATE_OR_DELETE or DESTROY; SNAPSHOT is refused).
             Default: DESTROY (CDK's default; the log group keeps the history, see
             ``log_removal_policy``).
+        :param lint: validate and lint the definition at synth time
+            (:class:`~constructs_sfn.cdk.lint_aspect.StateMachineLint`): errors fail the synthesis,
+            warnings are annotations naming the construct path and the state. Default: True, unless
+            the ``constructs-sfn:lint`` context value is ``false``.
+        :param lint_suppressions: ``{state name: {rule id: reason}}`` (``""`` for the whole machine)
+            for findings this machine accepts; each needs a written reason. Default: - none.
         """
         super().__init__(scope, id)
         check = PropsValidator(self.node.path)
@@ -305,6 +317,19 @@ class ObservableStateMachine(Construct):
             )
 
         Tags.of(self).add(OWNER_TAG_KEY, self._owner)
+        if self._lint_enabled(check, lint):
+            suppress = {self.node.path: dict(lint_suppressions)} if lint_suppressions else None
+            Aspects.of(self).add(StateMachineLint(suppress=suppress), priority=AspectPriority.READONLY)
+        elif lint_suppressions:
+            check.fail("lint_suppressions", "has no effect with lint turned off")
+
+    def _lint_enabled(self, check: PropsValidator, lint: bool | None) -> bool:
+        if lint is not None:
+            if not isinstance(lint, bool):
+                check.fail("lint", f"must be True or False, got {lint!r}")
+            return lint
+        context = self.node.try_get_context(LINT_CONTEXT_KEY)
+        return not (context is False or (isinstance(context, str) and context.lower() == "false"))
 
     # --- validation helpers ------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from aws_cdk import Duration
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
@@ -170,6 +171,8 @@ class SagaDefinition:
             message_group_id=sfn.JsonPath.execution_name if fifo else None,
             message_deduplication_id=sfn.JsonPath.execution_name if fifo else None,
             result_path=sfn.JsonPath.DISCARD,
+            # SQS answers in milliseconds; a hung call must not hold the clean-up record back.
+            task_timeout=sfn.Timeout.duration(Duration.seconds(30)),
         )
         retry.apply(record)
         not_recorded = sfn.Fail(

@@ -147,9 +147,9 @@ class TestDemoFiles:
             ("b.scenarios.json", b'{"scenarios": [' + b"[" * 1001 + b"]" * 1001 + b"]}", "Document nesting depth"),
             ("b.scenarios.json", b'{"scenarios": ' + b"1" * 5000 + b"}", "Number value length (5000)"),
             ("b.scenarios.yaml", b"- 1\n- 2\n", "scenarios[0]"),
-            ("b.scenarios.yaml", b"a: &a [*a]\n", "a file cannot contain itself"),
+            ("b.scenarios.yaml", b"a: &a [*a]\n", "a scenario file cannot contain itself"),
             ("b.scenarios.yaml", b"a: [unclosed\n", "not YAML"),
-            ("b.scenarios.yaml", ALIAS_BOMB, "YAML aliases expand the file to"),
+            ("b.scenarios.yaml", ALIAS_BOMB, "YAML aliases expand the scenario file to"),
         ],
     )
     def test_scenario_files_of_the_wrong_shape(
