@@ -9,6 +9,8 @@ The real example directory is only read.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -26,7 +28,6 @@ import pytest
 import constructs_sfn.cdk  # noqa: F401
 
 pytestmark = pytest.mark.synth
-pytest_plugins = ["pytester"]
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "pr_review"
@@ -55,19 +56,54 @@ def snapshot_files(root: Path) -> dict[str, bytes]:
     return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
+class InnerRun:
+    """What an inner pytest session printed, read as pytester's ``RunResult`` reads it."""
+
+    def __init__(self, exit_code: int, output: str) -> None:
+        self.ret = exit_code
+        self.lines = output.splitlines()
+        self.stdout = pytest.LineMatcher(self.lines)
+
+    def assert_outcomes(self, **expected: int) -> None:
+        outcomes = pytest.RunResult.parse_summary_nouns(self.lines)
+        assert {key: outcomes.get(key, 0) for key in expected} == expected, "\n".join(self.lines)
+
+
+def run_inner(directory: Path, *args: str) -> InnerRun:
+    """``pytest *args`` in ``directory``, in this interpreter (jsii is already running here).
+
+    Unlike pytester's in-process runs, only the modules of ``directory`` are forgotten afterwards:
+    the library's modules stay as they are, so no class ends up loaded twice.
+    """
+    here = directory.resolve()
+    saved_path, saved_cwd, saved_bytecode = list(sys.path), Path.cwd(), sys.dont_write_bytecode
+    # A mutated module can have the size of the original: no bytecode cache may stand in for it.
+    sys.dont_write_bytecode = True
+    output = io.StringIO()
+    try:
+        os.chdir(here)
+        with contextlib.redirect_stdout(output):
+            exit_code = pytest.main(["-p", "no:xdist", "-p", "no:cacheprovider", *args])
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        sys.dont_write_bytecode = saved_bytecode
+        for name, module in list(sys.modules.items()):
+            if Path(getattr(module, "__file__", None) or "/").resolve().is_relative_to(here):
+                del sys.modules[name]
+    return InnerRun(int(exit_code), output.getvalue())
+
+
 def test_committed_snapshots_are_the_expected_files() -> None:
     assert set(snapshot_files(EXAMPLE)) == EXPECTED_SNAPSHOTS
 
 
-def test_example_tests_pass_against_the_committed_snapshots(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    copy_example(pytester.path)
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    result = pytester.runpytest_inprocess("-p", "no:xdist", "-p", "no:cacheprovider")
+def test_example_tests_pass_against_the_committed_snapshots(tmp_path: Path) -> None:
+    copy = copy_example(tmp_path / "pr_review")
+    result = run_inner(copy)
     result.assert_outcomes(passed=5)
     result.stdout.fnmatch_lines(["*5 snapshots passed*"])
-    assert snapshot_files(pytester.path) == snapshot_files(EXAMPLE)
+    assert snapshot_files(copy) == snapshot_files(EXAMPLE)
 
 
 def _fresh_run(directory: Path) -> subprocess.CompletedProcess[str]:

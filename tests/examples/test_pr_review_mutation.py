@@ -7,6 +7,9 @@ scenario fail, with a diff that names the change; putting the line back makes ev
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import re
 import shutil
 import sys
@@ -22,7 +25,6 @@ import pytest
 import constructs_sfn.cdk  # noqa: F401
 
 pytestmark = pytest.mark.synth
-pytest_plugins = ["pytester"]
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "pr_review"
@@ -33,17 +35,49 @@ SWAPPED_COMPENSATION_LINE = "compensate = release_funds.next(reverse_credit).nex
 
 
 @pytest.fixture
-def example(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
-    """A copy of the example as the inner session's project."""
-    shutil.copytree(
-        EXAMPLE,
-        pytester.path,
-        ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "cdk.out"),
-        dirs_exist_ok=True,
-    )
+def example(tmp_path: Path) -> Path:
+    """A copy of the example: the inner sessions' project."""
+    copy = tmp_path / "pr_review"
+    shutil.copytree(EXAMPLE, copy, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache", "cdk.out"))
+    return copy
+
+
+class InnerRun:
+    """What an inner pytest session printed, read as pytester's ``RunResult`` reads it."""
+
+    def __init__(self, exit_code: int, output: str) -> None:
+        self.ret = exit_code
+        self.lines = output.splitlines()
+        self.stdout = pytest.LineMatcher(self.lines)
+
+    def assert_outcomes(self, **expected: int) -> None:
+        outcomes = pytest.RunResult.parse_summary_nouns(self.lines)
+        assert {key: outcomes.get(key, 0) for key in expected} == expected, "\n".join(self.lines)
+
+
+def run_inner(directory: Path, *args: str) -> InnerRun:
+    """``pytest *args`` in ``directory``, in this interpreter (jsii is already running here).
+
+    Unlike pytester's in-process runs, only the modules of ``directory`` are forgotten afterwards:
+    the library's modules stay as they are, so no class ends up loaded twice.
+    """
+    here = directory.resolve()
+    saved_path, saved_cwd, saved_bytecode = list(sys.path), Path.cwd(), sys.dont_write_bytecode
     # A mutated module can have the size of the original: no bytecode cache may stand in for it.
-    monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    return pytester
+    sys.dont_write_bytecode = True
+    output = io.StringIO()
+    try:
+        os.chdir(here)
+        with contextlib.redirect_stdout(output):
+            exit_code = pytest.main(["-p", "no:xdist", "-p", "no:cacheprovider", *args])
+    finally:
+        os.chdir(saved_cwd)
+        sys.path[:] = saved_path
+        sys.dont_write_bytecode = saved_bytecode
+        for name, module in list(sys.modules.items()):
+            if Path(getattr(module, "__file__", None) or "/").resolve().is_relative_to(here):
+                del sys.modules[name]
+    return InnerRun(int(exit_code), output.getvalue())
 
 
 def snapshot_files(root: Path) -> dict[str, bytes]:
@@ -59,11 +93,11 @@ def replace_once(path: Path, old: str, new: str) -> str:
     return original
 
 
-def run(example: pytest.Pytester) -> pytest.RunResult:
-    return example.runpytest_inprocess("-p", "no:xdist", "-p", "no:cacheprovider")
+def run(example: Path, *args: str) -> InnerRun:
+    return run_inner(example, *args)
 
 
-def failed_tests(result: pytest.RunResult) -> list[str]:
+def failed_tests(result: InnerRun) -> list[str]:
     return sorted(re.findall(r"^FAILED tests/test_refund_workflow\.py::(\S+)", result.stdout.str(), re.MULTILINE))
 
 
@@ -81,9 +115,9 @@ def readme_output_lines(marker: str) -> list[str]:
     return [line for line in readme_block(marker) if line.startswith("E ")]
 
 
-def test_raising_the_threshold_shows_the_new_route(example: pytest.Pytester) -> None:
-    stack = example.path / STACK
-    committed = snapshot_files(example.path)
+def test_raising_the_threshold_shows_the_new_route(example: Path) -> None:
+    stack = example / STACK
+    committed = snapshot_files(example)
     original = replace_once(stack, THRESHOLD_LINE, "REVIEW_THRESHOLD = 1000\n")
 
     mutated = run(example)
@@ -101,9 +135,9 @@ def test_raising_the_threshold_shows_the_new_route(example: pytest.Pytester) -> 
             "*2 snapshots failed. 3 snapshots passed.*",
         ]
     )
-    assert snapshot_files(example.path) == committed  # a failing run writes nothing
+    assert snapshot_files(example) == committed  # a failing run writes nothing
     # The README pastes this run's output: every diff line it shows is one this run printed.
-    printed = set(mutated.stdout.lines)
+    printed = set(mutated.lines)
     pasted = readme_output_lines("threshold output")
     assert len(pasted) > 20
     assert [line for line in pasted if line not in printed] == []
@@ -114,9 +148,9 @@ def test_raising_the_threshold_shows_the_new_route(example: pytest.Pytester) -> 
     reverted.stdout.fnmatch_lines(["*5 snapshots passed*"])
 
 
-def test_swapping_the_compensations_shows_the_new_order(example: pytest.Pytester) -> None:
-    stack = example.path / STACK
-    committed = snapshot_files(example.path)
+def test_swapping_the_compensations_shows_the_new_order(example: Path) -> None:
+    stack = example / STACK
+    committed = snapshot_files(example)
     original = replace_once(stack, COMPENSATION_LINE, SWAPPED_COMPENSATION_LINE)
 
     mutated = run(example)
@@ -136,7 +170,7 @@ def test_swapping_the_compensations_shows_the_new_order(example: pytest.Pytester
     # The only scenario that compensates is the only behaviour that changed.
     output = mutated.stdout.str()
     assert "CheckAmount (Choice) -> ReviewRefund" not in output
-    assert snapshot_files(example.path) == committed
+    assert snapshot_files(example) == committed
 
     stack.write_text(original, encoding="utf-8")
     reverted = run(example)
@@ -144,13 +178,13 @@ def test_swapping_the_compensations_shows_the_new_order(example: pytest.Pytester
     reverted.stdout.fnmatch_lines(["*5 snapshots passed*"])
 
 
-def test_the_readme_diff_is_what_snapshot_update_writes(example: pytest.Pytester) -> None:
-    behaviour = example.path / "tests" / "__snapshots__" / "test_refund_workflow"
+def test_the_readme_diff_is_what_snapshot_update_writes(example: Path) -> None:
+    behaviour = example / "tests" / "__snapshots__" / "test_refund_workflow"
     snapshot = behaviour / "test_behaviour[large-refund-reviewed].txt"
     before = snapshot.read_text(encoding="utf-8")
-    replace_once(example.path / STACK, THRESHOLD_LINE, "REVIEW_THRESHOLD = 1000\n")
+    replace_once(example / STACK, THRESHOLD_LINE, "REVIEW_THRESHOLD = 1000\n")
 
-    updated = example.runpytest_inprocess("-p", "no:xdist", "-p", "no:cacheprovider", "--snapshot-update")
+    updated = run(example, "--snapshot-update")
     updated.assert_outcomes(passed=5)
     updated.stdout.fnmatch_lines(["*3 snapshots passed. 2 snapshots updated.*"])
     after = snapshot.read_text(encoding="utf-8")
