@@ -68,8 +68,14 @@ def run_inner(directory: Path, *args: str) -> InnerRun:
     output = io.StringIO()
     try:
         os.chdir(here)
-        with contextlib.redirect_stdout(output):
-            exit_code = pytest.main(["-p", "no:xdist", "-p", "no:cacheprovider", *args])
+        # The inner run is a plain session even inside an xdist worker: syrupy keeps its report to
+        # itself in a worker, and pytest warns that the (already imported) plugin is not rewritten.
+        with contextlib.redirect_stdout(output), pytest.MonkeyPatch.context() as patch:
+            patch.delenv("PYTEST_XDIST_WORKER", raising=False)
+            patch.delenv("PYTEST_XDIST_WORKER_COUNT", raising=False)
+            exit_code = pytest.main(
+                ["-p", "no:xdist", "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestAssertRewriteWarning", *args]
+            )
     finally:
         os.chdir(saved_cwd)
         sys.path[:] = saved_path
