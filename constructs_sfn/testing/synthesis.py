@@ -4,7 +4,7 @@ An app is given as a factory (``"app.py:build_app"``, ``"mypkg.app:build_app"`` 
 returning an ``App``, ``Stage`` or ``Stack``. Within a session each factory is synthesized once.
 Across sessions, when asked (``--sfn-synth-cache``), the cloud assembly is stored under pytest's
 cache, keyed by a hash of the factory's source tree (every ``*.py`` and ``cdk.json`` under the
-directory of the factory's module), the installed aws-cdk-lib and constructs_sfn versions, and the
+directory of the factory's module, except ``tests``/``test`` folders and build output), the installed aws-cdk-lib and constructs_sfn versions, and the
 factory's name. A reused assembly has no construct objects, so tests bind by construct path
 (``runner.bind_lambda("Orders/ChargeFn", handler)``), which works in both modes.
 """
@@ -28,7 +28,21 @@ __all__ = ["AppFactory", "DeferredFactory", "SynthesisCache", "load_factory", "s
 AppFactory = Callable[[], Any]
 """A callable returning an ``App``, ``Stage``, ``Stack`` or ``SynthesizedApp``."""
 
-_SKIPPED_DIRS = {".venv", "venv", "node_modules", "cdk.out", "__pycache__", ".git", ".pytest_cache", ".stamps"}
+# Folders that never change what an app synthesizes: environments, build output, and the tests
+# (a test edit must not throw the cached assembly away).
+_SKIPPED_DIRS = {
+    ".venv",
+    "venv",
+    "node_modules",
+    "cdk.out",
+    "__pycache__",
+    "__snapshots__",
+    ".git",
+    ".pytest_cache",
+    ".stamps",
+    "tests",
+    "test",
+}
 
 
 def load_factory(spec: str, *, root: Path) -> tuple[AppFactory, Path]:
