@@ -4,8 +4,9 @@ An app is given as a factory (``"app.py:build_app"``, ``"mypkg.app:build_app"`` 
 returning an ``App``, ``Stage`` or ``Stack``. Within a session each factory is synthesized once.
 Across sessions, when asked (``--sfn-synth-cache``), the cloud assembly is stored under pytest's
 cache, keyed by a hash of the factory's source tree (every ``*.py`` and ``cdk.json`` under the
-directory of the factory's module, except ``tests``/``test`` folders and build output), the installed aws-cdk-lib and constructs_sfn versions, and the
-factory's name. A reused assembly has no construct objects, so tests bind by construct path
+directory of the factory's module, except ``tests``/``test`` folders and build output), the
+installed aws-cdk-lib and constructs_sfn versions, and the factory's name. A reused assembly has
+no construct objects, so tests bind by construct path
 (``runner.bind_lambda("Orders/ChargeFn", handler)``), which works in both modes.
 """
 
