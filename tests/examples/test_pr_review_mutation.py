@@ -63,6 +63,10 @@ def run_inner(directory: Path, *args: str) -> InnerRun:
     """
     here = directory.resolve()
     saved_path, saved_cwd, saved_bytecode = list(sys.path), Path.cwd(), sys.dont_write_bytecode
+    # Modules of the same names loaded from elsewhere (another test may have imported the real
+    # example's ``refund_stack`` or another example's ``functions``) must not stand in for the copy's.
+    local_names = {p.stem for p in here.glob("*.py")} | {p.name for p in here.iterdir() if p.is_dir()}
+    shadowing = {name: sys.modules.pop(name) for name in list(sys.modules) if name.split(".")[0] in local_names}
     # A mutated module can have the size of the original: no bytecode cache may stand in for it.
     sys.dont_write_bytecode = True
     output = io.StringIO()
@@ -83,6 +87,7 @@ def run_inner(directory: Path, *args: str) -> InnerRun:
         for name, module in list(sys.modules.items()):
             if Path(getattr(module, "__file__", None) or "/").resolve().is_relative_to(here):
                 del sys.modules[name]
+        sys.modules.update(shadowing)
     return InnerRun(int(exit_code), output.getvalue())
 
 
