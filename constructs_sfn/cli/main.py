@@ -228,8 +228,10 @@ def _demo(cdk_out: Path, scenarios_dir: Path) -> int:
                 key = scenario.state_machine or scenario_file.state_machine
                 if key is None:
                     raise UsageError(f"{scenario.source}: no state_machine given")
-                if (scenario.local_aws or scenario.objects) and aws.endpoint_url is None:
-                    aws.start()
+                if scenario.local_aws or scenario.objects:
+                    if aws.endpoint_url is None:
+                        aws.start()
+                    aws.reset()  # each scenario starts with only its own buckets, queues and objects
                 try:
                     machine = app.state_machine(key)
                     result = run_scenario(scenario_runner(machine, scenario, aws=aws), scenario)

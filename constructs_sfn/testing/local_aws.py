@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import re
+import urllib.request
 from collections.abc import Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -79,6 +80,20 @@ class LocalAws:
             self._server = None
             self.endpoint_url = None
             self.created.clear()
+
+    def reset(self) -> None:
+        """Forget every resource and object (moto's reset API), so the next scenario starts clean.
+
+        moto keeps its state per process, shared by every server in it: a new ``LocalAws`` sees
+        what an earlier one created until it is reset.
+        """
+        if self.endpoint_url is None:
+            return
+        # The endpoint is our own http://127.0.0.1 server (set by start()), never a user-given URL.
+        request = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as answer:  # noqa: S310 - our own loopback server
+            answer.read()
+        self.created.clear()
 
     def client(self, service: str) -> Any:
         """A real boto3 client for ``service`` pointed at the server."""

@@ -350,6 +350,7 @@ class ScenarioItem(pytest.Item):
             from constructs_sfn.testing.local_aws import LocalAws
 
             with LocalAws() as aws:
+                aws.reset()  # moto keeps its state per process: start from nothing, whatever ran before
                 runner = aws.runner(machine, objects=self.scenario.objects, observer=observer)
                 result = run_scenario(runner, self.scenario)
         else:
