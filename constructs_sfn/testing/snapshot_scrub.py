@@ -43,6 +43,8 @@ _RUN_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"(?<![0-9A-Fa-f-])[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}(?![0-9A-Fa-f-])"), "<uuid>"),
     # Task tokens handed out by the local executor (secrets.token_urlsafe(96): 128 characters).
     (re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{128}(?![A-Za-z0-9_-])"), "<task-token>"),
+    # Service request ids inside AWS-shaped causes: "(Service: AmazonS3; ...; Request ID: <id>; ...)".
+    (re.compile(r"(Request ID: )[A-Za-z0-9+/=-]+"), r"\1<request-id>"),
     (re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"), "<timestamp>"),
     (
         re.compile(r"\b(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT\b"),

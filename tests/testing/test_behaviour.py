@@ -337,3 +337,12 @@ def test_caught_map_failure_is_shown_after_its_iterations() -> None:
         "    caught -> Recover",
         '    out: {"Error":"Item.Bad"}',
     ]
+
+
+def test_service_request_ids_in_causes_are_scrubbed() -> None:
+    from constructs_sfn.testing.snapshot_scrub import scrub_run_text
+
+    cause = "Not there. (Service: AmazonS3; Status Code: 404; Error Code: NoSuchKey; Request ID: Ab12+/x=; Proxy: null)"
+    assert scrub_run_text(cause) == (
+        "Not there. (Service: AmazonS3; Status Code: 404; Error Code: NoSuchKey; Request ID: <request-id>; Proxy: null)"
+    )
