@@ -268,7 +268,9 @@ def run_suite(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("PYTEST_XDIST_WORKER", raising=False)
         patch.delenv("PYTEST_XDIST_WORKER_COUNT", raising=False)
-        return pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:xdist", "-W", "error", *args)
+        # A fresh interpreter: in-process runs forget the modules they imported, which reloads
+        # library modules under earlier tests' feet (and theirs under ours).
+        return pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:xdist", "-W", "error", *args)
 
 
 def snapshot_files(root: Path) -> dict[str, bytes]:
