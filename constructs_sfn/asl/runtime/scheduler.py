@@ -82,7 +82,7 @@ class ForkResult:
 class Fiber:
     """One thread of control."""
 
-    __slots__ = ("done", "gen", "index", "join", "waiter")
+    __slots__ = ("done", "forked", "gen", "index", "join", "waiter")
 
     def __init__(self, gen: FiberGen, join: _Join | None = None, index: int = 0) -> None:
         self.gen = gen
@@ -90,6 +90,8 @@ class Fiber:
         self.index = index
         self.done = False
         self.waiter: Waiter | None = None
+        self.forked: _Join | None = None
+        """The children this fiber waits for (a Parallel's branches, a Map's iterations), if any."""
 
 
 class _Join:
@@ -304,6 +306,7 @@ class Scheduler:
             self.waiters[effect.token] = waiter
         elif isinstance(effect, Fork):
             join = _Join(fiber, effect)
+            fiber.forked = join
             if effect.count == 0:
                 self._ready.append((fiber, ForkResult([], {}, stopped_early=False), None))
                 return
@@ -353,16 +356,27 @@ class Scheduler:
             self._fill(join)
         elif join.finished == join.fork.count:
             join.stopped = True
+            join.parent.forked = None
             self._ready.append((join.parent, ForkResult(join.values, join.errors, stopped_early=False), None))
 
     def _stop_join(self, join: _Join) -> None:
+        self._cancel_children(join)
+        join.parent.forked = None
+        self._ready.append((join.parent, ForkResult(join.values, join.errors, stopped_early=True), None))
+
+    def _cancel_children(self, join: _Join) -> None:
         join.stopped = True
         for child in list(join.active):
             self._cancel_fiber(child)
         join.active.clear()
-        self._ready.append((join.parent, ForkResult(join.values, join.errors, stopped_early=True), None))
 
     def _cancel_fiber(self, fiber: Fiber) -> None:
+        # A Parallel branch or Map iteration that is stopped stops everything it started too: a
+        # Map inside a failed Parallel's other branch runs no further iterations (AWS stops all
+        # branches when one fails).
+        if fiber.forked is not None and not fiber.forked.stopped:
+            self._cancel_children(fiber.forked)
+        fiber.forked = None
         fiber.done = True
         if fiber.waiter is not None:
             self.waiters.pop(fiber.waiter.token, None)
