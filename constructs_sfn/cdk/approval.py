@@ -37,7 +37,7 @@ from constructs_sfn.cdk.approval_definition import (
 from constructs_sfn.cdk.approval_options import ApprovalNotification, CallbackAuthorization
 from constructs_sfn.cdk.observable_state_machine import DEFAULT_LOG_RETENTION, ObservableStateMachine
 from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging, Tracing
-from constructs_sfn.cdk.validation import PropsValidator
+from constructs_sfn.cdk.validation import PropsValidator, describe
 from constructs_sfn.cdk.workflow import ObservableWorkflow
 
 __all__ = [
@@ -155,7 +155,7 @@ class ApprovalWorkflow(ObservableWorkflow):
             check.fail(
                 "state_machine_type",
                 "ApprovalWorkflow is STANDARD only: EXPRESS executions last at most 5 minutes and do not "
-                "support the .waitForTaskToken callback a human approval waits on",
+                f"support the .waitForTaskToken callback a human approval waits on, got {describe(state_machine_type)}",
             )
         self._check_notification(check, "notification", notification)
         if escalation is not None:
@@ -176,7 +176,11 @@ class ApprovalWorkflow(ObservableWorkflow):
                 f"before the approval can; got {timeout_seconds:g} s",
             )
         check.number("throttling_rate_limit", throttling_rate_limit, minimum=1)
-        check.number("throttling_burst_limit", throttling_burst_limit, minimum=1)
+        check.number("throttling_burst_limit", throttling_burst_limit, minimum=1, whole=True)
+        check.enum("log_retention", log_retention, logs.RetentionDays)
+        for prop, branch in (("on_approved", on_approved), ("on_rejected", on_rejected), ("on_timeout", on_timeout)):
+            if branch is not None:
+                check.chainable(prop, branch)
         if not isinstance(stage_name, str) or not stage_name.replace("_", "").replace("-", "").isalnum():
             check.fail("stage_name", f"must be letters, digits, - and _, got {stage_name!r}")
 

@@ -226,6 +226,12 @@ class DistributedMapJob(ObservableWorkflow):
         """
         super().__init__(scope, id)
         check = PropsValidator(self.node.path)
+        check.enum("query_language", query_language, sfn.QueryLanguage)
+        check.enum("child_execution_type", child_execution_type, sfn.StateMachineType)
+        check.flag("alarms_enabled", alarms_enabled)
+        for prop, bucket in (("result_bucket", result_bucket), ("access_logs_bucket", access_logs_bucket)):
+            check.interface(prop, bucket, "an IBucket", "bucket_name", "bucket_arn", "arn_for_objects")
+        check.enum("result_bucket_removal_policy", result_bucket_removal_policy, RemovalPolicy)
         check_job_props(
             check,
             items=items,
@@ -288,6 +294,7 @@ class DistributedMapJob(ObservableWorkflow):
         )
         self.map_state.item_processor(item_processor.bind(self))
         body = definition(self.map_state) if definition is not None else self.map_state
+        check.chainable("definition", body)
 
         self.machine = ObservableStateMachine(
             self,

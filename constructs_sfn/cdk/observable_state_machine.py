@@ -7,7 +7,6 @@ of this package build on.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,11 +27,18 @@ from constructs_sfn.cdk.alarms import default_execution_time_threshold, resolve_
 from constructs_sfn.cdk.dashboard import create_dashboard as build_dashboard
 from constructs_sfn.cdk.encryption import StateMachineEncryption, grant_log_delivery_use_of_key, needs_known_name
 from constructs_sfn.cdk.lint_aspect import StateMachineLint
-from constructs_sfn.cdk.machine_props import check_log_group_name, check_logging, check_new_props, check_timeout
+from constructs_sfn.cdk.machine_props import (
+    check_log_group_name,
+    check_logging,
+    check_name_for_log_group,
+    check_new_props,
+    check_prop_types,
+    check_timeout,
+)
 from constructs_sfn.cdk.observability import configure_observability, grant_logs_use_of_key
 from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging, Tracing
 from constructs_sfn.cdk.schedule import ExecutionSchedule, alarm_on_dead_letters
-from constructs_sfn.cdk.validation import PropsValidator
+from constructs_sfn.cdk.validation import PropsValidator, describe
 
 __all__ = [
     "DEFAULT_LOG_RETENTION",
@@ -53,9 +59,6 @@ LINT_CONTEXT_KEY = "constructs-sfn:lint"
 #: avoids the 5,120-character log resource-policy limit that many state machines would hit.
 LOG_GROUP_PREFIX = "/aws/vendedlogs/states/"
 DEFAULT_LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
-
-# Tag values: Unicode letters, digits, spaces and _ . : / = + - @ (AWS tagging rules).
-_TAG_VALUE = re.compile(r"^[\w\s.:/=+\-@]{1,256}$")
 
 
 class ObservableStateMachine(Construct):
@@ -168,9 +171,32 @@ class ObservableStateMachine(Construct):
         stack = Stack.of(self)
 
         if not isinstance(state_machine_type, sfn.StateMachineType):
-            check.fail("state_machine_type", "must be StateMachineType.STANDARD or StateMachineType.EXPRESS")
-        if definition_body is None:
-            check.fail("definition_body", "is required")
+            check.fail(
+                "state_machine_type",
+                f"must be StateMachineType.STANDARD or StateMachineType.EXPRESS, got {describe(state_machine_type)}",
+            )
+        check_prop_types(
+            check,
+            {
+                "definition_body": definition_body,
+                "state_machine_name": state_machine_name,
+                "comment": comment,
+                "timeout": timeout,
+                "execution_time_threshold": execution_time_threshold,
+                "query_language": query_language,
+                "definition_substitutions": definition_substitutions,
+                "role": role,
+                "log_retention": log_retention,
+                "log_group_name": log_group_name,
+                "log_encryption_key": log_encryption_key,
+                "log_removal_policy": log_removal_policy,
+                "alarms_enabled": alarms_enabled,
+                "alarm_topic": alarm_topic,
+                "alarm_options": alarm_options,
+                "create_dashboard": create_dashboard,
+                "lint_suppressions": lint_suppressions,
+            },
+        )
         express = state_machine_type == sfn.StateMachineType.EXPRESS
         self._owner = self._resolve_owner(check, owner)
         timeout_seconds = check_timeout(check, timeout, express=express)
@@ -189,7 +215,7 @@ class ObservableStateMachine(Construct):
             },
         )
         if not isinstance(tracing, Tracing):
-            check.fail("tracing", "must be Tracing.active() or Tracing.disabled(reason=...)")
+            check.fail("tracing", f"must be Tracing.active() or Tracing.disabled(reason=...), got {describe(tracing)}")
         for prop, rule_id, reason in (
             ("logging", "AwsSolutions-SF1", logging.reason),
             ("tracing", "AwsSolutions-SF2", tracing.reason),
@@ -199,6 +225,8 @@ class ObservableStateMachine(Construct):
                 check.fail(f"{prop}.reason", problem)
         if log_group_name is not None and not check.is_token(log_group_name):
             check_log_group_name(check, log_group_name)
+        elif logging.enabled and log_group_name is None:
+            check_name_for_log_group(check, state_machine_name)
         check_new_props(check, schedule, encryption, removal_policy)
 
         if not alarms_enabled:
@@ -326,7 +354,7 @@ class ObservableStateMachine(Construct):
     def _lint_enabled(self, check: PropsValidator, lint: bool | None) -> bool:
         if lint is not None:
             if not isinstance(lint, bool):
-                check.fail("lint", f"must be True or False, got {lint!r}")
+                check.flag("lint", lint)
             return lint
         context = self.node.try_get_context(LINT_CONTEXT_KEY)
         return not (context is False or (isinstance(context, str) and context.lower() == "false"))
@@ -345,16 +373,7 @@ class ObservableStateMachine(Construct):
             if not isinstance(from_context, str):
                 check.fail("owner", f"context value {OWNER_CONTEXT_KEY!r} must be a string, got {from_context!r}")
             owner = from_context
-        if check.is_token(owner):
-            return owner
-        if not owner.strip():
-            check.fail("owner", "must name a team or person, got an empty string")
-        if not _TAG_VALUE.match(owner):
-            check.fail(
-                "owner",
-                f"must be a valid tag value (up to 256 letters, digits, spaces and _ . : / = + - @), got {owner!r}",
-            )
-        return owner.strip()
+        return check.tag_value("owner", owner)
 
     @staticmethod
     def _duration_alarm_wanted(alarm_options: Mapping[ExecutionAlarm, AlarmOptions] | None) -> bool:

@@ -28,7 +28,7 @@ from constructs_sfn.cdk.observable_state_machine import OWNER_TAG_KEY, Observabl
 from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging, Tracing
 from constructs_sfn.cdk.saga_definition import SagaDefinition
 from constructs_sfn.cdk.saga_steps import STEP_NAME_PATTERN, SagaAction, SagaRetry, SagaStep
-from constructs_sfn.cdk.validation import PropsValidator
+from constructs_sfn.cdk.validation import PropsValidator, describe
 from constructs_sfn.cdk.workflow import ObservableWorkflow
 
 __all__ = [
@@ -147,7 +147,7 @@ class SagaWorkflow(ObservableWorkflow):
         super().__init__(scope, id)
         check = PropsValidator(self.node.path)
         if state_machine_type is not None and not isinstance(state_machine_type, sfn.StateMachineType):
-            check.fail("state_machine_type", "must be StateMachineType.STANDARD")
+            check.fail("state_machine_type", f"must be StateMachineType.STANDARD, got {describe(state_machine_type)}")
         if state_machine_type == sfn.StateMachineType.EXPRESS:
             check.fail(
                 "state_machine_type",
@@ -156,6 +156,8 @@ class SagaWorkflow(ObservableWorkflow):
                 "be lost; STANDARD runs each step exactly once and keeps the history for clean-up",
             )
         self._check_steps(check, steps)
+        check.flag("alarms_enabled", alarms_enabled)
+        check.interface("dead_letter_queue", dead_letter_queue, "an IQueue", "queue_url", "queue_arn")
         if dead_letter_queue is not None and dead_letter_retention is not None:
             check.fail("dead_letter_retention", "applies only to the created queue; remove it or dead_letter_queue")
         retention = check.seconds("dead_letter_retention", dead_letter_retention)
