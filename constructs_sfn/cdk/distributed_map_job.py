@@ -232,6 +232,8 @@ class DistributedMapJob(ObservableWorkflow):
         for prop, bucket in (("result_bucket", result_bucket), ("access_logs_bucket", access_logs_bucket)):
             check.interface(prop, bucket, "an IBucket", "bucket_name", "bucket_arn", "arn_for_objects")
         check.enum("result_bucket_removal_policy", result_bucket_removal_policy, RemovalPolicy)
+        if isinstance(map_run_alarm, AlarmOptions):
+            check.alarm_fields("map_run_alarm", map_run_alarm)
         check_job_props(
             check,
             items=items,

@@ -16,7 +16,7 @@ from aws_cdk import aws_stepfunctions as sfn
 
 from constructs_sfn.cdk.alarms import EXPRESS_MAX_DURATION
 from constructs_sfn.cdk.encryption import StateMachineEncryption
-from constructs_sfn.cdk.options import StateMachineLogging
+from constructs_sfn.cdk.options import AlarmOptions, ExecutionAlarm, StateMachineLogging
 from constructs_sfn.cdk.schedule import ExecutionSchedule
 from constructs_sfn.cdk.validation import PropsValidator, describe
 
@@ -32,6 +32,7 @@ __all__ = [
 
 #: The longest a STANDARD execution can run.
 STANDARD_MAX_DURATION = Duration.days(365)
+_ALARMS_BY_NAME = {member.value: member for member in ExecutionAlarm}
 _LOG_GROUP_NAME_PATTERN = re.compile(r"[\w\-./#]{1,512}")
 
 
@@ -61,6 +62,10 @@ def check_prop_types(check: PropsValidator, props: Mapping[str, Any]) -> None:
     options = props["alarm_options"]
     if options is not None and not isinstance(options, Mapping):
         check.fail("alarm_options", f"must be a mapping of ExecutionAlarm to AlarmOptions, got {describe(options)}")
+    for key, value in (options or {}).items():
+        kind = _ALARMS_BY_NAME.get(key) if isinstance(key, str) else None
+        if kind is not None and isinstance(value, AlarmOptions):
+            check.alarm_fields(f"alarm_options[{kind.name}]", value)
     check.flag("create_dashboard", props["create_dashboard"])
     suppressions = check.mapping("lint_suppressions", props["lint_suppressions"])
     for state, rules in (suppressions or {}).items():

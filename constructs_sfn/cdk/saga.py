@@ -168,6 +168,7 @@ class SagaWorkflow(ObservableWorkflow):
         alarm = dead_letter_alarm or AlarmOptions()
         if not isinstance(alarm, AlarmOptions):
             check.fail("dead_letter_alarm", f"must be an AlarmOptions, got {type(alarm).__name__}")
+        check.alarm_fields("dead_letter_alarm", alarm)
         self._check_alarm(check, alarm)
         record_retry = dead_letter_retry or SagaRetry(max_attempts=5)
         if not isinstance(record_retry, SagaRetry):

@@ -4,7 +4,7 @@ A prop may be a token (a CloudFormation parameter, an attribute of another resou
 is only known at deploy time, so it is accepted here and left to CloudFormation.
 
 Every check names the construct path and the prop, and says what was expected and what was
-given (``Stack/Orders: timeout: must be a Duration (e.g. Duration.minutes(5)), got int 900``),
+given (``Stack/Orders: timeout: must be a Duration (e.g. Duration.minutes(5)), got 900``),
 so that a wrongly typed prop never surfaces as an ``AttributeError`` or a jsii error from deep
 inside CDK.
 """
@@ -40,12 +40,10 @@ _CHAINABLE_MEMBERS = ("start_state", "end_states", "id")
 
 
 def describe(value: object) -> str:
-    """A short account of ``value`` for an error message: its type and, for scalars, its value."""
-    if value is None or isinstance(value, bool):
-        return repr(value)
-    if isinstance(value, str | int | float):
+    """A short account of ``value`` for an error message: scalars as written (``900``, ``'900'``), else the type."""
+    if value is None or isinstance(value, bool | str | int | float):
         text = repr(value)
-        return f"{type(value).__name__} {text if len(text) <= 60 else text[:57] + '...'}"
+        return text if len(text) <= 60 else text[:57] + "..."
     return f"a {type(value).__name__}"
 
 
@@ -186,6 +184,18 @@ class PropsValidator:
             if string_values and not isinstance(item, str):
                 self.fail(f"{prop}[{key!r}]", f"must be a string, got {describe(item)}")
         return value
+
+    def alarm_fields(self, prop: str, options: object) -> None:
+        """Refuse wrongly typed fields of an AlarmOptions: ``enabled`` a bool, whole periods and datapoints.
+
+        Ranges (minimums, periods of 10 s, 30 s or whole minutes) are left to the alarm's own checks.
+        """
+        enabled = getattr(options, "enabled", True)
+        self.flag(f"{prop}.enabled", enabled)
+        for field in ("evaluation_periods", "datapoints_to_alarm"):
+            self.number(f"{prop}.{field}", getattr(options, field, None), minimum=1, whole=True)
+        self.number(f"{prop}.threshold", getattr(options, "threshold", None), minimum=-math.inf)
+        self.duration(f"{prop}.period", getattr(options, "period", None))
 
     # --- AWS names -------------------------------------------------------------------------
 

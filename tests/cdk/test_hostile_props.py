@@ -96,6 +96,12 @@ COMMON: list[Case] = [
         {"alarm_options": _alarm(datapoints_to_alarm=NAN)},
         "alarm_options[FAILED].datapoints_to_alarm",
     ),
+    ("alarm-enabled-str", {"alarm_options": _alarm(enabled="no")}, "alarm_options[FAILED].enabled"),
+    (
+        "alarm-periods-fraction",
+        {"alarm_options": _alarm(evaluation_periods=1.5)},
+        "alarm_options[FAILED].evaluation_periods",
+    ),
     ("dashboard-str", {"create_dashboard": "yes"}, "create_dashboard"),
 ]
 
@@ -122,6 +128,7 @@ SAGA_ONLY: list[Case] = [
     ("saga-dlq-threshold-nan", {"dead_letter_alarm": AlarmOptions(threshold=NAN)}, "dead_letter_alarm.threshold"),
     ("saga-dlq-threshold-str", {"dead_letter_alarm": AlarmOptions(threshold="5")}, "dead_letter_alarm.threshold"),
     ("saga-dlq-period-int", {"dead_letter_alarm": AlarmOptions(period=60)}, "dead_letter_alarm.period"),
+    ("saga-dlq-enabled-int", {"dead_letter_alarm": AlarmOptions(enabled=0)}, "dead_letter_alarm.enabled"),
     ("saga-steps-str", {"steps": "Reserve,Charge"}, "steps"),
 ]
 
@@ -153,6 +160,7 @@ JOB_ONLY: list[Case] = [
     ("job-definition-returns-str", {"definition": lambda _map: "not a state"}, "definition"),
     ("job-map-alarm-nan", {"map_run_alarm": AlarmOptions(threshold=NAN)}, "map_run_alarm.threshold"),
     ("job-map-alarm-period-int", {"map_run_alarm": AlarmOptions(period=300)}, "map_run_alarm.period"),
+    ("job-map-alarm-enabled-str", {"map_run_alarm": AlarmOptions(enabled="off")}, "map_run_alarm.enabled"),
     ("job-child-type-str", {"child_execution_type": "EXPRESS"}, "child_execution_type"),
     ("job-schedule-str", {"schedule": "rate(1 day)"}, "schedule"),
     ("job-encryption-str", {"encryption": "aws"}, "encryption"),
@@ -285,7 +293,8 @@ def test_nan_never_reaches_the_jsii_runtime() -> None:
 
 
 def test_describe_names_type_and_value() -> None:
-    assert describe(900) == "int 900"
-    assert describe("5") == "str '5'"
+    assert describe(900) == "900"
+    assert describe("5") == "'5'"
+    assert describe("x" * 100).endswith("...")
     assert describe(None) == "None"
     assert describe([1]) == "a list"
