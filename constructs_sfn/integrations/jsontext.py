@@ -23,10 +23,13 @@ def compact_json(value: Any) -> str:
 def to_json_value(value: Any) -> Any:
     """A fresh JSON value equal to ``value`` once serialized (tuples become lists, and so on).
 
-    Raises ``TypeError``/``ValueError`` when ``value`` is not JSON serializable; callers turn that
-    into the error the service in question reports.
+    Raises ``TypeError``/``ValueError`` when ``value`` is not JSON serializable (a value nested too
+    deeply for Python to write included); callers turn that into the error the service reports.
     """
-    return json.loads(json.dumps(value, allow_nan=False))
+    try:
+        return json.loads(json.dumps(value, allow_nan=False))
+    except RecursionError as error:
+        raise ValueError("the value is nested too deeply to be written as JSON") from error
 
 
 def json_text_or_value(text: str) -> Any:
