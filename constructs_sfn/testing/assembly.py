@@ -80,28 +80,13 @@ class SynthesizedApp:
     @classmethod
     def from_app(cls, app: Any) -> SynthesizedApp:
         """Synthesize ``app`` (an ``App`` or ``Stage``; once, CDK caches it) and read every stack."""
-        from aws_cdk import Stack, Stage
+        from aws_cdk import Stage
 
         if not isinstance(app, Stage):
             raise TypeError(f"from_app expects an aws_cdk.App or Stage, got {type(app).__name__}")
-        assembly = app.synth()
-        synthesized = cls.from_assembly(assembly.directory)
-        # The construct tree is the authority on paths for in-memory apps.
-        in_memory: dict[str, dict[str, str]] = {}
-        for construct in app.node.find_all():
-            if isinstance(construct, Stack):
-                in_memory[construct.artifact_id] = _tree_paths(construct)
-        stacks = [
-            StackTemplate(
-                name=s.name,
-                template_path=s.template_path,
-                template=s.template,
-                paths={**s.paths, **in_memory.get(s.name, {})},
-                asset_dir=s.asset_dir,
-            )
-            for s in synthesized.stacks
-        ]
-        return cls(stacks, directory=synthesized.directory)
+        # The assembly's aws:cdk:logicalId metadata maps every resource to its construct path,
+        # so the in-memory tree need not be walked (through jsii, one call per construct).
+        return cls.from_assembly(app.synth().directory)
 
     @classmethod
     def from_assembly(cls, directory: str | Path) -> SynthesizedApp:
@@ -116,11 +101,10 @@ class SynthesizedApp:
         template = _read_json(path)
         name = path.name.removesuffix(".template.json").removesuffix(".json")
         paths = _metadata_paths(template)
-        manifest = path.parent / "manifest.json"
-        if manifest.is_file():
-            for stack in _read_assembly(path.parent):
-                if stack.template_path is not None and stack.template_path.resolve() == path.resolve():
-                    paths = {**stack.paths, **paths}
+        if (path.parent / "manifest.json").is_file():
+            for artifact in _stack_artifacts(path.parent):
+                if artifact.template_path.resolve() == path.resolve():
+                    paths = {**artifact.logical_id_paths(), **paths}
         return cls(
             [StackTemplate(name=name, template_path=path, template=template, paths=paths, asset_dir=path.parent)]
         )
@@ -228,47 +212,55 @@ def _metadata_paths(template: Mapping[str, Any]) -> dict[str, str]:
     return paths
 
 
-def _read_assembly(root: Path) -> Iterator[StackTemplate]:
-    manifest = _read_json(root / "manifest.json")
-    artifacts = manifest.get("artifacts") or {}
+@dataclass(frozen=True)
+class _StackArtifact:
+    """A stack of a cloud assembly's manifest, before its template is read."""
+
+    name: str
+    root: Path
+    template_path: Path
+    metadata: Mapping[str, Any]
+
+    def logical_id_paths(self) -> dict[str, str]:
+        """Logical id -> construct path, from the manifest's ``aws:cdk:logicalId`` entries."""
+        paths: dict[str, str] = {}
+        for path, entries in self.metadata.items():
+            for entry in entries if isinstance(entries, list) else ():
+                if isinstance(entry, Mapping) and entry.get("type") == "aws:cdk:logicalId":
+                    paths.setdefault(str(entry.get("data")), path.strip("/"))
+        return paths
+
+
+def _stack_artifacts(root: Path) -> Iterator[_StackArtifact]:
+    """The stacks of the assembly in ``root`` (nested stages included), templates not yet read."""
+    artifacts = _read_json(root / "manifest.json").get("artifacts") or {}
     for artifact_id, artifact in artifacts.items():
         if not isinstance(artifact, Mapping):
             continue
         kind = artifact.get("type")
         properties = artifact.get("properties") or {}
         if kind == "cdk:cloud-assembly" and isinstance(properties.get("directoryName"), str):
-            yield from _read_assembly(root / properties["directoryName"])
+            yield from _stack_artifacts(root / properties["directoryName"])
             continue
         if kind != "aws:cloudformation:stack":
             continue
-        template_path = root / str(properties.get("templateFile", f"{artifact_id}.template.json"))
-        template = _read_json(template_path)
         metadata: Mapping[str, Any] = artifact.get("metadata") or {}
         extra = artifact.get("additionalMetadataFile")
         if isinstance(extra, str) and (root / extra).is_file():
             metadata = {**metadata, **_read_json(root / extra)}
-        paths = _metadata_paths(template)
-        for path, entries in metadata.items():
-            for entry in entries if isinstance(entries, list) else ():
-                if isinstance(entry, Mapping) and entry.get("type") == "aws:cdk:logicalId":
-                    paths.setdefault(str(entry.get("data")), path.strip("/"))
+        template_path = root / str(properties.get("templateFile", f"{artifact_id}.template.json"))
+        yield _StackArtifact(str(artifact_id), root, template_path, metadata)
+
+
+def _read_assembly(root: Path) -> Iterator[StackTemplate]:
+    for artifact in _stack_artifacts(root):
+        template = _read_json(artifact.template_path)
+        # Template path metadata (cdk CLI) first; the manifest's logical ids fill in the rest.
+        paths = {**artifact.logical_id_paths(), **_metadata_paths(template)}
         yield StackTemplate(
-            name=str(artifact_id),
-            template_path=template_path,
+            name=artifact.name,
+            template_path=artifact.template_path,
             template=template,
             paths=paths,
-            asset_dir=root,
+            asset_dir=artifact.root,
         )
-
-
-def _tree_paths(stack: Any) -> dict[str, str]:
-    """Logical id -> construct path for every CloudFormation element of an in-memory stack."""
-    from aws_cdk import CfnElement
-
-    paths: dict[str, str] = {}
-    for construct in stack.node.find_all():
-        if isinstance(construct, CfnElement) and construct.stack is stack:
-            logical_id = stack.resolve(construct.logical_id)
-            if isinstance(logical_id, str):
-                paths[logical_id] = construct.node.path
-    return paths
