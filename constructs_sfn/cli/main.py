@@ -221,17 +221,13 @@ def _demo(cdk_out: Path, scenarios_dir: Path) -> int:
     except (ScenarioError, TemplateError) as error:
         raise UsageError(str(error)) from error
     total = passed = 0
-    aws = LocalAws()  # started only when a scenario asks for local AWS (it needs moto's server)
+    aws = LocalAws()  # scenario_runner starts it when a scenario asks for local AWS (moto's server)
     try:
         for scenario_file in loaded:
             for scenario in scenario_file.scenarios:
                 key = scenario.state_machine or scenario_file.state_machine
                 if key is None:
                     raise UsageError(f"{scenario.source}: no state_machine given")
-                if scenario.local_aws or scenario.objects:
-                    if aws.endpoint_url is None:
-                        aws.start()
-                    aws.reset()  # each scenario starts with only its own buckets, queues and objects
                 try:
                     machine = app.state_machine(key)
                     result = run_scenario(scenario_runner(machine, scenario, aws=aws), scenario)

@@ -339,22 +339,19 @@ class ScenarioItem(pytest.Item):
 
     def runtest(self) -> None:
         """Run the scenario; a difference fails with the scenario's report."""
-        from constructs_sfn.testing.scenarios import run_scenario
+        from constructs_sfn.testing.local_aws import LocalAws
+        from constructs_sfn.testing.scenarios import run_scenario, scenario_runner
 
         if self.machine is None:
             raise ScenarioMismatchError(f"{self.scenario.source}: no state_machine given (in the file or the scenario)")
         state = _state(self.config)
         machine = state.configured_app().state_machine(self.machine)
         observer = state.coverage.observer_for(machine.name, machine.definition)
-        if self.scenario.local_aws or self.scenario.objects:
-            from constructs_sfn.testing.local_aws import LocalAws
-
-            with LocalAws() as aws:
-                aws.reset()  # moto keeps its state per process: start from nothing, whatever ran before
-                runner = aws.runner(machine, objects=self.scenario.objects, observer=observer)
-                result = run_scenario(runner, self.scenario)
-        else:
-            result = run_scenario(state.runner(machine, observer=observer), self.scenario)
+        aws = LocalAws()  # started by scenario_runner only when the scenario asks for local AWS
+        try:
+            result = run_scenario(scenario_runner(machine, self.scenario, aws=aws, observer=observer), self.scenario)
+        finally:
+            aws.stop()
         if not result.ok:
             raise ScenarioMismatchError(result.report())
 

@@ -150,6 +150,12 @@ class Scenario:
     (True when ``objects`` is given)."""
     objects: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """S3 objects to put first: bucket construct path -> {key: content}."""
+
+    @property
+    def uses_local_aws(self) -> bool:
+        """Whether the scenario runs against local AWS (asked for, or implied by ``objects``)."""
+        return self.local_aws or bool(self.objects)
+
     description: str = ""
     source: str = ""
     """Where the scenario was written (``file.yaml: scenarios[2]``), for messages."""
@@ -194,10 +200,18 @@ class ScenarioFile:
 def scenario_runner(
     machine: StateMachineUnderTest, scenario: Scenario, *, aws: LocalAws | None = None, **options: Any
 ) -> WorkflowRunner:
-    """A runner for ``scenario``: with its AWS resources on ``aws`` when it asks for local AWS."""
-    if scenario.local_aws or scenario.objects:
+    """A runner for ``scenario``: with its AWS resources on ``aws`` when it asks for local AWS.
+
+    ``aws`` is started if it is not yet, and reset: each scenario starts from nothing but its own
+    buckets, queues, topics, tables and objects (moto keeps its state per process, so without the
+    reset an earlier scenario's objects would still be there). The caller stops it.
+    """
+    if scenario.uses_local_aws:
         if aws is None:
             raise ScenarioError(f"{scenario.source or scenario.name}: needs local AWS (a LocalAws), none was given")
+        if aws.endpoint_url is None:
+            aws.start()
+        aws.reset()
         return aws.runner(machine, objects=scenario.objects, **options)
     return machine.runner(**options)
 

@@ -43,7 +43,6 @@ def _coverage(app: SynthesizedApp, scenarios: list[Scenario]) -> CoverageReport:
     machine = app.state_machine(SAGA)
     with LocalAws() as aws:
         for scenario in scenarios:
-            aws.reset()
             observer = recorder.observer_for(machine.name, machine.definition)
             result = run_scenario(scenario_runner(machine, scenario, aws=aws, observer=observer), scenario)
             assert result.ok, result.report()

@@ -40,7 +40,6 @@ def test_definition(sfn_app: SynthesizedApp, sfn_definition_snapshot: Any, machi
 def test_behaviour(sfn_app: SynthesizedApp, sfn_behaviour_snapshot: Any, scenario_file: Any, scenario: Any) -> None:
     machine = sfn_app.state_machine(scenario.state_machine or scenario_file.state_machine)
     with LocalAws() as aws:
-        aws.reset()  # moto's state is per process: nothing from an earlier test may leak in
         result = run_scenario(scenario_runner(machine, scenario, aws=aws), scenario)
         assert result.ok, result.report()
         assert result.run == sfn_behaviour_snapshot
