@@ -32,46 +32,55 @@ __all__ = [
     "DefinitionSnapshotExtension",
     "DefinitionYamlSnapshotExtension",
     "TemplateSnapshotExtension",
+    "TextSnapshotExtension",
     "snapshot_extensions",
 ]
 
 
-class DefinitionSnapshotExtension(SingleFileSnapshotExtension):
+class TextSnapshotExtension(SingleFileSnapshotExtension):
+    """One text file per snapshot, written by the subclass's ``render(data) -> str``."""
+
+    _write_mode = WriteMode.TEXT
+
+    @staticmethod
+    def render(data: Any) -> str:
+        """The snapshot text of ``data``."""
+        raise NotImplementedError
+
+    def serialize(
+        self,
+        data: SerializableData,
+        *,
+        exclude: PropertyFilter | None = None,
+        include: PropertyFilter | None = None,
+        matcher: PropertyMatcher | None = None,
+    ) -> SerializedData:
+        """syrupy's hook: the text :meth:`render` gives."""
+        return self.render(data)
+
+
+class DefinitionSnapshotExtension(TextSnapshotExtension):
     """A state machine definition as pretty, key-sorted JSON with asset hashes replaced.
 
     Accepts a definition dict, its JSON text, or a ``StateMachineUnderTest``
     (``SynthesizedApp.state_machine(...)``). File: ``<snapshot name>.json``.
     """
 
-    _write_mode = WriteMode.TEXT
     file_extension = "json"
 
-    def serialize(
-        self,
-        data: SerializableData,
-        *,
-        exclude: PropertyFilter | None = None,
-        include: PropertyFilter | None = None,
-        matcher: PropertyMatcher | None = None,
-    ) -> SerializedData:
+    @staticmethod
+    def render(data: Any) -> str:
         """The snapshot text of ``data`` (see :func:`constructs_sfn.testing.snapshot_normalize.definition_json`)."""
         return definition_json(data)
 
 
-class DefinitionYamlSnapshotExtension(SingleFileSnapshotExtension):
+class DefinitionYamlSnapshotExtension(TextSnapshotExtension):
     """A state machine definition as key-sorted block YAML; file ``<snapshot name>.yaml``."""
 
-    _write_mode = WriteMode.TEXT
     file_extension = "yaml"
 
-    def serialize(
-        self,
-        data: SerializableData,
-        *,
-        exclude: PropertyFilter | None = None,
-        include: PropertyFilter | None = None,
-        matcher: PropertyMatcher | None = None,
-    ) -> SerializedData:
+    @staticmethod
+    def render(data: Any) -> str:
         """The snapshot text of ``data`` as YAML."""
         return definition_yaml(data)
 
@@ -92,7 +101,7 @@ def _behaviour_text(data: Any) -> str:
     )
 
 
-class BehaviourSnapshotExtension(SingleFileSnapshotExtension):
+class BehaviourSnapshotExtension(TextSnapshotExtension):
     """What one execution did (see :mod:`constructs_sfn.testing.behaviour`), one file per scenario.
 
     Accepts a ``BehaviourTrace``, a ``constructs_sfn.asl.Execution`` or ``ScenarioRun`` (anything
@@ -100,17 +109,10 @@ class BehaviourSnapshotExtension(SingleFileSnapshotExtension):
     File: ``<snapshot name>.txt``.
     """
 
-    _write_mode = WriteMode.TEXT
     file_extension = "txt"
 
-    def serialize(
-        self,
-        data: SerializableData,
-        *,
-        exclude: PropertyFilter | None = None,
-        include: PropertyFilter | None = None,
-        matcher: PropertyMatcher | None = None,
-    ) -> SerializedData:
+    @staticmethod
+    def render(data: Any) -> str:
         """The behaviour text of ``data`` (see :func:`constructs_sfn.testing.behaviour.render_behaviour`)."""
         try:
             return _behaviour_text(data)
@@ -118,7 +120,7 @@ class BehaviourSnapshotExtension(SingleFileSnapshotExtension):
             raise SnapshotDataError(f"behaviour snapshot: {error}") from error
 
 
-class TemplateSnapshotExtension(SingleFileSnapshotExtension):
+class TemplateSnapshotExtension(TextSnapshotExtension):
     """A whole synthesized template without CDK churn (asset hashes, CDKMetadata, BootstrapVersion).
 
     Accepts a template dict, its JSON text, a path to it, an ``aws_cdk.assertions.Template`` or
@@ -127,7 +129,6 @@ class TemplateSnapshotExtension(SingleFileSnapshotExtension):
     same test without clashing.
     """
 
-    _write_mode = WriteMode.TEXT
     file_extension = "json"
 
     @classmethod
@@ -135,14 +136,8 @@ class TemplateSnapshotExtension(SingleFileSnapshotExtension):
         """The default snapshot name, tagged ``[template]``."""
         return f"{super().get_snapshot_name(test_location=test_location, index=index)}[template]"
 
-    def serialize(
-        self,
-        data: SerializableData,
-        *,
-        exclude: PropertyFilter | None = None,
-        include: PropertyFilter | None = None,
-        matcher: PropertyMatcher | None = None,
-    ) -> SerializedData:
+    @staticmethod
+    def render(data: Any) -> str:
         """The snapshot text of ``data`` (see :func:`constructs_sfn.testing.snapshot_normalize.template_json`)."""
         return template_json(data)
 
