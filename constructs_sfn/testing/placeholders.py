@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,48 +46,47 @@ PSEUDO_PARAMETERS: dict[str, str] = {
 _REGION = PSEUDO_PARAMETERS["AWS::Region"]
 _ACCOUNT = PSEUDO_PARAMETERS["AWS::AccountId"]
 
-# (resource type, attribute) -> how the value looks, from the name placeholder "<path>".
+# (resource type, attribute) -> how the value looks, ``{name}`` being the "<path>" placeholder.
 # "Ref" is what {"Ref": id} returns for that type (CloudFormation's documented return values).
-_Shape = Callable[[str], str]
-RESOURCE_SHAPES: dict[tuple[str, str], _Shape] = {
-    ("AWS::Lambda::Function", "Ref"): lambda n: n,
-    ("AWS::Lambda::Function", "Arn"): lambda n: f"arn:aws:lambda:{_REGION}:{_ACCOUNT}:function:{n}",
-    ("AWS::Lambda::Alias", "Ref"): lambda n: f"arn:aws:lambda:{_REGION}:{_ACCOUNT}:function:{n}",
-    ("AWS::Lambda::Version", "Ref"): lambda n: f"arn:aws:lambda:{_REGION}:{_ACCOUNT}:function:{n}",
-    ("AWS::SQS::Queue", "Ref"): lambda n: f"https://sqs.{_REGION}.amazonaws.com/{_ACCOUNT}/{n}",
-    ("AWS::SQS::Queue", "QueueUrl"): lambda n: f"https://sqs.{_REGION}.amazonaws.com/{_ACCOUNT}/{n}",
-    ("AWS::SQS::Queue", "Arn"): lambda n: f"arn:aws:sqs:{_REGION}:{_ACCOUNT}:{n}",
-    ("AWS::SQS::Queue", "QueueName"): lambda n: n,
-    ("AWS::SNS::Topic", "Ref"): lambda n: f"arn:aws:sns:{_REGION}:{_ACCOUNT}:{n}",
-    ("AWS::SNS::Topic", "TopicArn"): lambda n: f"arn:aws:sns:{_REGION}:{_ACCOUNT}:{n}",
-    ("AWS::SNS::Topic", "TopicName"): lambda n: n,
-    ("AWS::DynamoDB::Table", "Ref"): lambda n: n,
-    ("AWS::DynamoDB::Table", "Arn"): lambda n: f"arn:aws:dynamodb:{_REGION}:{_ACCOUNT}:table/{n}",
-    ("AWS::DynamoDB::GlobalTable", "Ref"): lambda n: n,
-    ("AWS::DynamoDB::GlobalTable", "Arn"): lambda n: f"arn:aws:dynamodb:{_REGION}:{_ACCOUNT}:table/{n}",
-    ("AWS::S3::Bucket", "Ref"): lambda n: n,
-    ("AWS::S3::Bucket", "Arn"): lambda n: f"arn:aws:s3:::{n}",
-    ("AWS::StepFunctions::StateMachine", "Ref"): lambda n: f"arn:aws:states:{_REGION}:{_ACCOUNT}:stateMachine:{n}",
-    ("AWS::StepFunctions::StateMachine", "Arn"): lambda n: f"arn:aws:states:{_REGION}:{_ACCOUNT}:stateMachine:{n}",
-    ("AWS::StepFunctions::StateMachine", "Name"): lambda n: n,
-    ("AWS::StepFunctions::Activity", "Ref"): lambda n: f"arn:aws:states:{_REGION}:{_ACCOUNT}:activity:{n}",
-    ("AWS::StepFunctions::Activity", "Arn"): lambda n: f"arn:aws:states:{_REGION}:{_ACCOUNT}:activity:{n}",
-    ("AWS::StepFunctions::Activity", "Name"): lambda n: n,
-    ("AWS::Events::EventBus", "Ref"): lambda n: n,
-    ("AWS::Events::EventBus", "Name"): lambda n: n,
-    ("AWS::Events::EventBus", "Arn"): lambda n: f"arn:aws:events:{_REGION}:{_ACCOUNT}:event-bus/{n}",
-    ("AWS::IAM::Role", "Ref"): lambda n: n,
-    ("AWS::IAM::Role", "Arn"): lambda n: f"arn:aws:iam::{_ACCOUNT}:role/{n}",
-    ("AWS::KMS::Key", "Ref"): lambda n: n,
-    ("AWS::KMS::Key", "Arn"): lambda n: f"arn:aws:kms:{_REGION}:{_ACCOUNT}:key/{n}",
-    ("AWS::Logs::LogGroup", "Ref"): lambda n: n,
-    ("AWS::Logs::LogGroup", "Arn"): lambda n: f"arn:aws:logs:{_REGION}:{_ACCOUNT}:log-group:{n}:*",
-    ("AWS::SecretsManager::Secret", "Ref"): lambda n: f"arn:aws:secretsmanager:{_REGION}:{_ACCOUNT}:secret:{n}",
-    ("AWS::SSM::Parameter", "Ref"): lambda n: n,
-    ("AWS::ECS::Cluster", "Ref"): lambda n: n,
-    ("AWS::ECS::Cluster", "Arn"): lambda n: f"arn:aws:ecs:{_REGION}:{_ACCOUNT}:cluster/{n}",
-    ("AWS::Glue::Job", "Ref"): lambda n: n,
-    ("AWS::Batch::JobQueue", "Ref"): lambda n: f"arn:aws:batch:{_REGION}:{_ACCOUNT}:job-queue/{n}",
+RESOURCE_SHAPES: dict[tuple[str, str], str] = {
+    ("AWS::Lambda::Function", "Ref"): "{name}",
+    ("AWS::Lambda::Function", "Arn"): "arn:aws:lambda:{region}:{account}:function:{name}",
+    ("AWS::Lambda::Alias", "Ref"): "arn:aws:lambda:{region}:{account}:function:{name}",
+    ("AWS::Lambda::Version", "Ref"): "arn:aws:lambda:{region}:{account}:function:{name}",
+    ("AWS::SQS::Queue", "Ref"): "https://sqs.{region}.amazonaws.com/{account}/{name}",
+    ("AWS::SQS::Queue", "QueueUrl"): "https://sqs.{region}.amazonaws.com/{account}/{name}",
+    ("AWS::SQS::Queue", "Arn"): "arn:aws:sqs:{region}:{account}:{name}",
+    ("AWS::SQS::Queue", "QueueName"): "{name}",
+    ("AWS::SNS::Topic", "Ref"): "arn:aws:sns:{region}:{account}:{name}",
+    ("AWS::SNS::Topic", "TopicArn"): "arn:aws:sns:{region}:{account}:{name}",
+    ("AWS::SNS::Topic", "TopicName"): "{name}",
+    ("AWS::DynamoDB::Table", "Ref"): "{name}",
+    ("AWS::DynamoDB::Table", "Arn"): "arn:aws:dynamodb:{region}:{account}:table/{name}",
+    ("AWS::DynamoDB::GlobalTable", "Ref"): "{name}",
+    ("AWS::DynamoDB::GlobalTable", "Arn"): "arn:aws:dynamodb:{region}:{account}:table/{name}",
+    ("AWS::S3::Bucket", "Ref"): "{name}",
+    ("AWS::S3::Bucket", "Arn"): "arn:aws:s3:::{name}",
+    ("AWS::StepFunctions::StateMachine", "Ref"): "arn:aws:states:{region}:{account}:stateMachine:{name}",
+    ("AWS::StepFunctions::StateMachine", "Arn"): "arn:aws:states:{region}:{account}:stateMachine:{name}",
+    ("AWS::StepFunctions::StateMachine", "Name"): "{name}",
+    ("AWS::StepFunctions::Activity", "Ref"): "arn:aws:states:{region}:{account}:activity:{name}",
+    ("AWS::StepFunctions::Activity", "Arn"): "arn:aws:states:{region}:{account}:activity:{name}",
+    ("AWS::StepFunctions::Activity", "Name"): "{name}",
+    ("AWS::Events::EventBus", "Ref"): "{name}",
+    ("AWS::Events::EventBus", "Name"): "{name}",
+    ("AWS::Events::EventBus", "Arn"): "arn:aws:events:{region}:{account}:event-bus/{name}",
+    ("AWS::IAM::Role", "Ref"): "{name}",
+    ("AWS::IAM::Role", "Arn"): "arn:aws:iam::{account}:role/{name}",
+    ("AWS::KMS::Key", "Ref"): "{name}",
+    ("AWS::KMS::Key", "Arn"): "arn:aws:kms:{region}:{account}:key/{name}",
+    ("AWS::Logs::LogGroup", "Ref"): "{name}",
+    ("AWS::Logs::LogGroup", "Arn"): "arn:aws:logs:{region}:{account}:log-group:{name}:*",
+    ("AWS::SecretsManager::Secret", "Ref"): "arn:aws:secretsmanager:{region}:{account}:secret:{name}",
+    ("AWS::SSM::Parameter", "Ref"): "{name}",
+    ("AWS::ECS::Cluster", "Ref"): "{name}",
+    ("AWS::ECS::Cluster", "Arn"): "arn:aws:ecs:{region}:{account}:cluster/{name}",
+    ("AWS::Glue::Job", "Ref"): "{name}",
+    ("AWS::Batch::JobQueue", "Ref"): "arn:aws:batch:{region}:{account}:job-queue/{name}",
 }
 """How a ``Ref`` or ``Fn::GetAtt`` of a known resource type is rendered; others become ``<name.Attr>``."""
 
@@ -166,7 +165,7 @@ class TokenResolver:
         name = self.readable_name(logical_id)
         shape = RESOURCE_SHAPES.get((resource_type or "", attribute))
         if shape is not None:
-            text = shape(f"<{name}>")
+            text = shape.format(name=f"<{name}>", region=_REGION, account=_ACCOUNT)
         elif attribute == "Ref":
             text = f"<{name}>"
         else:
