@@ -156,13 +156,12 @@ def _key_text(key: Any) -> str:
 
 
 def _machines_of(stack: StackTemplate) -> Iterator[StateMachineUnderTest]:
-    resolver_paths = stack.paths
     for logical_id, resource in stack.resources.items():
         if not isinstance(resource, Mapping) or resource.get("Type") != _STATE_MACHINE:
             continue
         resolver = TokenResolver(
             stack.resources,
-            paths=resolver_paths,
+            paths=stack.paths,
             parameters=stack.template.get("Parameters") or {},
         )
         properties = resource.get("Properties") or {}
@@ -176,7 +175,7 @@ def _machines_of(stack: StackTemplate) -> Iterator[StateMachineUnderTest]:
         yield StateMachineUnderTest(
             stack=stack.name,
             logical_id=logical_id,
-            construct_path=resolver_paths.get(logical_id),
+            construct_path=stack.paths.get(logical_id),
             state_machine_type=str(machine_type) if isinstance(machine_type, str) else "STANDARD",
             definition=definition,
             placeholders=dict(resolver.placeholders),

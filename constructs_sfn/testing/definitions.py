@@ -159,17 +159,10 @@ class StateMachineUnderTest:
         text = text.strip("/")
         if text in self.resources:
             return [text]
-        matches = [
-            logical_id
-            for logical_id, path in self.resolver_paths().items()
-            if path == text or path.startswith(text + "/")
-        ]
-        direct = [lid for lid in matches if self.resolver_paths()[lid] in (text, f"{text}/Resource")]
+        paths = self.resolver.paths
+        matches = [logical_id for logical_id, path in paths.items() if path == text or path.startswith(text + "/")]
+        direct = [logical_id for logical_id in matches if paths[logical_id] in (text, f"{text}/Resource")]
         return direct or matches
-
-    def resolver_paths(self) -> Mapping[str, str]:
-        """Logical id -> construct path for the stack of this machine."""
-        return self.resolver.paths
 
     def placeholder(self, target: Any, attribute: str = "Ref") -> str:
         """The placeholder text the definition uses for ``target``'s ``Ref`` or an attribute.
@@ -180,13 +173,9 @@ class StateMachineUnderTest:
         typed = [lid for lid in logical_ids if _type_of(self.resources, lid) is not None]
         if not typed:
             raise PlaceholderError(f"{self.name}: {_describe(target)} names no resource of stack {self.stack!r}")
-        if len(typed) > 1:
-            for lid in typed:
-                existing = [p for p in self.placeholders.values() if p.logical_id == lid]
-                if existing:
-                    typed = [lid]
-                    break
-        return self.resolver.render(typed[0], attribute)
+        # Of several resources under one construct, prefer the one the definition already uses.
+        used = {p.logical_id for p in self.placeholders.values()}
+        return self.resolver.render(next((lid for lid in typed if lid in used), typed[0]), attribute)
 
     def referenced(self, resource_type: str | None = None) -> list[Placeholder]:
         """The placeholders the definition uses, optionally only those of ``resource_type``."""
