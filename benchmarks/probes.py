@@ -52,13 +52,14 @@ def measure_import(module: str = "constructs_sfn.asl", runs: int = 7) -> dict[st
     }
 
 
-_YEAR_WAIT_SECONDS = 364 * 24 * 3600
+_YEAR_WAIT_SECONDS = 363 * 24 * 3600
 _BACKOFF_SECONDS = sum(3600 * 2**attempt for attempt in range(5))
 
 LONG_WAIT_DEFINITION: dict[str, Any] = {
     "Comment": (
-        "A 364-day Wait (a year, kept under the one-year maximum execution duration), then a Parallel "
-        "whose branch always fails, retried 5 times with 1h..16h back-off (31 h), then caught"
+        "A 363-day Wait, then a Parallel "
+        "whose branch always fails, retried 5 times with 1h..16h back-off (31 h), then caught: together just under "
+        "the one-year maximum duration of a STANDARD execution"
     ),
     "StartAt": "Year",
     "States": {

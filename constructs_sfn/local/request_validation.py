@@ -48,9 +48,10 @@ def validate_request(operation: str, params: Mapping[str, Any], *, metadata: Map
     shape = operation_model(operation).input_shape
     if shape is None:  # pragma: no cover - every operation of the API takes input
         return
-    report = ParamValidator().validate(dict(params), shape)
-    if report.has_errors():
-        raise param_validation_error(report.generate_report())
+    if not _passes_boto3_checks(operation, shape, params):
+        report = ParamValidator().validate(dict(params), shape)
+        if report.has_errors():
+            raise param_validation_error(report.generate_report())
     problems: list[str] = []
     _check(params, shape, "", problems)
     if problems:
@@ -212,13 +213,50 @@ def _subject(value: Any, shape: Shape, path: str) -> str:
 
 def _java_length(text: str) -> int:
     """Length in UTF-16 code units, as Java's ``String.length()`` counts it."""
+    if text.isascii():
+        return len(text)
     return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
 
 
 def _matches_java_pattern(pattern: str, value: str) -> bool:
+    compiled = _java_pattern(pattern)
+    return compiled is None or compiled.fullmatch(value) is not None
+
+
+@functools.cache
+def _java_pattern(pattern: str) -> re.Pattern[str] | None:
     # \p{ASCII} is the only construct of the Step Functions model that Python's re lacks.
-    translated = pattern.replace(r"\p{ASCII}", r"[\x00-\x7f]")
     try:
-        return re.fullmatch(translated, value) is not None
+        return re.compile(pattern.replace(r"\p{ASCII}", r"[\x00-\x7f]"))
     except re.error:  # pragma: no cover - every pattern of the model compiles
-        return True
+        return None
+
+
+# What botocore's ParamValidator checks of a scalar member: its Python type and its minimum.
+_SCALAR_TYPES: dict[str, type] = {"string": str, "boolean": bool, "integer": int, "long": int}
+
+
+@functools.cache
+def _scalar_plan(operation: str, shape: Shape) -> tuple[dict[str, tuple[type, int | None]], frozenset[str]]:
+    """For ``operation``'s input: each scalar member's Python type and minimum, and the required members."""
+    members: dict[str, tuple[type, int | None]] = {}
+    for name, member in shape.members.items():  # type: ignore[attr-defined]
+        python_type = _SCALAR_TYPES.get(member.type_name)
+        if python_type is not None:
+            members[name] = (python_type, member.metadata.get("min"))
+    return members, frozenset(shape.required_members)  # type: ignore[attr-defined]
+
+
+def _passes_boto3_checks(operation: str, shape: Shape, params: Mapping[str, Any]) -> bool:
+    """True when ``params`` certainly passes botocore's validator: every member is a scalar of
+    exactly its modelled type and at least its minimum, and every required member is given.
+    Anything else (including containers) goes through botocore itself, for its exact report."""
+    members, required = _scalar_plan(operation, shape)
+    for name, value in params.items():
+        plan = members.get(name)
+        if plan is None or type(value) is not plan[0]:
+            return False
+        minimum = plan[1]
+        if minimum is not None and (len(value) if plan[0] is str else value) < minimum:
+            return False
+    return required.issubset(params.keys())

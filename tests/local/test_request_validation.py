@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
+from botocore.validate import ParamValidator
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from constructs_sfn.local.request_validation import validate_request
+from constructs_sfn.local.service_model import operation_model
 
 
 def rejected(operation: str, **params: object) -> str:
@@ -91,3 +95,38 @@ def test_several_errors_are_counted() -> None:
     message = rejected("CreateActivity", name="n" * 81, tags=[{"key": "k" * 129}])
     assert message.startswith("2 validation errors detected: Value '")
     assert "; Value '" in message
+
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-3, max_value=2000),
+    st.text(max_size=3),
+    st.text(alphabet="ab:", min_size=1, max_size=12),
+    st.lists(st.integers(), max_size=2),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=1),
+)
+
+
+@pytest.mark.parametrize(
+    "operation", ["StartExecution", "DescribeExecution", "ListExecutions", "SendTaskFailure", "GetExecutionHistory"]
+)
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_boto3_layer_agrees_with_botocore_for_any_request(operation: str, data: st.DataObject) -> None:
+    """Requests made of scalars skip botocore's validator only when it would accept them: whatever the
+    members' types, lengths and presence, ``ParamValidationError`` is raised exactly when botocore's own
+    ``ParamValidator`` reports an error, with botocore's report."""
+    shape = operation_model(operation).input_shape
+    names = [*shape.members, "unknownMember"]
+    params = data.draw(st.dictionaries(st.sampled_from(names), _SCALARS, max_size=len(names)))
+    report = ParamValidator().validate(dict(params), shape)
+    if report.has_errors():
+        with pytest.raises(ParamValidationError) as excinfo:
+            validate_request(operation, params)
+        assert str(excinfo.value).endswith(report.generate_report())
+        return
+    try:
+        validate_request(operation, params)
+    except ClientError as refused:  # the service model's own layer may still refuse it
+        assert refused.response["Error"]["Code"] == "ValidationException"
