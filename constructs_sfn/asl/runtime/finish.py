@@ -13,7 +13,8 @@ from constructs_sfn.asl.runtime.dataflow import (
 
 if TYPE_CHECKING:
     from constructs_sfn.asl.model.states import State
-    from constructs_sfn.asl.runtime.interpreter import Execution, Frame
+    from constructs_sfn.asl.runtime.execution import Execution
+    from constructs_sfn.asl.runtime.frame import Frame
 
 __all__ = ["effective_input", "finish_with_result", "finish_without_result"]
 

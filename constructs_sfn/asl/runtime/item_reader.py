@@ -22,7 +22,8 @@ from constructs_sfn.asl.services import TaskRequest
 
 if TYPE_CHECKING:
     from constructs_sfn.asl.model.states import MapState
-    from constructs_sfn.asl.runtime.interpreter import Execution, Frame
+    from constructs_sfn.asl.runtime.execution import Execution
+    from constructs_sfn.asl.runtime.frame import Frame
 
 __all__ = ["batch_items", "read_items"]
 

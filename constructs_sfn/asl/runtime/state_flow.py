@@ -10,12 +10,13 @@ from constructs_sfn.asl.jsonpath.jsontext import json_type_name, to_json_text
 from constructs_sfn.asl.model.states import ChoiceState, FailState, PassState, SucceedState, WaitState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result, finish_without_result
-from constructs_sfn.asl.runtime.observer import TraceEvent, TraceKind
 from constructs_sfn.asl.runtime.scheduler import Sleep
 from constructs_sfn.asl.runtime.timestamps import parse_timestamp_ns
+from constructs_sfn.asl.runtime.trace import TraceEvent, TraceKind
 
 if TYPE_CHECKING:
-    from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
+    from constructs_sfn.asl.runtime.execution import Execution
+    from constructs_sfn.asl.runtime.frame import Frame, StateGen
 
 __all__ = ["MAX_WAIT_SECONDS", "run_choice", "run_fail", "run_pass", "run_succeed", "run_wait"]
 

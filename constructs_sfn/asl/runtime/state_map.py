@@ -15,11 +15,12 @@ from constructs_sfn.asl.model.states import MapState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import finish_with_result
 from constructs_sfn.asl.runtime.item_reader import batch_items, read_items
-from constructs_sfn.asl.runtime.observer import TraceEvent, TraceKind
 from constructs_sfn.asl.runtime.scheduler import Fork, ForkResult
+from constructs_sfn.asl.runtime.trace import TraceEvent, TraceKind
 
 if TYPE_CHECKING:
-    from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
+    from constructs_sfn.asl.runtime.execution import Execution
+    from constructs_sfn.asl.runtime.frame import Frame, StateGen
 
 __all__ = ["max_concurrency_of", "run_map", "tolerance_of"]
 
@@ -181,7 +182,7 @@ def _iteration(
     *,
     key: str | None = None,
 ) -> Callable[[], Generator[Any, Any, Any]]:
-    from constructs_sfn.asl.runtime.interpreter import Frame as FrameType
+    from constructs_sfn.asl.runtime.frame import Frame as FrameType
 
     def start() -> Generator[Any, Any, Any]:
         record = frame.record and not distributed

@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.model.states import ParallelState, StateMachineDefinition
 from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result
-from constructs_sfn.asl.runtime.observer import TraceEvent, TraceKind
+from constructs_sfn.asl.runtime.frame import Frame
 from constructs_sfn.asl.runtime.scheduler import Fork, ForkResult
+from constructs_sfn.asl.runtime.trace import TraceEvent, TraceKind
 
 if TYPE_CHECKING:
-    from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
+    from constructs_sfn.asl.runtime.execution import Execution
+    from constructs_sfn.asl.runtime.frame import StateGen
 
 __all__ = ["run_parallel"]
 
@@ -42,14 +44,12 @@ def run_parallel(ex: Execution, frame: Frame, state: ParallelState, raw_input: A
 def _branch(
     ex: Execution, frame: Frame, state: ParallelState, index: int, value: Any
 ) -> Callable[[], Generator[Any, Any, Any]]:
-    from constructs_sfn.asl.runtime.interpreter import Frame as FrameType
-
     branch: StateMachineDefinition = state.branches[index]
 
     def start() -> Generator[Any, Any, Any]:
         if ex.observer is not None:
             ex.observer.on_event(ex, TraceEvent(TraceKind.BRANCH_STARTED, state.pointer, state.name, index=index))
-        child = FrameType(branch, parent=frame, cursor=frame.cursor, record=frame.record)
+        child = Frame(branch, parent=frame, cursor=frame.cursor, record=frame.record)
         return (yield from ex.run_machine(child, value))
 
     return start

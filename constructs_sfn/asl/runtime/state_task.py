@@ -21,7 +21,8 @@ from constructs_sfn.asl.runtime.scheduler import Await, Sleep
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 
 if TYPE_CHECKING:
-    from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
+    from constructs_sfn.asl.runtime.execution import Execution
+    from constructs_sfn.asl.runtime.frame import Frame, StateGen
 
 __all__ = ["ResourceKind", "new_task_token", "run_task"]
 

@@ -44,7 +44,7 @@ from constructs_sfn.asl.model.states import (
 from constructs_sfn.asl.parse.parser import _Parser
 from constructs_sfn.asl.runtime import state_flow, state_map, state_parallel, state_task
 from constructs_sfn.asl.runtime.clock import Clock
-from constructs_sfn.asl.runtime.interpreter import Frame, StateOutcome, to_json_text
+from constructs_sfn.asl.runtime.frame import Frame, StateOutcome, to_json_text
 from constructs_sfn.asl.runtime.teststate_context import TestStateExecution, TestStateScope
 from constructs_sfn.asl.runtime.teststate_inspection import as_json_text, inspection_data
 from constructs_sfn.asl.runtime.teststate_mocked import (

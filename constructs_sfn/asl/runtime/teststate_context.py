@@ -24,7 +24,8 @@ from typing import Any
 from constructs_sfn.asl.model.states import State, StateMachineDefinition
 from constructs_sfn.asl.runtime.clock import Clock
 from constructs_sfn.asl.runtime.context import ExecutionContextInfo, format_timestamp
-from constructs_sfn.asl.runtime.interpreter import RETRYABLE_STATES, Execution, Frame, StateGen
+from constructs_sfn.asl.runtime.execution import Execution
+from constructs_sfn.asl.runtime.frame import RETRYABLE_STATES, Frame, StateGen
 from constructs_sfn.asl.services import TaskService
 
 __all__ = ["CONTEXT_STATE_NAME", "TestStateExecution", "TestStateScope"]

@@ -119,7 +119,7 @@ def inspection_data(
 
 def as_json_text(data: Mapping[str, Any]) -> dict[str, Any]:
     """``data`` with its JSON-valued fields written as JSON text, as the TestState API sends them."""
-    from constructs_sfn.asl.runtime.interpreter import to_json_text
+    from constructs_sfn.asl.runtime.frame import to_json_text
 
     return {key: to_json_text(value) if key in JSON_TEXT_FIELDS else value for key, value in data.items()}
 

@@ -28,7 +28,8 @@ from constructs_sfn.asl.runtime.state_map import max_concurrency_of, tolerance_o
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 
 if TYPE_CHECKING:
-    from constructs_sfn.asl.runtime.interpreter import Execution, Frame, StateGen
+    from constructs_sfn.asl.runtime.execution import Execution
+    from constructs_sfn.asl.runtime.frame import Frame, StateGen
 
 __all__ = [
     "THRESHOLD_EXCEEDED_CAUSE",

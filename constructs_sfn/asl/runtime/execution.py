@@ -1,0 +1,532 @@
+"""The execution: one :class:`Execution` runs one definition on one input.
+
+A failed execution is a returned result (status, error, cause, history), never a Python
+exception. Every thread of control is a generator run by the :class:`Scheduler`; the state loop,
+Retry/Catch, history recording and the context object live here, and each state type's behaviour
+lives in its own module (``state_*.py``). Those modules receive the execution, so this module does
+not import them: :mod:`constructs_sfn.asl.runtime.interpreter` binds them with
+:func:`register_state_handlers` when the package is imported.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Generator, Mapping
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from constructs_sfn.asl.errors import ErrorName, FailStateError, StatesError
+from constructs_sfn.asl.jsonpath.jsontext import to_json_text as _shared_json_text
+from constructs_sfn.asl.model.states import Catcher, FailState, Retrier, State, StateMachineDefinition
+from constructs_sfn.asl.runtime.clock import Clock, VirtualClock
+from constructs_sfn.asl.runtime.context import ExecutionContextInfo, format_timestamp
+from constructs_sfn.asl.runtime.dataflow import apply_result_path, evaluate_assignment
+from constructs_sfn.asl.runtime.frame import RETRYABLE_STATES, Frame, StateGen, StateOutcome, to_json_text
+from constructs_sfn.asl.runtime.history import History
+from constructs_sfn.asl.runtime.retry_policy import find_catcher, retrier_index, retry_delay
+from constructs_sfn.asl.runtime.scheduler import Scheduler, Sleep
+from constructs_sfn.asl.runtime.trace import TraceEvent, TraceKind
+from constructs_sfn.asl.services import ExecutionHost, TaskService, UnboundTaskService
+
+__all__ = [
+    "EXPRESS_MAX_SECONDS",
+    "STANDARD_MAX_SECONDS",
+    "Execution",
+    "ExecutionObserver",
+    "StateHandler",
+    "register_state_handlers",
+]
+
+MAX_PAYLOAD_BYTES = 256 * 1024
+MAX_VARIABLE_BYTES = 256 * 1024
+"""AWS: one variable, and all variables of one Assign field together, hold at most 256 KiB."""
+MAX_STORED_VARIABLE_BYTES = 10 * 1024 * 1024
+"""AWS: the variables one execution stores total at most 10 MiB (counted as assigned here)."""
+EXPRESS_MAX_SECONDS = 300
+"""AWS: an EXPRESS execution lasts at most five minutes; then it times out (``States.Timeout``)."""
+STANDARD_MAX_SECONDS = 365 * 24 * 3600
+"""AWS: a STANDARD execution lasts at most one year; then it times out (``States.Timeout``)."""
+_FIELD_RE = re.compile(r"specified for the field '([^']+)'")
+
+StateHandler = Callable[..., StateGen]
+"""Runs one state: ``handler(execution, frame, state, raw_input, context)``."""
+_STATE_HANDLERS: dict[type[State], StateHandler] = {}
+
+
+def register_state_handlers(handlers: Mapping[type[State], StateHandler]) -> None:
+    """Bind state types to the functions that run them (done once, by the interpreter module)."""
+    _STATE_HANDLERS.update(handlers)
+
+
+class ExecutionObserver(Protocol):
+    """Receives the trace of every execution it is attached to."""
+
+    def on_event(self, execution: Execution, event: TraceEvent) -> None:
+        """Called synchronously as the execution runs; must not raise (an exception aborts the run)."""
+        ...
+
+
+class Execution:
+    """Runs a parsed definition; see the module docstring."""
+
+    def __init__(
+        self,
+        definition: StateMachineDefinition,
+        input_value: Any = None,
+        *,
+        info: ExecutionContextInfo | None = None,
+        services: TaskService | None = None,
+        clock: Clock | None = None,
+        rng_seed: int | None = 0,
+        record_history: bool = True,
+        host: ExecutionHost | None = None,
+        input_text: str | None = None,
+        observer: ExecutionObserver | None = None,
+    ) -> None:
+        self.definition = definition
+        self.input_value = {} if input_value is None else input_value
+        self.info = info or ExecutionContextInfo()
+        self.services: TaskService = services or UnboundTaskService()
+        self.clock: Clock = clock or VirtualClock(self.info.start_time if info is not None else None)
+        self.rng = random.Random(rng_seed)
+        self.history = History(enabled=record_history)
+        self.host = host
+        self.scheduler = Scheduler(self.clock)
+        self.status = "RUNNING"
+        self.output: Any = None
+        self.output_text: str | None = None
+        self.error: str | None = None
+        self.cause: str | None = None
+        self.start_date: datetime = self.info.start_time or self.clock.now()
+        self.stop_date: datetime | None = None
+        self.input_text = input_text if input_text is not None else to_json_text(self.input_value)
+        self.execution_object = self.info.execution_object(self.input_value, self.start_date)
+        self.state_machine_object = self.info.state_machine_object()
+        self.tokens: dict[str, dict[str, Any]] = {}
+        """Task tokens handed out and not yet answered: token -> details (state, activity...)."""
+        self.on_finish: list[Callable[[Execution], None]] = []
+        self._last_payload: tuple[Any, str] | None = None
+        self.variable_bytes = 0
+        """Bytes of variable values assigned so far (for the 10 MiB per-execution limit)."""
+        self._timestamp_cache: tuple[datetime, str] | None = None
+        self.inspection: dict[str, Any] | None = None
+        """TestState: the intermediate values of the one state under test, else None."""
+        self._started = False
+        self.observer = observer
+        """Receives :class:`TraceEvent` objects as the execution runs (None: nobody watches)."""
+
+    # -- public API -----------------------------------------------------------------------------
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        """The history events, as ``GetExecutionHistory`` returns them."""
+        return self.history.events
+
+    def run(self) -> Execution:
+        """Run until finished, or until blocked on a callback; returns ``self``."""
+        if not self._started:
+            self._started = True
+            if isinstance(self.clock, VirtualClock) and self.info.start_time is not None:
+                self.clock.advance_to(self.info.start_time)
+            self.history.add(
+                "ExecutionStarted",
+                self.clock.now(),
+                0,
+                {
+                    "input": self.input_text,
+                    "inputDetails": {"truncated": False},
+                    "roleArn": self.info.role_arn,
+                },
+            )
+            timeout = self.definition.timeout_seconds
+            limit = EXPRESS_MAX_SECONDS if self.info.state_machine_type == "EXPRESS" else STANDARD_MAX_SECONDS
+            timeout = limit if timeout is None else min(timeout, limit)
+            if timeout is not None:
+                self.scheduler.guard_timer(timeout, self._on_execution_timeout)
+            if self.observer is not None:
+                self.observer.on_event(self, TraceEvent(TraceKind.EXECUTION_STARTED, ""))
+            root = Frame(self.definition, cursor=0)
+            self.scheduler.start(self._root_fiber(root))
+        else:
+            self.scheduler.run()
+        self._settle()
+        return self
+
+    def send_task_success(self, token: str, output_text: str) -> bool:
+        """Resume the task waiting on ``token`` with a result; False for an unknown token."""
+        ok = self.scheduler.resolve(token, ("success", output_text))
+        self._settle()
+        return ok
+
+    def send_task_failure(self, token: str, error: str | None, cause: str | None) -> bool:
+        """Fail the task waiting on ``token``."""
+        ok = self.scheduler.resolve(token, ("failure", error, cause))
+        self._settle()
+        return ok
+
+    def send_task_heartbeat(self, token: str) -> bool:
+        """Reset the heartbeat timer of the task waiting on ``token``."""
+        return self.scheduler.heartbeat(token)
+
+    def advance_clock(self, seconds: float) -> None:
+        """Let ``seconds`` pass (fires due heartbeats and timeouts of paused tasks)."""
+        self.scheduler.advance(seconds)
+        self._settle()
+
+    def stop(self, error: str | None = None, cause: str | None = None) -> None:
+        """Abort the execution (``StopExecution``)."""
+        if self.status != "RUNNING":
+            return
+        details: dict[str, Any] = {}
+        if error is not None:
+            details["error"] = error
+        if cause is not None:
+            details["cause"] = cause
+        self.history.add("ExecutionAborted", self.clock.now(), self.history.last_id, details)
+        self.scheduler.finish_root(StatesError("States.Aborted", cause))
+        self.status, self.error, self.cause = "ABORTED", error, cause
+        self._finish()
+
+    def now_millis(self) -> int:
+        """The execution clock in epoch milliseconds (JSONata's ``$now()`` and ``$millis()``)."""
+        return int(self.clock.now().timestamp() * 1000)
+
+    def inspect(self, key: str, value: Any) -> None:
+        """Record an intermediate value for TestState's inspectionData (no-op in executions)."""
+        if self.inspection is not None:
+            self.inspection[key] = value
+
+    # -- the state loop -------------------------------------------------------------------------
+    def _root_fiber(self, frame: Frame) -> Generator[Any, Any, Any]:
+        return (yield from self.run_machine(frame, self.input_value))
+
+    def run_machine(self, frame: Frame, value: Any) -> Generator[Any, Any, Any]:
+        """Run a (sub-)machine from StartAt to its end; returns the final output."""
+        states = frame.definition.states
+        state = states[frame.definition.start_at]
+        while True:
+            next_name, value = yield from self.run_state(frame, state, value)
+            if next_name is None:
+                return value
+            state = states[next_name]
+
+    def run_state(self, frame: Frame, state: State, raw_input: Any) -> StateGen:
+        """Enter, perform (with Retry/Catch) and exit one state."""
+        input_text = self.check_payload(raw_input, state)
+        entered_id = self.event(
+            frame,
+            f"{state.type}StateEntered",
+            {"name": state.name, "input": input_text, "inputDetails": {"truncated": False}},
+        )
+        entered_time = self.clock.now()
+        observer = self.observer
+        if observer is not None:
+            observer.on_event(self, TraceEvent(TraceKind.STATE_ENTERED, state.pointer, state.name))
+        handler = _STATE_HANDLERS[type(state)]
+        self.inspect("input", raw_input)
+        retry_counts = [0] * len(state.retry)
+        attempt = 0
+        while True:
+            context = self.context(state, entered_time, attempt, frame)
+            try:
+                outcome = yield from handler(self, frame, state, raw_input, context)
+                if observer is not None:
+                    left = TraceEvent(TraceKind.STATE_LEFT, state.pointer, state.name, next=outcome[0])
+                    observer.on_event(self, left)
+                return outcome
+            except StatesError as raised:
+                if isinstance(state, FailState) and isinstance(raised, FailStateError):
+                    if observer is not None:
+                        observer.on_event(
+                            self, TraceEvent(TraceKind.STATE_FAILED, state.pointer, state.name, error=raised.error)
+                        )
+                    raise
+                error = self.locate(raised, state, entered_id)
+                delay = self.retry_delay(state.retry, retry_counts, error)
+                if delay is not None:
+                    attempt += 1
+                    if observer is not None:
+                        self._trace_retry(observer, state, error, attempt)
+                    if delay > 0:
+                        yield Sleep(delay)
+                    continue
+                catcher = self.find_catcher(state.catch, error)
+                if getattr(error, "branch_failure", False):
+                    # Only the attempt that is not retried records Map/ParallelStateFailed.
+                    self.event(frame, f"{state.type}StateFailed", None)
+                if catcher is None:
+                    self.state_failed_event(frame, state, error, entered_id)
+                    if observer is not None:
+                        observer.on_event(
+                            self, TraceEvent(TraceKind.STATE_FAILED, state.pointer, state.name, error=error.error)
+                        )
+                    raise error from raised if error is not raised else None
+                routed = self.caught(frame, state, catcher, raw_input, error, context)
+                if observer is not None:
+                    index = next(i for i, candidate in enumerate(state.catch) if candidate is catcher)
+                    event = TraceEvent(
+                        TraceKind.CATCH, state.pointer, state.name, index=index, next=catcher.next, error=error.error
+                    )
+                    observer.on_event(self, event)
+                return routed
+
+    def _trace_retry(self, observer: ExecutionObserver, state: State, error: StatesError, attempt: int) -> None:
+        # retry_delay uses the first retrier whose ErrorEquals matches; name that one.
+        index = retrier_index(state.retry, error)
+        event = TraceEvent(TraceKind.RETRY, state.pointer, state.name, index=index, error=error.error, attempt=attempt)
+        observer.on_event(self, event)
+
+    def locate(self, error: StatesError, state: State, entered_id: int) -> StatesError:
+        """Prefix evaluation failures with AWS's 'An error occurred while executing...' text."""
+        if getattr(error, "located", False) or error.error not in (
+            ErrorName.RUNTIME,
+            ErrorName.QUERY_EVALUATION_ERROR,
+        ):
+            return error
+        cause = error.cause or ""
+        if not cause.startswith("An error occurred while executing the state"):
+            cause = (
+                f"An error occurred while executing the state '{state.name}' "
+                f"(entered at the event id #{entered_id}). {cause}"
+            )
+        located = StatesError(error.error, cause)
+        located.located = True  # type: ignore[attr-defined]
+        for attribute in ("field", "branch_failure"):
+            if hasattr(error, attribute):
+                setattr(located, attribute, getattr(error, attribute))
+        located.evaluation = getattr(error, "evaluation", True)  # type: ignore[attr-defined]
+        return located
+
+    def state_failed_event(self, frame: Frame, state: State, error: StatesError, entered_id: int) -> None:
+        """EvaluationFailed for a JSONata evaluation failure, then Map/Parallel's ...StateFailed.
+
+        AWS links EvaluationFailed to the event *before* the state was entered, and records no
+        ...StateFailed for a States.Runtime failure of the state's own fields.
+        """
+        if error.error != ErrorName.QUERY_EVALUATION_ERROR or getattr(error, "reported", False):
+            return
+        details: dict[str, Any] = {"cause": error.cause or "", "error": error.error}
+        location = getattr(error, "field", None)
+        if location is None:
+            match = _FIELD_RE.search(error.cause or "")
+            location = match.group(1) if match else None
+        if location is not None:
+            details["location"] = location
+        details["state"] = state.name
+        if frame.record:
+            # AWS links a Map's EvaluationFailed to the event before MapStateEntered, and every
+            # other state's to its ...StateEntered event.
+            previous = (
+                self.history.events[entered_id - 1]["previousEventId"]
+                if state.type == "Map" and self.history.enabled
+                else frame.cursor
+            )
+            frame.cursor = self.history.add("EvaluationFailed", self.clock.now(), previous, details)
+        error.reported = True  # type: ignore[attr-defined]
+        if state.type in ("Map", "Parallel"):
+            self.event(frame, f"{state.type}StateFailed", None)
+
+    def retry_delay(self, retriers: tuple[Retrier, ...], counts: list[int], error: StatesError) -> float | None:
+        """Seconds to wait before the next attempt, or None when no retrier applies."""
+        return retry_delay(retriers, counts, error, self.rng)
+
+    def find_catcher(self, catchers: tuple[Catcher, ...], error: StatesError) -> Catcher | None:
+        """The first catcher whose ErrorEquals matches."""
+        return find_catcher(catchers, error)
+
+    def caught(
+        self, frame: Frame, state: State, catcher: Catcher, raw_input: Any, error: StatesError, context: Any
+    ) -> StateOutcome:
+        """Apply a catcher: error output -> ResultPath/Output, Assign, exit event."""
+        error_output = error.as_output()
+        if state.is_jsonata:
+            states = {"input": raw_input, "errorOutput": error_output, "context": context}
+            output = (
+                catcher.output.evaluate(
+                    states, frame.variables, field="Output", rng=self.rng, now_millis=self.now_millis()
+                )
+                if catcher.output is not None
+                else error_output
+            )
+            assigned = (
+                evaluate_assignment(
+                    catcher.assign, states=states, variables=frame.variables, rng=self.rng, now_millis=self.now_millis()
+                )
+                if catcher.assign is not None
+                else None
+            )
+        else:
+            assigned = (
+                evaluate_assignment(
+                    catcher.assign, jsonpath_value=error_output, context=context, variables=frame.variables
+                )
+                if catcher.assign is not None
+                else None
+            )
+            if catcher.discard_result:
+                output = raw_input
+            else:
+                output = apply_result_path(catcher.result_path, False, raw_input, error_output)
+        self.exit_state(frame, state, output, assigned)
+        return catcher.next, output
+
+    # -- helpers used by state modules ----------------------------------------------------------
+    def context(self, state: State, entered_time: datetime, attempt: int, frame: Frame) -> dict[str, Any]:
+        """The context object for one attempt of one state."""
+        cached = self._timestamp_cache
+        if cached is not None and cached[0] == entered_time:
+            entered_text = cached[1]
+        else:
+            entered_text = format_timestamp(entered_time)
+            self._timestamp_cache = (entered_time, entered_text)
+        state_obj: dict[str, Any] = {"Name": state.name, "EnteredTime": entered_text}
+        if isinstance(state, RETRYABLE_STATES):
+            # The states that may carry a Retry field always show the count (0 on the first attempt).
+            state_obj["RetryCount"] = attempt
+        ctx: dict[str, Any] = {
+            "Execution": self.execution_object,
+            "StateMachine": self.state_machine_object,
+            "State": state_obj,
+        }
+        return ctx
+
+    def event(self, frame: Frame, event_type: str, details: dict[str, Any] | None, *, side: bool = False) -> int:
+        """Append a history event on ``frame``'s chain; returns its id.
+
+        A ``side`` event (MapStateSucceeded, MapRunSucceeded...) links to the newest event and
+        leaves the chain where it was, as AWS records them.
+        """
+        if not frame.record:
+            return frame.cursor
+        previous = self.history.last_id if side else frame.cursor
+        event_id = self.history.add(event_type, self.clock.now(), previous, details)
+        if not side:
+            frame.cursor = event_id
+        if event_id > self.history.limit:
+            raise StatesError(
+                ErrorName.RUNTIME,
+                f"The execution reached the maximum number of history events ({self.history.limit}).",
+            )
+        return event_id
+
+    def check_payload(self, value: Any, state: State | None) -> str:
+        """Serialise a payload, enforcing the 256 KiB limit with States.DataLimitExceeded.
+
+        A state's output is the next state's input, the very same object: the text of the last
+        payload is remembered so each value is serialised once (values are never mutated).
+        """
+        last = self._last_payload
+        if last is not None and last[0] is value:
+            return last[1]
+        text = _shared_json_text(value)
+        self._last_payload = (value, text)
+        if len(text) > MAX_PAYLOAD_BYTES // 4 and len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
+            name = state.name if state is not None else "execution"
+            raise StatesError(
+                ErrorName.DATA_LIMIT_EXCEEDED,
+                f"The state/task '{name}' returned a result with a size exceeding the maximum number of "
+                "bytes service limit.",
+            )
+        return text
+
+    def apply_assignments(self, frame: Frame, assigned: dict[str, Any] | None) -> dict[str, str] | None:
+        """Write variables into ``frame``'s own scope; returns ``assignedVariables`` for history."""
+        if not assigned:
+            return None
+        texts = {name: to_json_text(value) for name, value in assigned.items()}
+        sizes = {name: len(text.encode("utf-8")) for name, text in texts.items()}
+        for name, size in sizes.items():
+            if size > MAX_VARIABLE_BYTES:
+                raise StatesError(
+                    ErrorName.RUNTIME,
+                    f"The value assigned to the variable '{name}' is {size} bytes, more than the "
+                    f"{MAX_VARIABLE_BYTES} bytes a variable can hold.",
+                )
+        if sum(sizes.values()) > MAX_VARIABLE_BYTES:
+            raise StatesError(
+                ErrorName.RUNTIME,
+                f"The variables assigned in one Assign field total {sum(sizes.values())} bytes, more than "
+                f"the {MAX_VARIABLE_BYTES} bytes allowed.",
+            )
+        frame.own_variables.update(assigned)
+        self.variable_bytes += sum(sizes.values())
+        if self.variable_bytes > MAX_STORED_VARIABLE_BYTES:
+            raise StatesError(
+                ErrorName.RUNTIME,
+                f"The execution's variables reached {self.variable_bytes} bytes, more than the "
+                f"{MAX_STORED_VARIABLE_BYTES} bytes one execution can store.",
+            )
+        return texts
+
+    def exit_state(self, frame: Frame, state: State, output: Any, assigned: dict[str, Any] | None) -> None:
+        """Apply assignments and append the ...StateExited event."""
+        output_text = self.check_payload(output, state)
+        recorded = self.apply_assignments(frame, assigned)
+        details: dict[str, Any] = {
+            "name": state.name,
+            "output": output_text,
+            "outputDetails": {"truncated": False},
+        }
+        if recorded is not None:
+            details["assignedVariables"] = recorded
+            details["assignedVariablesDetails"] = {"truncated": False}
+        self.event(frame, f"{state.type}StateExited", details)
+
+    # -- ending ---------------------------------------------------------------------------------
+    def _on_execution_timeout(self) -> None:
+        if self.status != "RUNNING" or self.scheduler.finished:
+            return
+        self.history.add(
+            "ExecutionTimedOut",
+            self.clock.now(),
+            self.history.last_id,
+            {"error": ErrorName.TIMEOUT},
+        )
+        self.scheduler.finish_root(StatesError(ErrorName.TIMEOUT))
+        self.status, self.error, self.cause = "TIMED_OUT", ErrorName.TIMEOUT, None
+        self._finish()
+
+    def _settle(self) -> None:
+        if self.status != "RUNNING" or not self.scheduler.finished:
+            return
+        error = self.scheduler.root_error
+        ended = self.scheduler.finished_at or self.clock.now()
+        if error is None:
+            output = self.scheduler.root_result
+            try:
+                text = self.check_payload(output, None)
+            except StatesError as limit:
+                error = limit
+            else:
+                self.output, self.output_text, self.status = output, text, "SUCCEEDED"
+                self.history.add(
+                    "ExecutionSucceeded",
+                    ended,
+                    self.history.last_id,
+                    {"output": text, "outputDetails": {"truncated": False}},
+                )
+        if error is not None:
+            states_error = error if isinstance(error, StatesError) else StatesError(ErrorName.RUNTIME, str(error))
+            if hasattr(states_error, "recorded_error"):
+                states_error = StatesError(states_error.recorded_error, states_error.cause)
+            self.status, self.error, self.cause = "FAILED", states_error.error, states_error.cause
+            details: dict[str, Any] = {}
+            if states_error.error is not None:
+                details["error"] = states_error.error
+            if states_error.cause is not None:
+                details["cause"] = states_error.cause
+            self.history.add("ExecutionFailed", ended, self.history.last_id, details)
+        self._finish(ended)
+
+    def _finish(self, ended: datetime | None = None) -> None:
+        self.stop_date = ended or self.clock.now()
+        self.tokens.clear()
+        if self.observer is not None:
+            event = TraceEvent(TraceKind.EXECUTION_ENDED, "", error=self.error, detail=self.status)
+            self.observer.on_event(self, event)
+        for callback in self.on_finish:
+            callback(self)
+
+    def seconds_since_start(self) -> float:
+        """Elapsed execution time on the clock."""
+        return (self.clock.now() - self.start_date) / timedelta(seconds=1)
