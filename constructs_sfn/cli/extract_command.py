@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from constructs_sfn.cli.lint_command import emit
+from constructs_sfn.cli.console import emit
 
 __all__ = ["output_file_name", "register_extract", "run_extract"]
 

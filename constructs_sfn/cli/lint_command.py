@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any, TextIO
+from typing import Any
 
+from constructs_sfn.cli.console import emit
 from constructs_sfn.lint import (
     Finding,
     LintInputError,
@@ -17,7 +18,7 @@ from constructs_sfn.lint import (
     render_text,
 )
 
-__all__ = ["emit", "register_lint", "run_lint"]
+__all__ = ["register_lint", "run_lint"]
 
 _DESCRIPTION = """\
 Check Step Functions definitions for the mistakes behind most incidents (Tasks without timeouts,
@@ -61,14 +62,6 @@ def register_lint(commands: Any) -> None:
         "sarif: SARIF 2.1.0 for code scanning and editors",
     )
     parser.set_defaults(handler=run_lint)
-
-
-def emit(text: str, stream: TextIO | None = None) -> None:
-    """Write ``text`` and a newline; characters the stream cannot encode (lone surrogates in a state
-    name) become ``\\udXXX`` escapes, which keep JSON output valid JSON."""
-    out = stream if stream is not None else sys.stdout
-    encoding = out.encoding or "utf-8"
-    out.write(text.encode(encoding, "backslashreplace").decode(encoding, "replace") + "\n")
 
 
 def _tool_version() -> str:

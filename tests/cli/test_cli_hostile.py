@@ -43,7 +43,6 @@ class TestDefinitionFiles:
         [
             (b"\x00\xff\xfe\x01binary", "not UTF-8 text (byte 1: invalid start byte)"),
             ('{"StartAt": "Caf\xe9"}'.encode("latin-1"), "not UTF-8 text (byte 16: invalid continuation byte)"),
-            (b"[1, 2]", "Definition must be a valid JSON object"),
             (b'{"StartAt": NaN}', "Unrecognized token 'NaN'"),
             (b"[" * 1001 + b"]" * 1001, "Document nesting depth (1001)"),
             (b"StartAt: P\nStates: &s {P: {Type: Pass, End: true, Result: *s}}\n", "cannot contain itself"),
@@ -59,9 +58,18 @@ class TestDefinitionFiles:
         assert line.startswith(f"constructs-sfn: {path}: ")
         assert detail in line
 
+    def test_json_that_is_no_object(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        path = tmp_path / "definition.json"
+        path.write_bytes(b"[1, 2]")
+        line = refused(capsys, ["run", str(path)])
+        assert line == f"constructs-sfn: {path}: Definition must be a valid JSON object"
+        assert main(["validate", str(path)]) == 1  # validate reports it as a problem of the definition
+        out = capsys.readouterr().out
+        assert f"{path}: /: SCHEMA_VALIDATION_FAILED: Definition must be a valid JSON object" in out
+
     def test_a_directory_or_a_nul_in_the_path(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-        assert "Is a directory" in refused(capsys, ["validate", str(tmp_path)])
-        assert "embedded null byte" in refused(capsys, ["validate", f"{tmp_path}/a\x00b.json"])
+        assert "not a cloud assembly (no manifest.json)" in refused(capsys, ["validate", str(tmp_path)])
+        assert "contains a NUL character" in refused(capsys, ["validate", f"{tmp_path}/a\x00b.json"])
 
 
 class TestInput:
@@ -97,7 +105,7 @@ class TestInput:
 
     def test_numbers_beyond_the_double_range(self, machine: Path, capsys: pytest.CaptureFixture[str]) -> None:
         assert main(["run", str(machine), "--input", "[1e400]"]) == 0
-        assert 'output ["Infinity"]' in capsys.readouterr().out
+        assert 'output: ["Infinity"]' in capsys.readouterr().out
 
 
 class TestDemoFiles:
@@ -180,4 +188,4 @@ def test_a_byte_order_mark_is_no_content(tmp_path: Path, capsys: pytest.CaptureF
     data = tmp_path / "input.json"
     data.write_bytes(b'\xef\xbb\xbf{"a": 1}')
     assert main(["run", str(definition), "--input", f"@{data}"]) == 0
-    assert 'output {"a":1}' in capsys.readouterr().out
+    assert 'output: {"a":1}' in capsys.readouterr().out

@@ -1,0 +1,75 @@
+"""What every ``constructs-sfn`` command shares: printing, usage errors, reading files and JSON options.
+
+Every failure a user can cause is a :class:`UsageError`: ``main`` prints it as one line
+(``constructs-sfn: <file>: <what is wrong>``) and exits with status 2, never with a traceback.
+Text the terminal cannot show (lone surrogates in a state name) is printed as ``\\udXXX`` escapes.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
+
+__all__ = ["UsageError", "emit", "json_text", "one_line", "option_text", "parse_json_option", "read_text"]
+
+
+class UsageError(Exception):
+    """A mistake in the command line or in a file it names: printed as one line, exit status 2."""
+
+
+def emit(text: str, stream: TextIO | None = None) -> None:
+    """Write ``text`` and a newline; characters the stream cannot encode (lone surrogates in a state
+    name) become ``\\udXXX`` escapes, which keep JSON output valid JSON."""
+    out = stream if stream is not None else sys.stdout
+    encoding = getattr(out, "encoding", None) or "utf-8"
+    out.write(text.encode(encoding, "backslashreplace").decode(encoding, "replace") + "\n")
+
+
+def one_line(message: str) -> str:
+    """``message`` on one line: parsers' messages may span several (YAML's ``in "<unicode string>"``)."""
+    return "; ".join(line.strip() for line in message.splitlines() if line.strip())
+
+
+def json_text(value: Any, *, indent: int | None = None) -> str:
+    """``value`` as JSON text (never a Python repr); non-ASCII kept, lone surrogates kept as escapes."""
+    separators = (",", ": ") if indent is not None else (",", ":")
+    text = json.dumps(value, ensure_ascii=False, indent=indent, separators=separators, default=str)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def read_text(path: Path) -> str:
+    """The UTF-8 text of ``path`` (a byte-order mark is dropped); a :class:`UsageError` otherwise."""
+    if "\x00" in str(path):
+        shown = str(path).replace("\x00", "\\x00")
+        raise UsageError(f"{shown}: cannot be read: embedded null byte in the path")
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file or directory") from None
+    except OSError as error:
+        raise UsageError(f"{path}: {error.strerror or error}") from error
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{path}: not UTF-8 text (byte {error.start}: {error.reason})") from None
+
+
+def option_text(value: str) -> str:
+    """The text of an option given as text or as ``@file`` (the file's text)."""
+    return read_text(Path(value[1:])) if value.startswith("@") else value
+
+
+def parse_json_option(value: str, option: str) -> Any:
+    """The JSON value of an option given as JSON text or as ``@file``, read by AWS's JSON rules
+    (no ``NaN``, at most 1000 levels); errors name the option or file, the line and the column."""
+    source = value[1:] if value.startswith("@") else option
+    text = option_text(value)
+    try:
+        return parse_json_text(text)
+    except JsonSyntaxError as error:
+        detail = error.message or "no JSON value"
+        raise UsageError(f"{source}: not JSON (line {error.line}, column {error.column}): {detail}") from None

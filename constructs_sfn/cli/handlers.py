@@ -1,0 +1,95 @@
+"""``--handler ARN=module:function``: Python functions standing in for the Lambda functions a run calls.
+
+The module is imported as ``python -m`` would from the current directory (which is put first on
+``sys.path``). For a machine of a template or ``cdk.out`` the left-hand side may also be the
+function's construct path or logical id (``Shop/ChargeFn``), since the extracted definition names
+the function by a placeholder (``arn:aws:lambda:...:function:<Shop/ChargeFn>``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from constructs_sfn.cli.console import UsageError
+from constructs_sfn.integrations import FunctionRef
+
+if TYPE_CHECKING:
+    from constructs_sfn.testing.definitions import StateMachineUnderTest
+
+__all__ = ["HandlerSpec", "load_handler", "parse_handler_spec", "resolve_function"]
+
+_LAMBDA = "AWS::Lambda::Function"
+
+
+@dataclass(frozen=True)
+class HandlerSpec:
+    """One ``--handler`` option: the function it serves and the Python callable's location."""
+
+    function: str
+    module: str
+    attribute: str
+    given: str
+
+
+def parse_handler_spec(text: str) -> HandlerSpec:
+    """Split ``FUNCTION=module:function`` (the function part may itself hold colons, as ARNs do)."""
+    function, equals, target = text.partition("=")
+    module, colon, attribute = target.rpartition(":")
+    if not equals or not function or not colon or not module or not attribute:
+        raise UsageError(
+            f"--handler {text}: expected FUNCTION=module:function, e.g. "
+            "arn:aws:lambda:us-east-1:123456789012:function:Charge=handlers:charge"
+        )
+    return HandlerSpec(function.strip(), module.strip(), attribute.strip(), text)
+
+
+def load_handler(spec: HandlerSpec) -> Callable[[Any, Any], Any]:
+    """Import ``spec.module`` (from the current directory first) and return its callable."""
+    here = os.getcwd()
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    try:
+        module = importlib.import_module(spec.module)
+    except ModuleNotFoundError as error:
+        missing = error.name or spec.module
+        raise UsageError(
+            f"--handler {spec.given}: no module named '{missing}' (looked in {here} and on sys.path)"
+        ) from None
+    except Exception as error:  # any failure of the user's module at import time
+        raise UsageError(
+            f"--handler {spec.given}: importing '{spec.module}' failed: {type(error).__name__}: {error}"
+        ) from None
+    handler = getattr(module, spec.attribute, None)
+    if handler is None:
+        raise UsageError(f"--handler {spec.given}: module '{spec.module}' has no attribute '{spec.attribute}'")
+    if not callable(handler):
+        raise UsageError(f"--handler {spec.given}: '{spec.module}:{spec.attribute}' is not callable")
+    bound: Callable[[Any, Any], Any] = handler
+    return bound
+
+
+def resolve_function(spec: HandlerSpec, machine: StateMachineUnderTest | None) -> str:
+    """The function name or ARN to bind: a template machine's construct path or logical id becomes
+    the placeholder name its definition uses; a Lambda name or ARN is taken as it is."""
+    if machine is not None:
+        called = machine.referenced(_LAMBDA)
+        wanted = spec.function.strip("/")
+        for placeholder in called:
+            if wanted in (placeholder.name, placeholder.logical_id, placeholder.text):
+                return f"<{placeholder.name}>"
+        logical_ids = set(machine.logical_ids_for(wanted)) if wanted else set()
+        for placeholder in called:
+            if placeholder.logical_id in logical_ids:
+                return f"<{placeholder.name}>"
+    if FunctionRef.parse(spec.function) is None:
+        hint = ""
+        if machine is not None:
+            names = ", ".join(sorted({p.name for p in machine.referenced(_LAMBDA)})) or "none"
+            hint = f"; the state machine calls these functions of the app: {names}"
+        raise UsageError(f"--handler {spec.given}: '{spec.function}' is not a Lambda function name or ARN{hint}")
+    return spec.function

@@ -1,0 +1,251 @@
+"""What a command line points at: an ASL definition (JSON or YAML), a CloudFormation template or a
+cloud assembly directory (``cdk.out``), read into state machines ready for the local client.
+
+JSON is read by AWS's rules (no ``NaN``, at most 1000 levels). Text that is not JSON is read as
+YAML, and a YAML mistake is reported with YAML's own message and line. YAML 1.1, which PyYAML
+follows, turns some unquoted values into other types: ``2024-01-01`` becomes a date (JSON has
+none, so the file is refused with a hint to quote it) and ``yes``/``no``/``on``/``off`` become
+booleans (kept, with a note that says to quote them if text was meant).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from constructs_sfn.asl.errors import DefinitionError
+from constructs_sfn.asl.parse.json_text import JsonDecodeError, decode_json_text
+from constructs_sfn.asl.parse.yaml_text import NotYamlMappingError, load_yaml_document
+from constructs_sfn.cli.console import UsageError, read_text
+
+if TYPE_CHECKING:
+    from constructs_sfn.testing.definitions import StateMachineUnderTest
+
+__all__ = ["DefinitionFile", "MachineSource", "load_definition_file", "load_machines", "pick_machine"]
+
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
+_YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+@dataclass(frozen=True)
+class DefinitionFile:
+    """A definition file's JSON document, and notes about YAML values that may not mean what was meant."""
+
+    path: Path
+    document: Any
+    yaml_notes: tuple[str, ...] = ()
+
+    @property
+    def is_template(self) -> bool:
+        """True when the document is a CloudFormation template rather than a definition."""
+        document = self.document
+        return isinstance(document, Mapping) and (
+            "AWSTemplateFormatVersion" in document or isinstance(document.get("Resources"), Mapping)
+        )
+
+    def with_notes(self, message: str) -> str:
+        """``message`` followed by the YAML notes, when there are any."""
+        return message + "".join(f" (note: {note})" for note in self.yaml_notes)
+
+
+@dataclass(frozen=True)
+class MachineSource:
+    """One state machine ready for ``create_state_machine``."""
+
+    label: str
+    """How messages name it: the definition file, or ``<template>#<construct path>``."""
+    name: str
+    """The state machine name (what a mock configuration file keys its test cases by)."""
+    definition_text: str
+    state_machine_type: str
+    """``STANDARD`` or ``EXPRESS`` (from the template; ``STANDARD`` for a definition file)."""
+    machine: StateMachineUnderTest | None = None
+    """The machine of a template or assembly (its placeholders name the app's resources)."""
+    yaml_notes: tuple[str, ...] = field(default=())
+
+    def with_notes(self, message: str) -> str:
+        """``message`` followed by the YAML notes, when there are any."""
+        return message + "".join(f" (note: {note})" for note in self.yaml_notes)
+
+
+def load_definition_file(path: Path) -> DefinitionFile:
+    """Read a JSON or YAML file into a JSON document; :class:`UsageError` naming the file otherwise."""
+    text = read_text(path)
+    try:
+        return DefinitionFile(path, decode_json_text(text))
+    except JsonDecodeError as failure:
+        json_error = failure
+    where = f" (line {json_error.syntax.line}, column {json_error.syntax.column})" if json_error.syntax else ""
+    not_json = f"{path}: not JSON{where}: {json_error.message}"
+    if json_error.syntax is None or text.lstrip().startswith(("{", "[")) or not text.strip():
+        raise UsageError(not_json if text.strip() else f"{path}: the file is empty")
+    return _load_yaml(path, text, not_json)
+
+
+def _load_yaml(path: Path, text: str, not_json: str) -> DefinitionFile:
+    try:
+        document = load_yaml_document(text)
+    except NotYamlMappingError as error:
+        raise UsageError(f"{path}: not YAML ({_yaml_problem(error)})") from None
+    except DefinitionError as error:
+        raise UsageError(f"{path}: {error}") from None
+    if not isinstance(document, Mapping | list):
+        # A lone word is a YAML string; what the user wrote was more likely broken JSON.
+        raise UsageError(f"{not_json} (and as YAML it is not a mapping)")
+    dates, booleans = _yaml11_surprises(text)
+    if dates:
+        line, value = dates[0]
+        raise UsageError(
+            f"{path}: line {line}: YAML 1.1 reads {value} as a date, and JSON has no dates; "
+            f'quote it ("{value}") to keep it as text'
+        )
+    try:
+        # Round-trip through JSON: what the local client receives is JSON text.
+        document = json.loads(json.dumps(document, allow_nan=False))
+    except (TypeError, ValueError) as error:
+        raise UsageError(f"{path}: the YAML holds a value JSON cannot represent ({error})") from None
+    notes = tuple(
+        f"line {line}: YAML 1.1 reads {value} as the boolean {str(value.lower() in ('yes', 'on', 'y')).lower()}; "
+        f'quote it ("{value}") if you meant text'
+        for line, value in booleans
+    )
+    return DefinitionFile(path, document, notes)
+
+
+def _yaml_problem(error: NotYamlMappingError) -> str:
+    """YAML's own message and line: ``line 3, column 7: mapping values are not allowed here``."""
+    import yaml
+
+    cause = error.__cause__
+    if isinstance(cause, yaml.MarkedYAMLError) and cause.problem_mark is not None:
+        mark = cause.problem_mark
+        return f"line {mark.line + 1}, column {mark.column + 1}: {cause.problem or cause.context}"
+    return " ".join(str(error).split())
+
+
+def _yaml11_surprises(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Plain scalars YAML 1.1 resolved to a date or to a yes/no/on/off boolean, with their lines."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return [], []
+    dates: list[tuple[int, str]] = []
+    booleans: list[tuple[int, str]] = []
+    seen: set[int] = set()
+    pending = [root] if root is not None else []
+    while pending:  # iterative, and each node once: aliases share nodes
+        node = pending.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            if node.style is None and node.tag == _TIMESTAMP_TAG:
+                dates.append((node.start_mark.line + 1, node.value))
+            elif node.style is None and node.tag == _BOOL_TAG and node.value.lower() in _YAML11_BOOLEANS:
+                booleans.append((node.start_mark.line + 1, node.value))
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                pending.extend((key, value))
+    return sorted(dates), sorted(booleans)
+
+
+def load_machines(source: str, *, state_machine_type: str | None = None) -> list[MachineSource]:
+    """Every state machine of ``source``: a definition file, a template, or a ``cdk.out`` directory.
+
+    ``state_machine_type`` overrides the template's type (a definition file's default is STANDARD).
+    """
+    if "\x00" in source:
+        shown = source.replace("\x00", "\\x00")
+        raise UsageError(f"{shown}: not a valid path (it contains a NUL character)")
+    path = Path(source)
+    if path.is_dir():
+        if not (path / "manifest.json").is_file():
+            raise UsageError(f"{path}: not a cloud assembly (no manifest.json); run 'cdk synth' first")
+        return _from_app(path, str(path), state_machine_type, assembly=True)
+    loaded = load_definition_file(path)
+    if loaded.is_template:
+        if not read_text(path).lstrip().startswith("{"):
+            raise UsageError(f"{path}: a YAML CloudFormation template; use the JSON template 'cdk synth' writes")
+        return _from_app(path, str(path), state_machine_type, assembly=False)
+    name = _UNSAFE_NAME.sub("-", path.name.split(".", 1)[0]).strip("-")[:80] or "StateMachine"
+    text = json.dumps(loaded.document, ensure_ascii=False, separators=(",", ":"))
+    return [MachineSource(str(path), name, text, state_machine_type or "STANDARD", None, loaded.yaml_notes)]
+
+
+def _from_app(path: Path, origin: str, state_machine_type: str | None, *, assembly: bool) -> list[MachineSource]:
+    from constructs_sfn.testing.assembly import SynthesizedApp, TemplateError
+
+    try:
+        app = SynthesizedApp.from_assembly(path) if assembly else SynthesizedApp.from_template(path)
+        machines = app.state_machines
+    except TemplateError as error:
+        raise UsageError(str(error)) from error
+    except RecursionError:
+        raise UsageError(f"{origin}: a template is nested too deeply to read") from None
+    found: list[MachineSource] = []
+    for machine in machines:
+        last = machine.name.rsplit("/", 1)[-1]
+        found.append(
+            MachineSource(
+                label=f"{origin}#{machine.name}",
+                name=_UNSAFE_NAME.sub("-", last).strip("-")[:80] or "StateMachine",
+                definition_text=machine.definition_text,
+                state_machine_type=state_machine_type or machine.state_machine_type,
+                machine=machine,
+            )
+        )
+    return found
+
+
+def pick_machine(source: str, key: str | None, *, state_machine_type: str | None = None) -> MachineSource:
+    """The one state machine of ``source`` that ``key`` names (a logical id or construct path).
+
+    Without ``key`` the source must hold exactly one; otherwise the error lists them.
+    """
+    machines = load_machines(source, state_machine_type=state_machine_type)
+    if not machines:
+        raise UsageError(f"{source}: no AWS::StepFunctions::StateMachine resource")
+    if key is None:
+        if len(machines) > 1:
+            names = ", ".join(_machine_name(m) for m in machines)
+            raise UsageError(
+                f"{source} holds {len(machines)} state machines ({names}); choose one with --state-machine"
+            )
+        return machines[0]
+    templated = [m for m in machines if m.machine is not None]
+    if not templated:
+        raise UsageError(f"--state-machine {key}: {source} is a definition file, not a template or cdk.out")
+    wanted = key.strip("/")
+    exact = [m for m in templated if m.machine is not None and wanted in m.machine.keys()]  # noqa: SIM118
+    matches = exact or [
+        m
+        for m in templated
+        if m.machine is not None and any(k.endswith("/" + wanted) for k in m.machine.keys())  # noqa: SIM118
+    ]
+    known = ", ".join(_machine_name(m) for m in templated)
+    if len(matches) > 1:
+        names = ", ".join(_machine_name(m) for m in matches)
+        raise UsageError(f"--state-machine {key}: matches several state machines ({names}); use a longer path")
+    if not matches:
+        raise UsageError(f"--state-machine {key}: no such state machine in {source}; state machines: {known}")
+    return matches[0]
+
+
+def _machine_name(source: MachineSource) -> str:
+    """``Shop/Orders (Orders1234)``: the construct path and the logical id."""
+    machine = source.machine
+    if machine is None:
+        return source.label
+    if machine.name == machine.logical_id:
+        return machine.name
+    return f"{machine.name} ({machine.logical_id})"
