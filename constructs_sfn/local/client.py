@@ -723,8 +723,7 @@ class LocalStepFunctions:
         stateConfiguration: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """``TestState``: run one state (INFO, DEBUG or TRACE inspection; ``mock``; ``variables``)."""
-        from constructs_sfn.asl.runtime.teststate_context import TestStateScope
-        from constructs_sfn.local.teststate import TestStateRejectedError, TestStateRequest, run_request
+        from constructs_sfn.local.teststate import TestStateRejectedError, TestStateRequest, TestStateScope, run_request
 
         operation = "TestState"
         params = _given(

@@ -39,7 +39,7 @@ from constructs_sfn.asl.parse.json_text import (
 )
 from constructs_sfn.asl.parse.yaml_text import NotYamlMappingError, load_yaml_definition
 
-__all__ = ["load_definition_document", "parse_definition"]
+__all__ = ["load_definition_document", "parse_definition", "parse_state"]
 
 
 def load_definition_document(definition: str | bytes | Mapping[str, Any]) -> Any:
@@ -93,6 +93,17 @@ def parse_definition(definition: str | bytes | Mapping[str, Any], *, validate: b
     if not isinstance(document, Mapping):
         raise DefinitionError("The definition must be a JSON object", location="")
     return _Parser().machine(document, "", JSONPATH, top_level=True)
+
+
+def parse_state(name: str, document: Mapping[str, Any], pointer: str, query_language: str) -> State:
+    """Compile one state's JSON object (found at ``pointer``) into the model.
+
+    ``query_language`` is the one the state inherits from its machine or branch; the state's own
+    ``QueryLanguage`` field, when present, wins. Nested Map processors and Parallel branches are
+    compiled too. This is for callers that run one state outside its machine (TestState); the
+    document is assumed to have passed :mod:`constructs_sfn.asl.parse.validate`.
+    """
+    return _Parser().state(name, document, pointer, query_language)
 
 
 def _pointer(base: str, *parts: str | int) -> str:

@@ -14,10 +14,10 @@ would happen next instead of doing it:
   ``nextState`` its ``Next`` and ``errorDetails.catchIndex`` its position.
 * FAILED: neither; ``error`` and ``cause`` say why.
 
-A ``mock`` stands in for the work of a Task, Map or Parallel state (see
-:mod:`constructs_sfn.asl.runtime.teststate_mocked`); the context object is an express
-execution's (see :mod:`constructs_sfn.asl.runtime.teststate_context`), and the inspection data
-lists what AWS lists for the state (see :mod:`constructs_sfn.asl.runtime.teststate_inspection`).
+A ``mock`` stands in for the work of a Task, Map or Parallel state (see :mod:`.mocked`); the
+context object is an express execution's (see :mod:`.context`), and the inspection data lists what
+AWS lists for the state (see :mod:`.inspection`). The state may be a lone state, a state of a
+machine or one nested in a Map or Parallel of it (see :mod:`.locate`).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ from typing import Any
 
 from constructs_sfn.asl.errors import DefinitionError, ErrorName, StatesError
 from constructs_sfn.asl.model.states import (
-    JSONPATH,
     ChoiceState,
     FailState,
     MapState,
@@ -41,20 +40,22 @@ from constructs_sfn.asl.model.states import (
     TaskState,
     WaitState,
 )
-from constructs_sfn.asl.parse.parser import _Parser
+from constructs_sfn.asl.parse.parser import parse_state
 from constructs_sfn.asl.runtime import state_flow, state_map, state_parallel, state_task
 from constructs_sfn.asl.runtime.clock import Clock
 from constructs_sfn.asl.runtime.frame import Frame, StateOutcome, to_json_text
-from constructs_sfn.asl.runtime.teststate_context import TestStateExecution, TestStateScope
-from constructs_sfn.asl.runtime.teststate_inspection import as_json_text, inspection_data
-from constructs_sfn.asl.runtime.teststate_mocked import (
+from constructs_sfn.asl.runtime.retry_policy import retrier_index
+from constructs_sfn.asl.services import TaskService
+from constructs_sfn.local.teststate.context import TestStateExecution, TestStateScope
+from constructs_sfn.local.teststate.inspection import as_json_text, inspection_data
+from constructs_sfn.local.teststate.locate import locate_state
+from constructs_sfn.local.teststate.mocked import (
     MockAnswer,
     MockTaskService,
     StateConfiguration,
     run_mocked_map,
     run_mocked_parallel,
 )
-from constructs_sfn.asl.services import TaskService
 
 __all__ = ["TestStateScope", "run_test_state"]
 
@@ -214,24 +215,16 @@ def _retry(retriers: tuple[Retrier, ...], error: StatesError, retries_so_far: in
     Only the first retrier whose ErrorEquals matches applies (ASL); it is spent once
     ``retries_so_far`` reaches its MaxAttempts.
     """
-    for index, retrier in enumerate(retriers):
-        if not _matches(retrier.error_equals, error.error):
-            continue
-        if retries_so_far >= retrier.max_attempts:
-            return None
-        delay = retrier.interval_seconds * (retrier.backoff_rate**retries_so_far)
-        if retrier.max_delay_seconds is not None:
-            delay = min(delay, retrier.max_delay_seconds)
-        return index, int(delay)
-    return None
-
-
-def _matches(error_equals: tuple[str, ...], error: str | None) -> bool:
-    if error in error_equals:
-        return True
-    if ErrorName.ALL in error_equals and error != ErrorName.RUNTIME:
-        return True
-    return ErrorName.TASK_FAILED in error_equals and error not in (ErrorName.TIMEOUT, ErrorName.RUNTIME)
+    index = retrier_index(retriers, error)
+    if index is None:
+        return None
+    retrier = retriers[index]
+    if retries_so_far >= retrier.max_attempts:
+        return None
+    delay = retrier.interval_seconds * (retrier.backoff_rate**retries_so_far)
+    if retrier.max_delay_seconds is not None:
+        delay = min(delay, retrier.max_delay_seconds)
+    return index, int(delay)
 
 
 def _body(
@@ -251,21 +244,12 @@ def _body(
 
 
 def _state_under_test(definition: Mapping[str, Any], state_name: str | None) -> State:
-    """Parse the state to test: a bare state (``"StateName"``) or one state of a machine."""
-    if "States" in definition:
-        states = definition.get("States") or {}
-        name = state_name or definition.get("StartAt")
-        if not isinstance(name, str) or not isinstance(states, Mapping) or name not in states:
-            raise DefinitionError(f"State '{name}' does not exist in the definition", code="INVALID_STATE_NAME")
-        document = states[name]
-        query_language = definition.get("QueryLanguage", JSONPATH)
-    else:
-        name = state_name or "StateName"
-        document = definition
-        query_language = JSONPATH
-    if not isinstance(document, Mapping):
-        raise DefinitionError(f"State '{name}' is not a JSON object", location=f"/States/{name}")
-    return _Parser().state(name, document, f"/States/{name}", query_language)
+    """Parse the state to test: a lone state (``"StateName"``) or one state of a machine, nested or not."""
+    located = locate_state(definition, state_name)
+    if located is None:
+        name = state_name if state_name is not None else definition.get("StartAt")
+        raise DefinitionError(f"State '{name}' does not exist in the definition", code="INVALID_STATE_NAME")
+    return parse_state(located.name, located.document, located.pointer, located.query_language)
 
 
 def _decode_mock_result(text: Any) -> Any:

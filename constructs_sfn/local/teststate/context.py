@@ -6,7 +6,8 @@ object has an express execution ARN (``arn:...:express:<machine>:<execution>``),
 even when a whole definition and a ``stateName`` were given. ``State.RetryCount`` is only present
 for the states that can retry (Task, Map, Parallel); it is ``stateConfiguration.retrierRetryCount``.
 A ``context`` given with the call replaces these values field by field, and its ``Task.Token`` is
-the token a callback task sees.
+the token a callback task sees. A state tested inside a Map (``stateName`` naming a state of an
+``ItemProcessor``) sees the ``Map`` section the call gives (``Map.Item.Index``, ``Map.Item.Value``).
 
 States inside an unmocked Map or Parallel run as in any execution: they retry and catch, and
 their processing steps stay out of the tested state's inspection data.
@@ -94,6 +95,7 @@ class TestStateExecution(Execution):
         self.state_machine_object = {**self.state_machine_object, **_section(given, "StateMachine")}
         self._given_state = _section(given, "State")
         self._given_task = _section(given, "Task")
+        self._given_map = _section(given, "Map")
 
     def inspect(self, key: str, value: Any) -> None:
         """Record a processing step of the tested state (not of the states inside a Map/Parallel)."""
@@ -122,6 +124,8 @@ class TestStateExecution(Execution):
             "StateMachine": self.state_machine_object,
             "State": state_object,
         }
+        if self._given_map:
+            context["Map"] = dict(self._given_map)
         if self._given_task:
             context["Task"] = dict(self._given_task)
             return _GivenTaskContext(context)

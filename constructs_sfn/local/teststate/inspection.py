@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from constructs_sfn.asl.model.states import MapState, PassState, State
+from constructs_sfn.asl.runtime.frame import to_json_text
 
 __all__ = ["JSON_TEXT_FIELDS", "as_json_text", "inspection_data"]
 
@@ -119,8 +120,6 @@ def inspection_data(
 
 def as_json_text(data: Mapping[str, Any]) -> dict[str, Any]:
     """``data`` with its JSON-valued fields written as JSON text, as the TestState API sends them."""
-    from constructs_sfn.asl.runtime.frame import to_json_text
-
     return {key: to_json_text(value) if key in JSON_TEXT_FIELDS else value for key, value in data.items()}
 
 

@@ -1,10 +1,19 @@
 """TestState's ``mock.fieldValidationMode``: does a mocked result fit the API it stands in for?
 
-``STRICT`` (the default) requires the output shape's required members and checks every member
-present; ``PRESENT`` only checks members present; ``NONE`` checks nothing. Members the API does not
-define are ignored, as AWS ignores them. The output shapes come from botocore's service models:
-``aws-sdk:<service>:<action>`` tasks map to the SDK operation, and the optimized integrations
-whose result is the SDK response (DynamoDB items, EventBridge, SNS, SQS) to theirs.
+API_MockInput.html: ``STRICT`` (the default) requires "all required fields" and that "all present
+fields must conform to the API's schema"; ``PRESENT`` only checks the fields present; ``NONE``
+checks nothing. Members the API does not define are ignored, as AWS ignores them. The output shapes
+come from botocore's service models:
+
+* ``aws-sdk:<service>:<action>`` tasks: the SDK operation's output;
+* the request-response optimized integrations whose result is the service's SDK response
+  (DynamoDB items, EventBridge, SNS, SQS, ``states:startExecution``, ECS, Batch, Glue, CodeBuild,
+  Athena, ...): that operation's output.
+
+Not checked: ``.waitForTaskToken`` tasks (their result is whatever the callback sends with
+``SendTaskSuccess``), ``.sync`` tasks (their result describes the finished job, not the call that
+started it), and integrations whose result Step Functions reshapes (``lambda:invoke`` decodes the
+``Payload``, ``apigateway:invoke``, ``http:invoke``, ``bedrock:invokeModel``, ...).
 """
 
 from __future__ import annotations
@@ -13,32 +22,35 @@ import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from constructs_sfn.integrations.aws.naming import optimized_boto3_service, sdk_boto3_service
+
 if TYPE_CHECKING:
     from botocore.model import Shape
 
 __all__ = ["mock_result_problem"]
 
-# Step Functions' aws-sdk service names that differ from botocore's.
-_SDK_SERVICE_ALIASES = {
-    "sfn": "stepfunctions",
-    "cloudwatchlogs": "logs",
-    "eventbridge": "events",
-    "costexplorer": "ce",
-    "elasticloadbalancingv2": "elbv2",
-    "elasticloadbalancing": "elb",
-    "lexruntimev2": "lexv2-runtime",
-    "lexmodelsv2": "lexv2-models",
-}
-# Optimized integrations whose task result is the service's SDK response.
-_OPTIMIZED = {
-    ("dynamodb", "getItem"): ("dynamodb", "GetItem"),
-    ("dynamodb", "putItem"): ("dynamodb", "PutItem"),
-    ("dynamodb", "updateItem"): ("dynamodb", "UpdateItem"),
-    ("dynamodb", "deleteItem"): ("dynamodb", "DeleteItem"),
-    ("events", "putEvents"): ("events", "PutEvents"),
-    ("sns", "publish"): ("sns", "Publish"),
-    ("sqs", "sendMessage"): ("sqs", "SendMessage"),
-}
+# Request-response optimized integrations whose task result is the service's SDK response.
+_OPTIMIZED_SDK_SHAPED = frozenset(
+    {
+        ("dynamodb", "getItem"),
+        ("dynamodb", "putItem"),
+        ("dynamodb", "updateItem"),
+        ("dynamodb", "deleteItem"),
+        ("events", "putEvents"),
+        ("sns", "publish"),
+        ("sqs", "sendMessage"),
+        ("states", "startExecution"),
+        ("ecs", "runTask"),
+        ("batch", "submitJob"),
+        ("glue", "startJobRun"),
+        ("codebuild", "startBuild"),
+        ("athena", "startQueryExecution"),
+        ("athena", "getQueryExecution"),
+        ("athena", "getQueryResults"),
+        ("athena", "stopQueryExecution"),
+    }
+)
+_UNCHECKED_PATTERNS = (".waitForTaskToken", ".sync:2", ".sync")
 _NUMBERS = ("integer", "long", "double", "float")
 
 
@@ -53,20 +65,24 @@ def mock_result_problem(resource: str, result: Any, *, mode: str = "STRICT") -> 
 
 
 def _output_shape(resource: str) -> Shape | None:
-    if ":::" not in resource:
+    if ":::" not in resource or resource.endswith(_UNCHECKED_PATTERNS):
         return None
-    target = resource.split(":::", 1)[1]
-    for suffix in (".waitForTaskToken", ".sync:2", ".sync"):
-        target = target.removesuffix(suffix)
-    parts = target.split(":")
+    parts = resource.split(":::", 1)[1].split(":")
     if parts[0] == "aws-sdk" and len(parts) == 3:
-        service = _SDK_SERVICE_ALIASES.get(parts[1], parts[1])
-        operation = parts[2][:1].upper() + parts[2][1:]
-    elif len(parts) == 2 and (parts[0], parts[1]) in _OPTIMIZED:
-        service, operation = _OPTIMIZED[(parts[0], parts[1])]
+        service = sdk_boto3_service(parts[1], _available_services())
+    elif len(parts) == 2 and (parts[0], parts[1]) in _OPTIMIZED_SDK_SHAPED:
+        service = optimized_boto3_service(parts[0])
     else:
         return None
+    operation = parts[-1][:1].upper() + parts[-1][1:]
     return _operation_output(service, operation)
+
+
+@functools.cache
+def _available_services() -> frozenset[str]:
+    from botocore.loaders import create_loader
+
+    return frozenset(create_loader().list_available_services("service-2"))
 
 
 @functools.cache

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from constructs_sfn.local.mock_validation import mock_result_problem
+from constructs_sfn.local.teststate.mock_validation import mock_result_problem
 
 KMS = "arn:aws:states:::aws-sdk:kms:encrypt"
 S3 = "arn:aws:states:::aws-sdk:s3:getObject"

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 import pytest
-from runtime_support import ACTIVITY_ARN, LAMBDA_INVOKE, SQS_CALLBACK, FakeService
 
 from constructs_sfn.asl.runtime import VirtualClock
-from constructs_sfn.asl.runtime.teststate import TestStateScope, run_test_state
 from constructs_sfn.asl.services import TaskOutcome
+from constructs_sfn.local.teststate import TestStateScope, run_test_state
+
+from .support import ACTIVITY_ARN, LAMBDA_INVOKE, SQS_CALLBACK, FakeService
 
 ERROR_MOCK = {"errorOutput": {"error": "Mock.Error", "cause": "mocked"}}
 SCOPE = TestStateScope(region="eu-west-1", account_id="111111111111", partition="aws")

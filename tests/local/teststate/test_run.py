@@ -6,11 +6,12 @@ import json
 from typing import Any
 
 import pytest
-from runtime_support import LAMBDA_ARN, LAMBDA_INVOKE, FakeService
 
 from constructs_sfn.asl.errors import DefinitionError
-from constructs_sfn.asl.runtime.teststate import run_test_state
 from constructs_sfn.asl.services import TaskOutcome
+from constructs_sfn.local.teststate import run_test_state
+
+from .support import LAMBDA_ARN, LAMBDA_INVOKE, FakeService
 
 
 def try_state(state: dict[str, Any], input_value: Any = None, **options: Any) -> dict[str, Any]:
