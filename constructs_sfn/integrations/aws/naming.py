@@ -62,6 +62,10 @@ _OPTIMIZED: dict[str, OptimizedNaming] = {
     "codebuild": OptimizedNaming("CodeBuild", "AWSCodeBuild", "AWSCodeBuildException"),
     "sagemaker": OptimizedNaming("SageMaker", "AmazonSageMaker", "AmazonSageMakerException"),
     "eks": OptimizedNaming("EKS", "AmazonEKS", "AmazonEKSException"),
+    "bedrock": OptimizedNaming("Bedrock", "AmazonBedrockRuntime", "AmazonBedrockRuntimeException"),
+    "elasticmapreduce": OptimizedNaming(
+        "ElasticMapReduce", "AmazonElasticMapReduce", "AmazonElasticMapReduceException"
+    ),
 }
 
 _OPTIMIZED_BOTO3 = {"states": "stepfunctions", "elasticmapreduce": "emr", "bedrock": "bedrock-runtime"}

@@ -11,21 +11,27 @@ Result shapes follow what Step Functions returns (checked against the recorded c
 * ``events:putEvents``: ``{Entries, FailedEntryCount}`` without metadata; any failed entry fails
   the task with ``EventBridge.FailedEntry`` and the response as the cause;
 * ``states:startExecution.sync``/``.sync:2``: starts the execution and polls
-  ``DescribeExecution`` until it ends (real time: the target is a real endpoint).
+  ``DescribeExecution`` until it ends (real time: the target is a real endpoint);
+* the other ``.sync`` jobs (ECS, Batch, Glue, CodeBuild, SageMaker, EMR, Athena): see
+  :mod:`~constructs_sfn.integrations.aws.sync_jobs` (polled on the virtual clock);
+* ``bedrock:invokeModel``: see :mod:`~constructs_sfn.integrations.aws.bedrock`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from constructs_sfn.asl.errors import ErrorName
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
+from constructs_sfn.integrations.aws.bedrock import invoke_model
 from constructs_sfn.integrations.aws.calls import ApiResult, call_api
 from constructs_sfn.integrations.aws.clients import ClientProvider
 from constructs_sfn.integrations.aws.errors import translate_exception
 from constructs_sfn.integrations.aws.naming import optimized_boto3_service
+from constructs_sfn.integrations.aws.sync_jobs import JobPoller, start_job, start_output, sync_job
 from constructs_sfn.integrations.execution_shapes import execution_input_text, sync_outcome
 from constructs_sfn.integrations.jsontext import compact_json, json_text_or_value
 from constructs_sfn.integrations.resources import ResourceRef
@@ -46,12 +52,17 @@ class OptimizedIntegrations:
         sdk_metadata: bool = True,
         poll_interval: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        job_poll_interval: float = 5.0,
+        max_job_polls: int = 1000,
     ) -> None:
-        """``poll_interval``: seconds between ``DescribeExecution`` polls for ``.sync``."""
+        """``poll_interval``: real seconds between ``DescribeExecution`` polls for
+        ``states:startExecution.sync``; ``job_poll_interval``: virtual seconds between polls of
+        the other ``.sync`` jobs, at most ``max_job_polls`` polls per task."""
         self._clients = clients
         self._sdk_metadata = sdk_metadata
         self._poll_interval = poll_interval
         self._sleep = sleep
+        self._jobs = JobPoller(poll_interval=job_poll_interval, max_polls=max_job_polls, shape=self._shape)
 
     def call(self, ref: ResourceRef, request: TaskRequest) -> TaskOutcome:
         """Perform the optimized integration ``ref`` for ``request``."""
@@ -59,6 +70,10 @@ class OptimizedIntegrations:
         if ref.pattern in ("sync", "sync:2"):
             if key == ("states", "startExecution"):
                 return self._start_execution_sync(ref, request)
+            spec = sync_job(ref.service, ref.action)
+            if spec is not None and ref.pattern == "sync":
+                client = self._client(ref.service, request)
+                return self._jobs.run(spec, client, ref.action, request, service=ref.service)
             return TaskOutcome.failure(
                 ErrorName.RUNTIME,
                 f"The '.{ref.pattern}' pattern of {ref.service_action} (state '{request.state_name}') is not "
@@ -66,12 +81,27 @@ class OptimizedIntegrations:
             )
         if key == ("lambda", "invoke"):
             return self._lambda_invoke(request)
+        if key == ("bedrock", "invokeModel"):
+            return invoke_model(request, lambda service: self._client(service, request), self._shape)
+        spec = sync_job(ref.service, ref.action)
+        if spec is not None and spec.start is not None:
+            # An action Step Functions names itself (EMR addStep is AddJobFlowSteps).
+            started = start_job(spec, self._client(ref.service, request), ref.action, request, service=ref.service)
+            if isinstance(started, TaskOutcome):
+                return started
+            fields = start_output(spec, started, request.parameters)
+            return TaskOutcome.success(self._shape(dataclasses.replace(started, body=fields)))
         parameters = request.parameters
         if key == ("states", "startExecution") and isinstance(parameters, Mapping):
             parameters = {**parameters, "Input": execution_input_text(parameters.get("Input"))}
         result = self._call(ref.service, ref.action, parameters, request)
         if isinstance(result, TaskOutcome):
             return result
+        if key == ("ecs", "runTask") and ref.pattern == "waitForTaskToken":
+            raw_run = result.body if isinstance(result.body, Mapping) else {}
+            if raw_run.get("Failures"):
+                # connect-ecs.html: with a task token, a non-empty Failures list fails the task.
+                return TaskOutcome.failure("AmazonECS.Unknown", compact_json({k: raw_run[k] for k in sorted(raw_run)}))
         if key == ("events", "putEvents"):
             raw = result.body if isinstance(result.body, Mapping) else {}
             body = {key: raw[key] for key in sorted(raw)}
@@ -144,9 +174,10 @@ class OptimizedIntegrations:
                     raise
                 return TaskOutcome(error=error)
             if describe.get("status") != "RUNNING":
-                return sync_outcome(describe, version=2 if ref.pattern == "sync:2" else 1)
+                outcome = sync_outcome(describe, version=2 if ref.pattern == "sync:2" else 1)
+                return dataclasses.replace(outcome, submitted=True, submitted_output=self._shape(started))
             if deadline is not None and time.monotonic() >= deadline:
-                return TaskOutcome.never()
+                return TaskOutcome(completes=False, submitted=True, submitted_output=self._shape(started))
             self._sleep(self._poll_interval)
 
     def _call(self, service: str, action: str, parameters: Any, request: TaskRequest) -> ApiResult | TaskOutcome:

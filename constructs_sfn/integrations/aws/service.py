@@ -2,8 +2,9 @@
 
 Serves SDK integrations (``arn:aws:states:::aws-sdk:<service>:<action>``), optimized integrations
 (``arn:aws:states:::dynamodb:putItem``, ``lambda:invoke``, ``sqs:sendMessage``, ``sns:publish``,
-``events:putEvents``, ``states:startExecution[.sync|.sync:2]``, and other request-response
-actions generically) and bare Lambda function ARNs. Endpoints are whatever boto3 resolves
+``events:putEvents``, ``states:startExecution[.sync|.sync:2]``, ``bedrock:invokeModel``, the
+``.sync`` jobs of ECS, Batch, Glue, CodeBuild, SageMaker, EMR and Athena, and other
+request-response actions generically) and bare Lambda function ARNs. Endpoints are whatever boto3 resolves
 (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_DYNAMODB``, a profile's ``endpoint_url``), or the
 ``endpoint_url`` given here, or the clients a ``client_factory`` makes.
 
@@ -23,6 +24,7 @@ from constructs_sfn.integrations.aws.calls import call_api
 from constructs_sfn.integrations.aws.clients import ClientFactory, ClientProvider
 from constructs_sfn.integrations.aws.naming import sdk_boto3_service, sdk_service_prefix
 from constructs_sfn.integrations.aws.optimized import OptimizedIntegrations
+from constructs_sfn.integrations.aws.s3_items import ITEM_READER_GET_OBJECT, stream_object
 from constructs_sfn.integrations.resources import ResourceRef, parse_resource
 from constructs_sfn.integrations.routing import unbound_outcome
 
@@ -45,6 +47,8 @@ class Boto3Integrations:
         sdk_metadata: bool = True,
         poll_interval: float = 1.0,
         sleep: Callable[[float], None] = time.sleep,
+        job_poll_interval: float = 5.0,
+        max_job_polls: int = 1000,
     ) -> None:
         """Configure where calls go.
 
@@ -56,12 +60,22 @@ class Boto3Integrations:
         ``sdk_metadata``: add ``SdkHttpMetadata``/``SdkResponseMetadata`` to optimized results as
         AWS does. Default: True.
         ``poll_interval``/``sleep``: how ``states:startExecution.sync`` polls the child execution.
+        ``job_poll_interval``: virtual seconds between the polls of the other ``.sync`` jobs (ECS,
+        Batch, Glue, CodeBuild, SageMaker, EMR, Athena); each poll adds them to the task's
+        duration and nothing sleeps. Default: 5.0.
+        ``max_job_polls``: polls of one ``.sync`` job before the task is left to its timeout (or
+        left running when it has none). Default: 1000.
         """
         self.clients = ClientProvider(
             session=session, client_factory=client_factory, endpoint_url=endpoint_url, region_name=region_name
         )
         self._optimized = OptimizedIntegrations(
-            self.clients, sdk_metadata=sdk_metadata, poll_interval=poll_interval, sleep=sleep
+            self.clients,
+            sdk_metadata=sdk_metadata,
+            poll_interval=poll_interval,
+            sleep=sleep,
+            job_poll_interval=job_poll_interval,
+            max_job_polls=max_job_polls,
         )
 
     def client(self, service_name: str) -> Any:
@@ -78,6 +92,8 @@ class Boto3Integrations:
     def route(self, request: TaskRequest) -> TaskOutcome | None:
         """Perform the call when the resource is an SDK/optimized integration or a function ARN."""
         ref = parse_resource(request.resource)
+        if request.resource == ITEM_READER_GET_OBJECT:
+            return stream_object(self.clients, request)
         if ref.kind == "aws-sdk":
             return self._sdk(ref, request)
         if ref.kind == "optimized":

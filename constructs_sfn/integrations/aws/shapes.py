@@ -77,6 +77,8 @@ def _coerce(value: Any, shape: Any) -> Any:
     if kind == "string":
         return value if isinstance(value, str) else compact_json(value)
     if kind == "blob":
+        if isinstance(value, bytes | bytearray):
+            return bytes(value)
         if isinstance(value, str):
             return value.encode("utf-8")
         return compact_json(value).encode("utf-8")

@@ -236,9 +236,9 @@ def test_unknown_action_and_unsupported_sync(sdk: Boto3Integrations, make_reques
         cause
         == "The resource 'arn:aws:states:::aws-sdk:s3:teleportObject' of state 'Beam' names the action 'teleportObject', which the s3 API does not have."
     )
-    error, cause = _error(sdk.invoke(make_request("arn:aws:states:::ecs:runTask.sync", {}, state_name="Run")))
+    error, cause = _error(sdk.invoke(make_request("arn:aws:states:::eks:runJob.sync", {}, state_name="Run")))
     assert error == "States.Runtime"
-    assert "'.sync' pattern of ecs:runTask (state 'Run') is not supported" in cause
+    assert "'.sync' pattern of eks:runJob (state 'Run') is not supported" in cause
 
 
 def test_activities_are_not_routed(sdk: Boto3Integrations, make_request: RequestFactory) -> None:
