@@ -64,3 +64,43 @@ def test_strict_requires_required_members() -> None:
 )
 def test_unknown_or_reshaped_apis_are_not_checked(resource: str) -> None:
     assert mock_result_problem(resource, {"StatusCode": "not a number"}) is None
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "arn:aws:states:::aws-sdk:sfn:startExecution.waitForTaskToken",
+        "arn:aws:states:::states:startExecution.sync",
+        "arn:aws:states:::states:startExecution.sync:2",
+        "arn:aws:states:::ecs:runTask.sync",
+    ],
+)
+def test_callback_and_job_results_are_not_the_api_output(resource: str) -> None:
+    """A ``.waitForTaskToken`` task's result is what ``SendTaskSuccess`` sends, a ``.sync`` task's the
+    finished job: neither is the output of the API the resource names, so neither is held to it.
+
+    https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html
+    https://docs.aws.amazon.com/step-functions/latest/apireference/API_MockInput.html
+    """
+    assert mock_result_problem(resource, {"ExecutionArn": 1, "MessageId": ["x"]}) is None
+
+
+@pytest.mark.parametrize(
+    ("resource", "result", "problem"),
+    [
+        ("arn:aws:states:::states:startExecution", {"ExecutionArn": "a"}, "Field 'StartDate' is required"),
+        ("arn:aws:states:::ecs:runTask", {"Tasks": [{"TaskArn": 5}]}, "Field 'TaskArn' must be a string"),
+        ("arn:aws:states:::glue:startJobRun", {"JobRunId": True}, "Field 'JobRunId' must be a string"),
+        ("arn:aws:states:::sns:publish", {"MessageId": 7}, "Field 'MessageId' must be a string"),
+    ],
+)
+def test_request_response_optimized_integrations_are_held_to_the_sdk_output(
+    resource: str, result: Any, problem: str
+) -> None:
+    """STRICT: "All required fields must be present, and all present fields must conform to the
+    API's schema" (API_MockInput.html); these integrations return the SDK response.
+
+    https://docs.aws.amazon.com/step-functions/latest/apireference/API_MockInput.html
+    """
+    assert mock_result_problem(resource, result) == problem
