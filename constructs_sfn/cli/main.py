@@ -18,6 +18,7 @@ from constructs_sfn.cli.demo_command import register_demo
 from constructs_sfn.cli.extract_command import register_extract
 from constructs_sfn.cli.lint_command import register_lint
 from constructs_sfn.cli.run_command import register_run
+from constructs_sfn.cli.serve_command import register_serve
 from constructs_sfn.cli.test_state_command import register_test_state
 from constructs_sfn.cli.validate_command import register_validate
 
@@ -49,6 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     register_demo(commands)
     register_lint(commands)
     register_extract(commands)
+    register_serve(commands)
     return parser
 
 
