@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -26,22 +25,6 @@ def boto3_client(url: str) -> Any:
         aws_secret_access_key="testing",
         config=Config(retries={"max_attempts": 1, "mode": "standard"}),
     )
-
-
-def isolated_aws_env(**extra: str) -> dict[str, str]:
-    """The environment for an ``aws`` or ``constructs-sfn`` subprocess: dummy credentials, no
-    profile or config file, nothing that could reach real AWS."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SFN_"))}
-    env.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_CONFIG_FILE="/dev/null",
-        AWS_SHARED_CREDENTIALS_FILE="/dev/null",
-        AWS_PAGER="",
-    )
-    env.update(extra)
-    return env
 
 
 @pytest.fixture
