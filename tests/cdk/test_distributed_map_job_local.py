@@ -5,10 +5,10 @@ The job is synthesized once per module; its definition is taken from the templat
 ``s3:listObjectsV2`` go through real boto3 to a moto server on loopback, where the test put the
 items; the item processor Lambda is played by a Python handler.
 
-What the local run does not show: the executor ignores ``ResultWriter`` (nothing is written to
-the result bucket, and the Map's output is the array of results instead of AWS's
-``{"MapRunArn", "ResultWriterDetails"}``), runs child executions inline (EXPRESS or STANDARD
-alike) and checks no IAM. Those facts are asserted on the template in test_distributed_map_job.py.
+The ResultWriter runs too: the job's result bucket is bound to the moto bucket, the Map's output
+is AWS's ``{"MapRunArn", "ResultWriterDetails"}`` and the results are read back from S3 (the
+``manifest.json`` and its ``SUCCEEDED_0.json`` / ``FAILED_0.json``). What the local run does not
+show: IAM (asserted on the template in test_distributed_map_job.py) and real parallelism.
 """
 
 from __future__ import annotations
@@ -152,10 +152,31 @@ def runner_for(
         return recorder
 
     return machine.runner(
-        values={stack.source: bucket},
+        values={stack.source: bucket, job.result_bucket: bucket},
         sdk=Boto3Integrations(session=session, endpoint_url=endpoint),
         wrap=wrap,
     )
+
+
+def written(s3_client: Any, output: Any) -> dict[str, list[dict[str, Any]]]:
+    """The ResultWriter's entries by status, read back through the manifest the output names."""
+    details = output["ResultWriterDetails"]
+    manifest = json.loads(s3_client.get_object(Bucket=details["Bucket"], Key=details["Key"])["Body"].read())
+    return {
+        status: [
+            entry
+            for file in files
+            for entry in json.loads(
+                s3_client.get_object(Bucket=manifest["DestinationBucket"], Key=file["Key"])["Body"].read()
+            )
+        ]
+        for status, files in manifest["ResultFiles"].items()
+    }
+
+
+def outputs(s3_client: Any, output: Any) -> list[Any]:
+    """The succeeded children's outputs, in the order they were written."""
+    return [json.loads(entry["Output"]) for entry in written(s3_client, output)["SUCCEEDED"]]
 
 
 def transform(rejected: set[str]) -> Any:
@@ -178,7 +199,7 @@ def test_definition_reads_the_csv_and_writes_results_as_synthesized(jobs: tuple[
 
 
 def test_every_csv_row_is_processed_by_the_lambda_handler(
-    jobs: tuple[JobStack, SynthesizedApp], bucket_name: str, moto_endpoint: str, session: Any
+    jobs: tuple[JobStack, SynthesizedApp], bucket_name: str, moto_endpoint: str, session: Any, s3_client: Any
 ) -> None:
     stack, synth = jobs
     seen: list[dict[str, Any]] = []
@@ -192,23 +213,23 @@ def test_every_csv_row_is_processed_by_the_lambda_handler(
     run = runner.run({}, name="all-good")
     assert run.status == "SUCCEEDED", (run.error, run.cause)
     assert sorted(seen, key=lambda e: int(e["id"])) == CSV_ROWS  # rows as read from moto, as strings
-    assert run.output == [{"id": i, "label": f"ITEM-{i}", "qty": i * 3} for i in range(1, 9)]
+    assert outputs(s3_client, run.output) == [{"id": i, "label": f"ITEM-{i}", "qty": i * 3} for i in range(1, 9)]
     types = [event["type"] for event in run.events]
     assert "MapRunStarted" in types
     assert "MapRunSucceeded" in types
 
 
 def test_failures_within_the_tolerance_succeed(
-    jobs: tuple[JobStack, SynthesizedApp], bucket_name: str, moto_endpoint: str, session: Any
+    jobs: tuple[JobStack, SynthesizedApp], bucket_name: str, moto_endpoint: str, session: Any, s3_client: Any
 ) -> None:
     stack, synth = jobs
     runner = runner_for(stack, synth, stack.csv_job, bucket_name, moto_endpoint, session)
     runner.bind_lambda(stack.transform, transform({"3", "6"}))  # 2 of 8 = 25%: at the threshold
     run = runner.run({}, name="two-bad-rows")
     assert run.status == "SUCCEEDED", (run.error, run.cause)
-    failed = [item for item in run.output if "Error" in item]
-    assert [item["Error"] for item in failed] == ["ItemRejectedError", "ItemRejectedError"]
-    assert len(run.output) == 8
+    entries = written(s3_client, run.output)
+    assert [item["Error"] for item in entries["FAILED"]] == ["ItemRejectedError", "ItemRejectedError"]
+    assert len(entries["SUCCEEDED"]) == 6
 
 
 def test_failures_over_the_tolerance_fail_the_map_run(
@@ -235,17 +256,21 @@ def test_a_misconfigured_tolerance_changes_the_outcome(bucket_name: str, moto_en
 
 
 def test_json_lines_items_run_through_the_chain(
-    jobs: tuple[JobStack, SynthesizedApp], bucket_name: str, moto_endpoint: str, session: Any
+    jobs: tuple[JobStack, SynthesizedApp], bucket_name: str, moto_endpoint: str, session: Any, s3_client: Any
 ) -> None:
     stack, synth = jobs
     runner = runner_for(stack, synth, stack.jsonl_job, bucket_name, moto_endpoint, session)
     run = runner.run({}, name="orders")
     assert run.status == "SUCCEEDED", (run.error, run.cause)
-    assert run.output == [{"order": "o-1", "total": 11}, {"order": "o-2", "total": 22}, {"order": "o-3", "total": 33}]
+    assert outputs(s3_client, run.output) == [
+        {"order": "o-1", "total": 11},
+        {"order": "o-2", "total": 22},
+        {"order": "o-3", "total": 33},
+    ]
 
 
 def test_listed_objects_under_the_prefix_arrive_in_batches(
-    jobs: tuple[JobStack, SynthesizedApp], bucket_name: str, moto_endpoint: str, session: Any
+    jobs: tuple[JobStack, SynthesizedApp], bucket_name: str, moto_endpoint: str, session: Any, s3_client: Any
 ) -> None:
     stack, synth = jobs
     batches: list[dict[str, Any]] = []
@@ -258,25 +283,31 @@ def test_listed_objects_under_the_prefix_arrive_in_batches(
     runner.bind_lambda(stack.transform, handler)
     run = runner.run({}, name="docs")
     assert run.status == "SUCCEEDED", (run.error, run.cause)
-    assert run.output == [2, 2, 1]
+    assert outputs(s3_client, run.output) == [2, 2, 1]
     assert all(batch["BatchInput"] == {"run": "nightly"} for batch in batches)
     keys = [item["Key"] for batch in batches for item in batch["Items"]]
     assert keys == [f"in/docs/doc-{i}.txt" for i in range(5)]  # nothing outside the prefix
 
 
-def test_the_result_writer_is_not_executed_locally(
+def test_the_result_writer_puts_the_manifest_and_results_in_s3(
     jobs: tuple[JobStack, SynthesizedApp], bucket_name: str, moto_endpoint: str, session: Any, s3_client: Any
 ) -> None:
-    # Pins down today's executor: ResultWriter is parsed and checked, never performed. When the
-    # executor learns Distributed Map result writing, this test must change with it.
+    # https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html: the output
+    # names the Map Run and the manifest under <Prefix>/<map run id>/.
     stack, synth = jobs
     recorders: list[Recorder] = []
     runner = runner_for(stack, synth, stack.csv_job, bucket_name, moto_endpoint, session, recorders=recorders)
     runner.bind_lambda(stack.transform, transform(set()))
-    run = runner.run({}, name="no-writer")
+    run = runner.run({}, name="with-writer")
     assert run.status == "SUCCEEDED", (run.error, run.cause)
     [recorder] = recorders
     assert recorder.resources[0] == "arn:aws:states:::s3:getObject"  # the ItemReader, through the services
-    assert not any(resource.endswith("s3:putObject") for resource in recorder.resources)
-    assert isinstance(run.output, list)  # AWS would answer {"MapRunArn": ..., "ResultWriterDetails": ...}
-    assert s3_client.list_objects_v2(Bucket=bucket_name, Prefix="results/").get("KeyCount") == 0
+    assert "arn:aws:states:::s3:putObject" in recorder.resources
+    run_id = run.output["MapRunArn"].rsplit(":", 1)[-1]
+    assert run.output["ResultWriterDetails"] == {"Bucket": bucket_name, "Key": f"results/{run_id}/manifest.json"}
+    listed = s3_client.list_objects_v2(Bucket=bucket_name, Prefix=f"results/{run_id}/")
+    assert sorted(o["Key"] for o in listed["Contents"]) == [
+        f"results/{run_id}/SUCCEEDED_0.json",
+        f"results/{run_id}/manifest.json",
+    ]
+    assert len(written(s3_client, run.output)["SUCCEEDED"]) == 8

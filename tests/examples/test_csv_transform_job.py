@@ -6,9 +6,10 @@ server (loopback, real boto3), the Distributed Map's ItemReader reads it from th
 Lambda function is played by the example's own handler (``handler/transform.py``), so the test
 exercises the code the function would deploy.
 
-Not shown locally: the ResultWriter (the executor ignores it, so nothing lands under
-``priced/`` and the Map's output is the array of results), MaxConcurrency as real parallelism,
-and IAM. The template tests cover what is synthesized for those.
+The ResultWriter runs too (the job's result bucket is bound to the same moto bucket): the Map's
+output names the ``manifest.json`` under ``priced/``, and the tests read the priced rows back from
+the ``SUCCEEDED_0.json`` / ``FAILED_0.json`` it lists. Not shown locally: MaxConcurrency as real
+parallelism, and IAM. The template tests cover what is synthesized for those.
 """
 
 from __future__ import annotations
@@ -73,17 +74,35 @@ def session(moto_endpoint: str) -> Any:
     return boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION)
 
 
-def run_job(stack: Any, synth: SynthesizedApp, session: Any, endpoint: str, csv_text: str) -> Any:
+def written(client: Any, output: Any) -> dict[str, list[dict[str, Any]]]:
+    """The ResultWriter's entries by status, read back through the manifest the output names."""
+    details = output["ResultWriterDetails"]
+    manifest = json.loads(client.get_object(Bucket=details["Bucket"], Key=details["Key"])["Body"].read())
+    return {
+        status: [
+            entry
+            for file in files
+            for entry in json.loads(
+                client.get_object(Bucket=manifest["DestinationBucket"], Key=file["Key"])["Body"].read()
+            )
+        ]
+        for status, files in manifest["ResultFiles"].items()
+    }
+
+
+def run_job(stack: Any, synth: SynthesizedApp, session: Any, endpoint: str, csv_text: str) -> tuple[Any, Any]:
+    """Run the job on ``csv_text``; returns the run and the S3 client to read its results with."""
     bucket = f"orders-{uuid.uuid4().hex[:8]}"
     client = session.client("s3", endpoint_url=endpoint)
     client.create_bucket(Bucket=bucket)
     client.put_object(Bucket=bucket, Key=APP.INPUT_KEY, Body=csv_text.encode())
     machine = synth.state_machine(stack.job.state_machine)
     runner = machine.runner(
-        values={stack.input_bucket: bucket}, sdk=Boto3Integrations(session=session, endpoint_url=endpoint)
+        values={stack.input_bucket: bucket, stack.job.result_bucket: bucket},
+        sdk=Boto3Integrations(session=session, endpoint_url=endpoint),
     )
     runner.bind_lambda(stack.transform, TRANSFORM.handler)
-    return runner.run({}, name=bucket)
+    return runner.run({}, name=bucket), client
 
 
 # --- the app ----------------------------------------------------------------------------------
@@ -120,25 +139,28 @@ def test_the_job_reads_the_csv_and_writes_priced_results(stack: Any, synth: Synt
 
 
 def test_every_row_is_priced(stack: Any, synth: SynthesizedApp, session: Any, moto_endpoint: str) -> None:
-    run = run_job(stack, synth, session, moto_endpoint, orders_csv(40, set()))
+    run, s3 = run_job(stack, synth, session, moto_endpoint, orders_csv(40, set()))
     assert run.status == "SUCCEEDED", (run.error, run.cause)
-    assert len(run.output) == 40
-    assert run.output[0] == {"sku": "SKU-1", "quantity": 1, "total": "1.25"}
-    assert run.output[9] == {"sku": "SKU-10", "quantity": 3, "total": "30.75"}
+    assert run.output["ResultWriterDetails"]["Key"].startswith(APP.RESULT_PREFIX)
+    priced = [json.loads(entry["Output"]) for entry in written(s3, run.output)["SUCCEEDED"]]
+    assert len(priced) == 40
+    assert priced[0] == {"sku": "SKU-1", "quantity": 1, "total": "1.25"}
+    assert priced[9] == {"sku": "SKU-10", "quantity": 3, "total": "30.75"}
 
 
 def test_a_few_bad_rows_are_tolerated(stack: Any, synth: SynthesizedApp, session: Any, moto_endpoint: str) -> None:
-    run = run_job(stack, synth, session, moto_endpoint, orders_csv(40, {7, 30}))  # 5%: at the limit
+    run, s3 = run_job(stack, synth, session, moto_endpoint, orders_csv(40, {7, 30}))  # 5%: at the limit
     assert run.status == "SUCCEEDED", (run.error, run.cause)
-    failed = [i for i, item in enumerate(run.output, start=1) if "Error" in item]
-    assert failed == [7, 30]
-    assert run.output[6]["Error"] == "InvalidRowError"
+    entries = written(s3, run.output)
+    assert [json.loads(entry["Input"])["sku"] for entry in entries["FAILED"]] == ["SKU-7", "SKU-30"]
+    assert {entry["Error"] for entry in entries["FAILED"]} == {"InvalidRowError"}
+    assert len(entries["SUCCEEDED"]) == 38
 
 
 def test_too_many_bad_rows_fail_the_map_run(
     stack: Any, synth: SynthesizedApp, session: Any, moto_endpoint: str
 ) -> None:
-    run = run_job(stack, synth, session, moto_endpoint, orders_csv(40, {3, 17, 29}))  # 7.5%
+    run, _s3 = run_job(stack, synth, session, moto_endpoint, orders_csv(40, {3, 17, 29}))  # 7.5%
     assert run.status == "FAILED"
     assert run.error == "States.ExceedToleratedFailureThreshold"
     assert "MapRunFailed" in [event["type"] for event in run.events]

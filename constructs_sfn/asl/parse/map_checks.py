@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from constructs_sfn.asl.errors import DefinitionError
 from constructs_sfn.asl.parse.jsonata_syntax import expression_body
 from constructs_sfn.asl.parse.schema_context import (
     INVALID_LABEL_NAME,
@@ -17,7 +18,13 @@ from constructs_sfn.asl.parse.schema_context import (
 from constructs_sfn.asl.parse.template_checks import check_jsonata_value, check_payload_template
 from constructs_sfn.asl.parse.value_checks import check_integer_field, check_reference_path
 
-__all__ = ["check_label", "check_map_fields", "check_processor_config", "label_problem"]
+__all__ = [
+    "check_label",
+    "check_map_fields",
+    "check_processor_config",
+    "label_problem",
+    "refuse_unimplemented_map_fields",
+]
 
 _LABEL_MAX = 40
 # Whitespace, brackets, wildcards and the special characters AWS lists, plus the C0/C1 controls.
@@ -199,3 +206,71 @@ def _check_result_writer(sink: ProblemSink, writer: Any, location: str, language
                 sink.one_of(config["Transformation"], _WRITER_TRANSFORMATIONS, at_field(where, "Transformation"))
             if "OutputType" in config:
                 sink.one_of(config["OutputType"], _WRITER_OUTPUT_TYPES, at_field(where, "OutputType"))
+
+
+# What the local executor runs of a Distributed Map's reader and writer. AWS accepts more (PARQUET
+# input, Athena manifests); a definition using them is refused when it is parsed for running, so a
+# rehearsal never silently does something other than AWS would.
+_RUNNABLE_READER_RESOURCES = ("arn:aws:states:::s3:getObject", "arn:aws:states:::s3:listObjectsV2")
+_RUNNABLE_INPUT_TYPES = ("CSV", "JSON", "JSONL", "MANIFEST")
+_RUNNABLE_READER_CONFIG = frozenset(
+    {"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems", "MaxItemsPath", "ManifestType"}
+)
+_RUNNABLE_WRITER_RESOURCES = ("arn:aws:states:::s3:putObject",)
+
+
+def _pointer(*parts: str) -> str:
+    return "/".join(part.replace("~", "~0").replace("/", "~1") if i else part for i, part in enumerate(parts))
+
+
+def refuse_unimplemented_map_fields(doc: Mapping[str, Any], where: str) -> None:
+    """Raise :class:`DefinitionError` for a Map field AWS accepts but the local executor cannot run.
+
+    Called when a definition is parsed for running (after validation), never by
+    ``ValidateStateMachineDefinition``, whose answer must stay AWS's.
+    """
+    reader = doc.get("ItemReader")
+    if isinstance(reader, Mapping):
+        resource = reader.get("Resource")
+        if isinstance(resource, str) and resource not in _RUNNABLE_READER_RESOURCES:
+            _refuse(
+                f"The local executor reads items only with {' or '.join(_RUNNABLE_READER_RESOURCES)}, not '{resource}'",
+                _pointer(where, "ItemReader", "Resource"),
+            )
+        config = reader.get("ReaderConfig")
+        if isinstance(config, Mapping):
+            here = _pointer(where, "ItemReader", "ReaderConfig")
+            for field in config:
+                if field not in _RUNNABLE_READER_CONFIG:
+                    _refuse(
+                        f"The local executor does not implement ReaderConfig field '{field}'", _pointer(here, field)
+                    )
+            input_type = config.get("InputType")
+            if isinstance(input_type, str) and input_type not in _RUNNABLE_INPUT_TYPES:
+                _refuse(
+                    f"The local executor reads InputType {', '.join(_RUNNABLE_INPUT_TYPES)}, not '{input_type}'",
+                    _pointer(here, "InputType"),
+                )
+            manifest = config.get("ManifestType")
+            if manifest is not None and manifest != "S3_INVENTORY":
+                _refuse(
+                    f"The local executor reads ManifestType S3_INVENTORY only, not {manifest!r}",
+                    _pointer(here, "ManifestType"),
+                )
+    writer = doc.get("ResultWriter")
+    if isinstance(writer, Mapping):
+        resource = writer.get("Resource")
+        if isinstance(resource, str) and resource not in _RUNNABLE_WRITER_RESOURCES:
+            _refuse(
+                f"The local executor writes results only with {_RUNNABLE_WRITER_RESOURCES[0]}, not '{resource}'",
+                _pointer(where, "ResultWriter", "Resource"),
+            )
+        if ("Resource" in writer) != any(key in writer for key in ("Parameters", "Arguments")):
+            _refuse(
+                "A ResultWriter needs both Resource and Parameters (Arguments in JSONata) to write to S3",
+                _pointer(where, "ResultWriter"),
+            )
+
+
+def _refuse(message: str, location: str) -> None:
+    raise DefinitionError(message, location=location, code="UNSUPPORTED_BY_LOCAL_EXECUTOR")

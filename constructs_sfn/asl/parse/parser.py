@@ -37,6 +37,7 @@ from constructs_sfn.asl.parse.json_text import (
     reserve_recursion_for_depth,
     value_depth,
 )
+from constructs_sfn.asl.parse.map_checks import refuse_unimplemented_map_fields
 from constructs_sfn.asl.parse.yaml_text import NotYamlMappingError, load_yaml_definition
 
 __all__ = ["load_definition_document", "parse_definition", "parse_state"]
@@ -300,6 +301,7 @@ class _Parser:
         if not isinstance(processor_doc, Mapping):
             raise DefinitionError("A Map state needs an 'ItemProcessor'", location=where)
         config = processor_doc.get("ProcessorConfig") or {}
+        refuse_unimplemented_map_fields(doc, where)
         processor = self.machine(processor_doc, _pointer(where, key), ql)
         extra: dict[str, Any] = {
             "processor": processor,
@@ -369,6 +371,11 @@ class _Parser:
                     path(f"ItemBatcher/{name}Path", batcher[f"{name}Path"])
             if "BatchInput" in batcher:
                 value("ItemBatcher/BatchInput", batcher["BatchInput"])
+        writer = doc.get("ResultWriter")
+        if isinstance(writer, Mapping):
+            field_name = "Arguments" if ql == JSONATA else "Parameters"
+            if field_name in writer:
+                value(f"ResultWriter/{field_name}", writer[field_name])
         return compiled
 
     # -- pieces ---------------------------------------------------------------------------------

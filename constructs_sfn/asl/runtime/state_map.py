@@ -1,10 +1,10 @@
-"""Map: run the item processor once per item, inline or as a Distributed Map run."""
+"""Map: run the item processor once per item inline, or hand a Distributed Map to its Map Run
+(:mod:`constructs_sfn.asl.runtime.map_run_flow`)."""
 
 from __future__ import annotations
 
 import contextlib
 import math
-import uuid
 from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +14,9 @@ from constructs_sfn.asl.jsonpath.jsontext import json_type_name, to_json_text
 from constructs_sfn.asl.model.states import MapState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import finish_with_result
-from constructs_sfn.asl.runtime.item_reader import batch_items, read_items
+from constructs_sfn.asl.runtime.item_reader import batch_items
+from constructs_sfn.asl.runtime.map_run_children import select_item
+from constructs_sfn.asl.runtime.map_run_flow import run_map_run
 from constructs_sfn.asl.runtime.scheduler import Fork, ForkResult
 from constructs_sfn.asl.runtime.trace import TraceEvent, TraceKind
 
@@ -93,21 +95,20 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
     if tolerated_pct is not None:
         ex.inspect("toleratedFailurePercentage", tolerated_pct)
     if distributed:
-        label = state.label or state.name
-        map_run_arn = (
-            f"arn:{ex.info.partition}:states:{ex.info.region}:{ex.info.account_id}:mapRun:"
-            f"{ex.info.state_machine_name}/{label}:{uuid.UUID(int=ex.rng.getrandbits(128), version=4)}"
+        return (
+            yield from run_map_run(
+                ex,
+                frame,
+                state,
+                raw_input,
+                effective,
+                context,
+                None if state.item_reader is not None else items,
+                item_keys,
+                max_concurrency,
+                (tolerated_count, tolerated_pct),
+            )
         )
-        ex.event(frame, "MapRunStarted", {"mapRunArn": map_run_arn})
-    if state.item_reader is not None:
-        try:
-            items = read_items(ex, frame, state, raw_input, effective, context)
-        except StatesError as failure:
-            if distributed:
-                details = {k: v for k, v in (("error", failure.error), ("cause", failure.cause)) if v is not None}
-                ex.event(frame, "MapRunFailed", details)
-                failure.branch_failure = True  # type: ignore[attr-defined]
-            raise
     if state.item_batcher is not None:
         items = batch_items(ex, frame, state, items, raw_input, effective, context)
         item_keys = None
@@ -132,37 +133,21 @@ def run_map(ex: Execution, frame: Frame, state: MapState, raw_input: Any, contex
             context,
             i,
             item,
-            distributed,
             chain,
             key=None if item_keys is None else item_keys[i],
         )
         for i, item in enumerate(items)
     )
     result: ForkResult = yield Fork(factories, count=total, max_concurrency=max_concurrency, should_stop=should_stop)
-    if frame.record and not distributed:
+    if frame.record:
         frame.cursor = ex.history.last_id
     if result.errors and (result.stopped_early or should_stop(len(result.errors), total)):
         first = result.errors[min(result.errors)]
-        if frame.record and not distributed:
+        if frame.record:
             # MapStateFailed follows the failing state's own last event, not MapIterationFailed.
             frame.cursor = getattr(first, "map_cursor", frame.cursor)
-        if distributed:
-            error = (
-                StatesError(
-                    ErrorName.EXCEED_TOLERATED_FAILURE_THRESHOLD,
-                    "The specified tolerated failure threshold was exceeded",
-                )
-                if tolerated_count is not None or tolerated_pct is not None
-                else first
-            )
-            details = {k: v for k, v in (("error", error.error), ("cause", error.cause)) if v is not None}
-            ex.event(frame, "MapRunFailed", details)
-            error.branch_failure = True  # type: ignore[attr-defined]
-            raise error
         first.branch_failure = True  # type: ignore[attr-defined]
         raise first
-    if distributed:
-        ex.event(frame, "MapRunSucceeded", None, side=True)
     ex.event(frame, "MapStateSucceeded", None, side=True)
     values = [result.errors[i].as_output() if i in result.errors else value for i, value in enumerate(result.values)]
     return state.next, finish_with_result(ex, frame, state, raw_input, values, context)
@@ -177,7 +162,6 @@ def _iteration(
     context: Any,
     index: int,
     item: Any,
-    distributed: bool,
     chain: dict[str, int],
     *,
     key: str | None = None,
@@ -185,7 +169,7 @@ def _iteration(
     from constructs_sfn.asl.runtime.frame import Frame as FrameType
 
     def start() -> Generator[Any, Any, Any]:
-        record = frame.record and not distributed
+        record = frame.record
         # AWS links an iteration's first event to the last *state* event of the iteration before
         # (MapIteration* events themselves never move the chain).
         child = FrameType(
@@ -198,25 +182,7 @@ def _iteration(
         ex.event(child, "MapIterationStarted", names)
         if ex.observer is not None:
             ex.observer.on_event(ex, TraceEvent(TraceKind.ITERATION_STARTED, state.pointer, state.name, index=index))
-        if state.item_selector is not None:
-            item_context = dict(context)
-            item_context["Map"] = {
-                "Item": {"Index": index, "Value": item}
-                if key is None
-                else {"Index": index, "Key": key, "Value": item["Value"]}
-            }
-            if state.is_jsonata:
-                value = state.item_selector.evaluate(
-                    {"input": raw_input, "context": item_context},
-                    frame.variables,
-                    field="ItemSelector",
-                    rng=ex.rng,
-                    now_millis=ex.now_millis(),
-                )
-            else:
-                value = state.item_selector.evaluate(effective, item_context, frame.variables, ex.rng)
-        else:
-            value = item
+        value = select_item(ex, frame, state, effective, raw_input, context, index, item, key)
         try:
             output = yield from ex.run_machine(child, value)
         except StatesError as failure:

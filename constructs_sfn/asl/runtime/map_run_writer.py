@@ -1,0 +1,250 @@
+"""ResultWriter: a Map Run's child results exported to S3 in AWS's layout, streamed as they come.
+
+Under ``<Prefix>/<map run id>/`` the writer puts ``SUCCEEDED_0.json``, ``FAILED_0.json`` and
+``PENDING_0.json`` (each only when it has entries; ``.jsonl`` with ``OutputType: JSONL``) and a
+``manifest.json`` naming them::
+
+    {"DestinationBucket": ..., "MapRunArn": ...,
+     "ResultFiles": {"FAILED": [{"Key": ..., "Size": ...}], "PENDING": [], "SUCCEEDED": [...]}}
+
+With ``Transformation: NONE`` (the default when exporting) an entry is the child execution's
+metadata with its ``Input`` and ``Output`` as JSON text; ``COMPACT`` keeps only the outputs and
+``FLATTEN`` also flattens array outputs; a failed child's entry is always the full metadata.
+The Map's output becomes ``{"MapRunArn", "ResultWriterDetails": {"Bucket", "Key"}}``.
+
+The writes go through the execution's task service, like a Task's: ``arn:aws:states:::s3:putObject``
+with ``{Bucket, Key, Body}`` for a file that fits one part, and the S3 multipart-upload SDK
+actions (``aws-sdk:s3:createMultipartUpload`` / ``uploadPart`` / ``completeMultipartUpload``) for
+bigger ones, so at most one part per status file is held in memory. A failed write fails the
+Map with ``States.ResultWriterFailed``.
+
+Developer guide: https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.jsonpath.jsontext import to_json_text
+from constructs_sfn.asl.runtime.context import format_timestamp
+from constructs_sfn.asl.runtime.map_run_children import ChildOutcome, output_text_of
+from constructs_sfn.asl.services import TaskRequest
+
+if TYPE_CHECKING:
+    from constructs_sfn.asl.model.states import MapState
+    from constructs_sfn.asl.runtime.execution import Execution
+    from constructs_sfn.asl.runtime.map_run import MapRun
+
+__all__ = [
+    "PART_BYTES",
+    "ResultWriter",
+    "child_entry",
+    "transformed_texts",
+    "transformed_values",
+    "writer_config",
+]
+
+PART_BYTES = 8 * 1024 * 1024
+"""Bytes buffered per status file before a multipart part is uploaded (S3's minimum part is 5 MiB)."""
+_PUT = "arn:aws:states:::s3:putObject"
+_SDK = "arn:aws:states:::aws-sdk:s3:"
+
+
+def writer_config(state: MapState) -> tuple[str | None, str]:
+    """``(Transformation, OutputType)`` of the state's WriterConfig (None: the default applies)."""
+    writer = state.result_writer or {}
+    config: Mapping[str, Any] = writer.get("WriterConfig") or {}
+    transformation = config.get("Transformation")
+    return (str(transformation) if transformation is not None else None), str(config.get("OutputType", "JSON"))
+
+
+def child_entry(outcome: ChildOutcome) -> dict[str, Any]:
+    """The full (``Transformation: NONE``) entry AWS writes for one child execution."""
+    entry: dict[str, Any] = {}
+    if not outcome.succeeded:
+        if outcome.cause is not None:
+            entry["Cause"] = outcome.cause
+        if outcome.error is not None:
+            entry["Error"] = outcome.error
+    entry["ExecutionArn"] = outcome.arn
+    entry["Input"] = outcome.input_text
+    entry["InputDetails"] = {"Included": True}
+    entry["Name"] = outcome.name
+    if outcome.succeeded:
+        entry["Output"] = output_text_of(outcome)
+        entry["OutputDetails"] = {"Included": True}
+    if outcome.execution_type == "STANDARD":
+        entry["RedriveCount"] = 0
+        if outcome.succeeded:
+            entry["RedriveStatus"] = "NOT_REDRIVABLE"
+            entry["RedriveStatusReason"] = "Execution is SUCCEEDED and cannot be redriven"
+        else:
+            entry["RedriveStatus"] = "REDRIVABLE"
+    entry["StartDate"] = format_timestamp(outcome.start_date)
+    entry["StateMachineArn"] = outcome.state_machine_arn
+    entry["Status"] = outcome.status
+    entry["StopDate"] = format_timestamp(outcome.stop_date)
+    return entry
+
+
+def transformed_values(outcome: ChildOutcome, transformation: str) -> list[Any]:
+    """The values one child contributes under ``transformation`` (FLATTEN may give several)."""
+    if not outcome.succeeded or transformation == "NONE":
+        return [child_entry(outcome)]
+    if transformation == "FLATTEN" and isinstance(outcome.output, list):
+        return list(outcome.output)
+    return [outcome.output]
+
+
+def transformed_texts(outcome: ChildOutcome, transformation: str) -> list[str]:
+    """:func:`transformed_values` as JSON texts (a child's own output text is reused, not redone)."""
+    if outcome.succeeded and transformation == "COMPACT":
+        return [output_text_of(outcome)]
+    return [to_json_text(value) for value in transformed_values(outcome, transformation)]
+
+
+class _StatusFile:
+    """One ``<STATUS>_0.json`` file, uploaded in parts as entries arrive."""
+
+    def __init__(self, writer: ResultWriter, status: str) -> None:
+        self.writer = writer
+        self.key = f"{writer.folder}{status}_0.{'jsonl' if writer.output_type == 'JSONL' else 'json'}"
+        self.buffer: list[str] = []
+        self.buffered = 0
+        self.size = 0
+        self.entries = 0
+        self.upload_id: str | None = None
+        self.parts: list[dict[str, Any]] = []
+
+    def add(self, text: str) -> None:
+        if self.writer.output_type == "JSONL":
+            piece = text + "\n"
+        else:
+            piece = ("[" if self.entries == 0 else ",") + text
+        self.entries += 1
+        self.buffer.append(piece)
+        self.buffered += len(piece)
+        if self.buffered >= PART_BYTES:
+            self._upload_part()
+
+    def _take(self) -> bytes:
+        body = "".join(self.buffer).encode("utf-8")
+        self.buffer, self.buffered = [], 0
+        self.size += len(body)
+        return body
+
+    def _upload_part(self) -> None:
+        writer = self.writer
+        if self.upload_id is None:
+            started = writer.call("createMultipartUpload", {"Bucket": writer.bucket, "Key": self.key})
+            self.upload_id = str(started.get("UploadId")) if isinstance(started, Mapping) else None
+            if not self.upload_id:
+                raise writer.failure("createMultipartUpload returned no UploadId")
+        number = len(self.parts) + 1
+        answer = writer.call(
+            "uploadPart",
+            {
+                "Bucket": writer.bucket,
+                "Key": self.key,
+                "UploadId": self.upload_id,
+                "PartNumber": number,
+                "Body": self._take().decode("utf-8"),
+            },
+        )
+        etag = answer.get("ETag") if isinstance(answer, Mapping) else None
+        self.parts.append({"ETag": etag, "PartNumber": number})
+
+    def close(self) -> dict[str, Any]:
+        if self.writer.output_type != "JSONL":
+            self.buffer.append("]")
+        if self.upload_id is None:
+            body = self._take()
+            self.writer.put(self.key, body.decode("utf-8"))
+        else:
+            self._upload_part()
+            self.writer.call(
+                "completeMultipartUpload",
+                {
+                    "Bucket": self.writer.bucket,
+                    "Key": self.key,
+                    "UploadId": self.upload_id,
+                    "MultipartUpload": {"Parts": self.parts},
+                },
+            )
+        return {"Key": self.key, "Size": self.size}
+
+
+class ResultWriter:
+    """Streams one Map Run's results to S3; see the module docstring."""
+
+    def __init__(self, ex: Execution, state: MapState, context: Any, run: MapRun, parameters: Any) -> None:
+        if not isinstance(parameters, Mapping) or not isinstance(parameters.get("Bucket"), str):
+            raise StatesError(
+                ErrorName.RESULT_WRITER_FAILED,
+                f"The ResultWriter's parameters must name a 'Bucket' string, but were {to_json_text(parameters)}",
+            )
+        self.ex = ex
+        self.state = state
+        self.context = context
+        self.run = run
+        self.bucket: str = parameters["Bucket"]
+        prefix = str(parameters.get("Prefix") or "").strip("/")
+        self.folder = f"{prefix}/{run.run_id}/" if prefix else f"{run.run_id}/"
+        transformation, self.output_type = writer_config(state)
+        self.transformation = transformation or "NONE"
+        self._files: dict[str, _StatusFile] = {}
+
+    @property
+    def manifest_key(self) -> str:
+        """Where ``manifest.json`` goes."""
+        return f"{self.folder}manifest.json"
+
+    def add(self, outcome: ChildOutcome) -> None:
+        """Write one child's result (buffered; a full part is uploaded at once)."""
+        status = "SUCCEEDED" if outcome.succeeded else "FAILED"
+        file = self._files.get(status)
+        if file is None:
+            file = self._files[status] = _StatusFile(self, status)
+        for text in transformed_texts(outcome, self.transformation):
+            file.add(text)
+
+    def close(self) -> dict[str, str]:
+        """Finish every file, write the manifest; returns ``ResultWriterDetails``."""
+        listed: dict[str, list[dict[str, Any]]] = {"FAILED": [], "PENDING": [], "SUCCEEDED": []}
+        for status, file in self._files.items():
+            listed[status].append(file.close())
+        manifest = {"DestinationBucket": self.bucket, "MapRunArn": self.run.arn, "ResultFiles": listed}
+        self.put(self.manifest_key, to_json_text(manifest))
+        return {"Bucket": self.bucket, "Key": self.manifest_key}
+
+    def failure(self, cause: str) -> StatesError:
+        """``States.ResultWriterFailed`` with ``cause``."""
+        return StatesError(ErrorName.RESULT_WRITER_FAILED, cause)
+
+    def put(self, key: str, body: str) -> None:
+        """One PutObject through the task service."""
+        self._invoke(_PUT, {"Bucket": self.bucket, "Key": key, "Body": body})
+
+    def call(self, action: str, parameters: dict[str, Any]) -> Any:
+        """One S3 SDK action through the task service (multipart uploads)."""
+        return self._invoke(f"{_SDK}{action}", parameters)
+
+    def _invoke(self, resource: str, parameters: dict[str, Any]) -> Any:
+        ex = self.ex
+        request = TaskRequest(
+            resource=resource,
+            parameters=parameters,
+            state_name=self.state.name,
+            execution_arn=ex.info.execution_arn,
+            state_machine_arn=ex.info.state_machine_arn,
+            context=self.context,
+            test_case=ex.info.test_case,
+            query_language=self.state.query_language,
+            host=ex.host,
+        )
+        outcome = ex.services.invoke(request)
+        if outcome.error is not None:
+            raise self.failure(outcome.error.cause or outcome.error.error)
+        return outcome.output
