@@ -4,16 +4,20 @@ A mocked Task answers from the mock instead of calling a service. A mocked Map o
 no iterations or branches: the mock's ``result`` is the whole state's result (still shaped by
 ResultSelector/ResultPath/OutputPath or Output), and its ``errorOutput`` is the error the state
 fails with. Before that, a Map still evaluates what it would hand to its iterations (InputPath,
-ItemsPath or Items, ItemReader data from ``stateConfiguration.mapItemReaderData``, ItemSelector,
-ItemBatcher, MaxConcurrency, the tolerated failure thresholds) so the inspection data shows them,
-and ``stateConfiguration.mapIterationFailureCount`` failed iterations count against the
-thresholds the state declares.
+ItemsPath or Items, the ItemReader's items, ItemSelector, ItemBatcher, MaxConcurrency, the
+tolerated failure thresholds) so the inspection data shows them, and
+``stateConfiguration.mapIterationFailureCount`` failed iterations count against the thresholds the
+state declares.
+
+The ItemReader is the runtime's (:mod:`constructs_sfn.asl.runtime.item_reader`: InputType,
+CSV headers, ``MaxItems``, ...). API_TestStateConfiguration.html: ``mapItemReaderData`` is "The
+data read by ItemReader in Distributed Map states as found in its original source", so with it
+the reader reads that text (:class:`ReaderDataService`) instead of calling S3; without it the
+reader calls the configured services, as the state would.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,6 +28,7 @@ from constructs_sfn.asl.jsonpath.jsontext import json_type_name, to_json_text
 from constructs_sfn.asl.model.states import MapState, ParallelState
 from constructs_sfn.asl.runtime.dataflow import apply_input_path
 from constructs_sfn.asl.runtime.finish import effective_input, finish_with_result
+from constructs_sfn.asl.runtime.item_reader import batch_items, read_items
 from constructs_sfn.asl.runtime.state_map import max_concurrency_of, tolerance_of
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 
@@ -35,6 +40,7 @@ __all__ = [
     "THRESHOLD_EXCEEDED_CAUSE",
     "MockAnswer",
     "MockTaskService",
+    "ReaderDataService",
     "StateConfiguration",
     "run_mocked_map",
     "run_mocked_parallel",
@@ -112,6 +118,29 @@ class MockTaskService:
         return TaskOutcome(output=self.answer.result, resolves_callback=True)
 
 
+class ReaderDataService:
+    """Answers a Map's ItemReader with ``stateConfiguration.mapItemReaderData``.
+
+    The data is the source's content: an object's body for ``s3:getObject``; for
+    ``s3:listObjectsV2`` the listing, a JSON array of objects (``Contents``) or the API response.
+    """
+
+    def __init__(self, data: str) -> None:
+        self.data = data
+
+    def invoke(self, request: TaskRequest) -> TaskOutcome:
+        """The reader data, shaped as the reader's resource answers."""
+        if not request.resource.endswith("listObjectsV2"):
+            return TaskOutcome(output={"Body": self.data})
+        try:
+            listing = json.loads(self.data)
+        except ValueError as bad:
+            return TaskOutcome(
+                error=StatesError(ErrorName.ITEM_READER_FAILED, f"The item reader data is not JSON: {bad}")
+            )
+        return TaskOutcome(output={"Contents": listing} if isinstance(listing, list) else listing)
+
+
 def run_mocked_parallel(
     ex: Execution, frame: Frame, state: ParallelState, raw_input: Any, context: Any, answer: MockAnswer
 ) -> StateGen:
@@ -140,21 +169,21 @@ def run_mocked_map(
     variables = frame.variables
     if state.is_jsonata:
         effective = raw_input
-        items = _reader_items(state, configuration)
-        if items is None:
-            items = _jsonata_items(ex, frame, state, raw_input, context)
     else:
         effective = apply_input_path(state, raw_input, context, variables)
         ex.inspect("afterInputPath", effective)
-        items = _reader_items(state, configuration)
-        if items is None:
-            items = _jsonpath_items(state, effective, context, variables)
-            ex.inspect("afterItemsPath", items)
+    if state.item_reader is not None:
+        items = read_items(ex, frame, state, raw_input, effective, context)
+    elif state.is_jsonata:
+        items = _jsonata_items(ex, frame, state, raw_input, context)
+    else:
+        items = _jsonpath_items(state, effective, context, variables)
+        ex.inspect("afterItemsPath", items)
     if state.item_selector is not None:
         items = [_select(ex, frame, state, effective, raw_input, context, i, item) for i, item in enumerate(items)]
         ex.inspect("afterItemSelector", items)
     if state.item_batcher is not None:
-        ex.inspect("afterItemBatcher", _batches(state.item_batcher, items))
+        ex.inspect("afterItemBatcher", batch_items(ex, frame, state, items, raw_input, effective, context))
     ex.inspect("maxConcurrency", max_concurrency_of(ex, state, effective, raw_input, context, variables))
     count, percentage = tolerance_of(ex, state, effective, raw_input, context, variables)
     if count is not None:
@@ -225,41 +254,6 @@ def _jsonpath_items(state: MapState, effective: Any, context: Any, variables: An
     return items
 
 
-def _reader_items(state: MapState, configuration: StateConfiguration) -> list[Any] | None:
-    """The items an ItemReader would read, from ``mapItemReaderData``; None without a reader."""
-    if state.item_reader is None:
-        return None
-    data = configuration.map_item_reader_data
-    if data is None:
-        raise StatesError(
-            ErrorName.ITEM_READER_FAILED,
-            "TestState needs stateConfiguration.mapItemReaderData to test a Map state with an ItemReader",
-        )
-    reader_config = state.item_reader.get("ReaderConfig")
-    config = reader_config if isinstance(reader_config, Mapping) else {}
-    input_type = str(config.get("InputType", "JSON")).upper()
-    try:
-        if input_type in ("CSV", "TSV"):
-            items: Any = _delimited_items(data, config, "\t" if input_type == "TSV" else ",")
-        elif input_type == "JSONL":
-            items = [json.loads(line) for line in data.splitlines() if line.strip()]
-        else:
-            items = json.loads(data)
-    except ValueError as bad:
-        raise StatesError(ErrorName.ITEM_READER_FAILED, f"The item reader data could not be read: {bad}") from bad
-    if not isinstance(items, list):
-        raise StatesError(ErrorName.ITEM_READER_FAILED, "The item reader data must be an array of items")
-    return items
-
-
-def _delimited_items(data: str, config: Mapping[str, Any], delimiter: str) -> list[dict[str, str]]:
-    rows = list(csv.reader(io.StringIO(data), delimiter=delimiter))
-    headers = config.get("CSVHeaders")
-    if config.get("CSVHeaderLocation", "FIRST_ROW") == "FIRST_ROW" or not isinstance(headers, list):
-        headers, rows = (rows[0] if rows else []), rows[1:]
-    return [dict(zip((str(h) for h in headers), row, strict=False)) for row in rows]
-
-
 def _select(
     ex: Execution, frame: Frame, state: MapState, effective: Any, raw_input: Any, context: Any, index: int, item: Any
 ) -> Any:
@@ -270,16 +264,3 @@ def _select(
             states, frame.variables, field="ItemSelector", rng=ex.rng, now_millis=ex.now_millis()
         )
     return state.item_selector.evaluate(effective, item_context, frame.variables, ex.rng)
-
-
-def _batches(batcher: Mapping[str, Any], items: list[Any]) -> list[dict[str, Any]]:
-    size = batcher.get("MaxItemsPerBatch")
-    step = size if isinstance(size, int) and not isinstance(size, bool) and size > 0 else max(len(items), 1)
-    batch_input = batcher.get("BatchInput")
-    batches: list[dict[str, Any]] = []
-    for start in range(0, len(items), step):
-        batch: dict[str, Any] = {"Items": items[start : start + step]}
-        if isinstance(batch_input, Mapping):
-            batch = {"BatchInput": dict(batch_input), **batch}
-        batches.append(batch)
-    return batches

@@ -52,6 +52,7 @@ from constructs_sfn.local.teststate.locate import locate_state
 from constructs_sfn.local.teststate.mocked import (
     MockAnswer,
     MockTaskService,
+    ReaderDataService,
     StateConfiguration,
     run_mocked_map,
     run_mocked_parallel,
@@ -107,7 +108,7 @@ def run_test_state(
         input_value,
         role_arn=role_arn,
         scope=scope or TestStateScope(),
-        services=MockTaskService(answer) if answer is not None and isinstance(state, TaskState) else services,
+        services=_services(state, answer, configuration, services),
         clock=clock,
         given_context=context,
         retry_count=configuration.retrier_retry_count,
@@ -121,6 +122,17 @@ def run_test_state(
         data = inspection_data(state, execution.records, variables=frame.own_variables, error_details=run.error_details)
         response["inspectionData"] = as_json_text(data) if inspection_text else data
     return response
+
+
+def _services(
+    state: State, answer: MockAnswer | None, configuration: StateConfiguration, services: TaskService | None
+) -> TaskService | None:
+    """What the state's work calls: the mock for a Task, the reader data for a mocked Map."""
+    if answer is not None and isinstance(state, TaskState):
+        return MockTaskService(answer)
+    if answer is not None and isinstance(state, MapState) and configuration.map_item_reader_data is not None:
+        return ReaderDataService(configuration.map_item_reader_data)
+    return services
 
 
 class _TestRun:

@@ -1,9 +1,8 @@
-"""run_test_state: one state in isolation, TestState's statuses, inspection data and mocks."""
+"""run.py: one attempt of the state, the status it ends in, Retry/Catch, the state under test."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
@@ -11,17 +10,15 @@ from constructs_sfn.asl.errors import DefinitionError
 from constructs_sfn.asl.services import TaskOutcome
 from constructs_sfn.local.teststate import run_test_state
 
-from .support import LAMBDA_ARN, LAMBDA_INVOKE, FakeService
-
-
-def try_state(state: dict[str, Any], input_value: Any = None, **options: Any) -> dict[str, Any]:
-    """Run ``state`` (a bare state document) through TestState."""
-    return run_test_state(
-        definition=state, state_name=None, input_value={} if input_value is None else input_value, **options
-    )
-
-
-ERROR_MOCK = {"errorOutput": {"error": "Mock.Error", "cause": "mocked"}}
+from .support import (
+    ERROR_MOCK,
+    LAMBDA_ARN,
+    LAMBDA_INVOKE,
+    FakeService,
+    output,
+    run,
+    try_state,
+)
 
 
 class TestStatuses:
@@ -170,134 +167,6 @@ class TestStatuses:
         assert response == {"status": "SUCCEEDED", "output": '{"x":1}', "nextState": "After"}
 
 
-class TestInspectionData:
-    def test_info_level_has_no_inspection_data(self) -> None:
-        assert "inspectionData" not in try_state({"Type": "Pass", "End": True}, inspection_level="INFO")
-
-    @pytest.mark.parametrize("level", ["DEBUG", "TRACE"])
-    def test_pass_with_every_processing_step(self, level: str) -> None:
-        state = {
-            "Type": "Pass",
-            "InputPath": "$.initialData",
-            "Parameters": {"staticValue": "some value", "inputValue.$": "$.fieldFromInput"},
-            "ResultPath": "$.modifiedData",
-            "End": True,
-        }
-        input_value = {"initialData": {"fieldFromInput": "value from input", "otherField": "other"}, "keep": 1}
-
-        response = try_state(state, input_value, inspection_level=level)
-
-        params = {"staticValue": "some value", "inputValue": "value from input"}
-        assert response["inspectionData"] == {
-            "input": input_value,
-            "afterInputPath": input_value["initialData"],
-            "afterParameters": params,
-            "afterResultSelector": params,
-            "afterResultPath": {**input_value, "modifiedData": params},
-        }
-
-    def test_task_with_a_mocked_result(self) -> None:
-        state = {
-            "Type": "Task",
-            "Resource": LAMBDA_INVOKE,
-            "Parameters": {"FunctionName": "f", "Payload.$": "$"},
-            "ResultSelector": {"value.$": "$.Payload"},
-            "ResultPath": "$.out",
-            "End": True,
-        }
-
-        response = try_state(state, {"n": 1}, inspection_level="DEBUG", mock={"result": '{"Payload": 42}'})
-
-        assert response["status"] == "SUCCEEDED"
-        assert json.loads(response["output"]) == {"n": 1, "out": {"value": 42}}
-        assert response["inspectionData"] == {
-            "input": {"n": 1},
-            "afterInputPath": {"n": 1},
-            "afterParameters": {"FunctionName": "f", "Payload": {"n": 1}},
-            "result": {"Payload": 42},
-            "afterResultSelector": {"value": 42},
-            "afterResultPath": {"n": 1, "out": {"value": 42}},
-        }
-
-    def test_jsonata_task_records_after_arguments(self) -> None:
-        state = {
-            "QueryLanguage": "JSONata",
-            "Type": "Task",
-            "Resource": LAMBDA_INVOKE,
-            "Arguments": {"FunctionName": "foo", "Payload": "{% $states.input.v %}"},
-            "End": True,
-        }
-
-        response = try_state(state, {"v": "bar"}, inspection_level="DEBUG", mock={"result": "{}"})
-
-        assert response["inspectionData"]["afterArguments"] == {"FunctionName": "foo", "Payload": "bar"}
-
-    def test_after_parameters_without_parameters(self) -> None:
-        response = try_state(
-            {"Type": "Task", "Resource": LAMBDA_ARN, "End": True},
-            {"inputData": "HelloWorld"},
-            inspection_level="DEBUG",
-            mock={"result": '"HelloWorld!"'},
-        )
-
-        assert response["inspectionData"] == {
-            "input": {"inputData": "HelloWorld"},
-            "afterInputPath": {"inputData": "HelloWorld"},
-            "afterParameters": {"inputData": "HelloWorld"},
-            "result": "HelloWorld!",
-            "afterResultSelector": "HelloWorld!",
-            "afterResultPath": "HelloWorld!",
-        }
-
-    def test_pass_with_result(self) -> None:
-        response = try_state(
-            {"Type": "Pass", "Result": {"resultKey": "result value"}, "End": True},
-            {"Value": "HelloWorld"},
-            inspection_level="TRACE",
-        )
-
-        assert response["inspectionData"] == {
-            "input": {"Value": "HelloWorld"},
-            "result": {"resultKey": "result value"},
-            "afterResultSelector": {"resultKey": "result value"},
-            "afterResultPath": {"resultKey": "result value"},
-        }
-
-    def test_variables_are_visible_and_reported(self) -> None:
-        response = try_state(
-            {"Type": "Pass", "Parameters": {"v.$": "$limit"}, "End": True},
-            inspection_level="DEBUG",
-            variables={"limit": 5},
-        )
-
-        assert json.loads(response["output"]) == {"v": 5}
-        assert response["inspectionData"]["variables"] == {"limit": 5}
-
-    def test_context_overrides_the_context_object(self) -> None:
-        response = try_state(
-            {
-                "Type": "Pass",
-                "Parameters": {"name.$": "$$.Execution.Name", "sm.$": "$$.StateMachine.Name"},
-                "End": True,
-            },
-            context={"Execution": {"Name": "exec-1"}, "StateMachine": {"Name": "Machine"}},
-        )
-
-        assert json.loads(response["output"]) == {"name": "exec-1", "sm": "Machine"}
-
-    def test_map_with_a_mocked_result(self) -> None:
-        state = {
-            "Type": "Map",
-            "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
-            "End": True,
-        }
-
-        response = try_state(state, [1, 2], inspection_level="DEBUG", mock={"result": "[7, 8]"})
-
-        assert response["output"] == "[7,8]"
-        assert response["inspectionData"]["maxConcurrency"] == 0
-
-
 class TestDefinitions:
     def test_a_state_picked_from_a_full_definition(self) -> None:
         definition = {
@@ -355,3 +224,95 @@ class TestDefinitions:
         )
 
         assert response == {"status": "SUCCEEDED", "output": '{"cb":1}'}
+
+
+class TestRetryAndCatch:
+    RETRY = (
+        {"ErrorEquals": ["Other"]},
+        {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 3, "BackoffRate": 2, "MaxAttempts": 2},
+    )
+
+    def test_retriable_names_the_matching_retrier(self) -> None:
+        state = {"Type": "Task", "Resource": LAMBDA_INVOKE, "Retry": list(self.RETRY), "End": True}
+
+        response = run(state, mock=ERROR_MOCK)
+
+        assert response["status"] == "RETRIABLE"
+        assert response["inspectionData"]["errorDetails"] == {"retryBackoffIntervalSeconds": 3, "retryIndex": 1}
+        assert "output" not in response
+        assert "nextState" not in response
+
+    def test_max_delay_caps_the_back_off(self) -> None:
+        retrier = {"ErrorEquals": ["States.ALL"], "IntervalSeconds": 10, "MaxDelaySeconds": 4}
+        state = {"Type": "Task", "Resource": LAMBDA_INVOKE, "Retry": [retrier], "End": True}
+
+        response = run(state, mock=ERROR_MOCK)
+
+        assert response["inspectionData"]["errorDetails"]["retryBackoffIntervalSeconds"] == 4
+
+    def test_spent_retrier_falls_through_to_the_catcher(self) -> None:
+        state = {
+            "Type": "Task",
+            "Resource": LAMBDA_INVOKE,
+            "Retry": list(self.RETRY),
+            "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Handler"}],
+            "End": True,
+        }
+
+        response = run(state, {"in": 1}, mock=ERROR_MOCK, state_configuration={"retrierRetryCount": 2})
+
+        assert response["status"] == "CAUGHT_ERROR"
+        assert response["nextState"] == "Handler"
+        assert output(response) == {"in": 1, "error": {"Error": "Mock.Error", "Cause": "mocked"}}
+        assert response["inspectionData"]["errorDetails"] == {"catchIndex": 0}
+
+    def test_the_retry_count_is_the_context_retry_count(self) -> None:
+        state = {
+            "Type": "Task",
+            "Resource": LAMBDA_INVOKE,
+            "Parameters": {"attempt.$": "$$.State.RetryCount"},
+            "End": True,
+        }
+
+        response = run(state, mock={"result": "{}"}, state_configuration={"retrierRetryCount": 2})
+
+        assert response["inspectionData"]["afterParameters"] == {"attempt": 2}
+
+    def test_states_all_does_not_retry_a_runtime_error(self) -> None:
+        state = {
+            "Type": "Task",
+            "Resource": LAMBDA_INVOKE,
+            "Parameters": {"x.$": "$.missing"},
+            "Retry": [{"ErrorEquals": ["States.ALL"]}],
+            "End": True,
+        }
+
+        response = run(state, mock={"result": "{}"})
+
+        assert response["status"] == "FAILED"
+        assert response["error"] == "States.Runtime"
+
+
+class TestUnmockedMap:
+    def test_iterations_run_as_in_an_execution_and_stay_out_of_the_inspection_data(self) -> None:
+        worker = {
+            "Type": "Task",
+            "Resource": LAMBDA_INVOKE,
+            "Retry": [{"ErrorEquals": ["Flaky"], "IntervalSeconds": 1}],
+            "End": True,
+        }
+        state = {"Type": "Map", "ItemProcessor": {"StartAt": "W", "States": {"W": worker}}, "End": True}
+        service = FakeService(TaskOutcome.failure("Flaky"), TaskOutcome.success("done"))
+
+        response = run(state, [1, 2], services=service)
+
+        assert response["status"] == "SUCCEEDED"
+        assert output(response) == ["done", "done"]
+        assert response["inspectionData"] == {
+            "input": [1, 2],
+            "afterInputPath": [1, 2],
+            "afterResultSelector": ["done", "done"],
+            "afterResultPath": ["done", "done"],
+            "afterItemsPath": [1, 2],
+            "maxConcurrency": 0,
+        }
