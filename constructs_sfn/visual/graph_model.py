@@ -34,12 +34,13 @@ __all__ = ["Cluster", "GraphEdge", "GraphNode", "StateGraph", "build_graph", "ch
 LABEL_LIMIT = 48
 """Edge and node labels are cut to this many characters (the details panel shows everything)."""
 
+# Longest suffix first: "LessThanEquals" must not be read as "...Equals".
 _OPERATOR_SYMBOLS = {
-    "Equals": "==",
-    "LessThan": "<",
-    "GreaterThan": ">",
     "LessThanEquals": "<=",
     "GreaterThanEquals": ">=",
+    "LessThan": "<",
+    "GreaterThan": ">",
+    "Equals": "==",
     "Matches": "matches",
 }
 

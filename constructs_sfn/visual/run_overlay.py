@@ -256,6 +256,8 @@ class _Reader:
             visit.attempts.append(Attempt(event.timestamp))
         if name in self.fail_errors:
             visit.error, visit.cause = self.fail_errors[name]
+        if state_type == "Fail":
+            visit.ended_at = event.timestamp  # a Fail state ends where it is entered
         run.visits.append(visit)
         self.visit_at[event.id] = visit
         self.name_at[event.id] = name
@@ -287,6 +289,7 @@ class _Reader:
         visit = self.visit_at[entered_id]
         if event.type in _ATTEMPT_STARTS:
             visit.attempts.append(Attempt(event.timestamp))
+            visit.error = visit.cause = None  # a retry: the visit's error is its last attempt's
         elif event.type.endswith(_FAILURE_SUFFIXES) and not event.type.startswith("MapRun"):
             error = _text(event.details.get("error"))
             cause = _text(event.details.get("cause"))
