@@ -77,6 +77,16 @@ def test_parameters_the_client_lacks_are_refused_by_name() -> None:
         call_operation(_OldClient(), "ListStateMachines", {"nextToken": "t"})
 
 
+def test_api_operations_the_client_lacks_are_unknown_operations() -> None:
+    """An operation of the API that the served client does not implement is refused by name."""
+    with pytest.raises(WireError) as refused:
+        call_operation(_OldClient(), "TagResource", {"resourceArn": "arn", "tags": []})
+    assert refused.value.code == "UnknownOperationException"
+    assert "TagResource is an operation of the Step Functions API that the local endpoint does not implement" in (
+        refused.value.message
+    )
+
+
 def test_client_errors_keep_code_message_status_and_request_id() -> None:
     client = LocalStepFunctions()
     with pytest.raises(WireError) as refused:
