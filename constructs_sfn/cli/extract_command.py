@@ -37,6 +37,8 @@ def register_extract(commands: Any) -> None:
     )
     parser.add_argument(
         "--machine",
+        "--state-machine",
+        dest="machine",
         metavar="NAME",
         default=None,
         help="only this state machine: a construct path (Stack/Orders), its last part (Orders) or a logical id",

@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 
 from constructs_sfn.cli.console import UsageError, emit, one_line
+from constructs_sfn.cli.cost_command import register_cost
 from constructs_sfn.cli.demo_command import register_demo
 from constructs_sfn.cli.extract_command import register_extract
+from constructs_sfn.cli.graph_command import register_graph
 from constructs_sfn.cli.lint_command import register_lint
 from constructs_sfn.cli.run_command import register_run
 from constructs_sfn.cli.serve_command import register_serve
@@ -50,6 +52,8 @@ def _parser() -> argparse.ArgumentParser:
     register_demo(commands)
     register_lint(commands)
     register_extract(commands)
+    register_graph(commands)
+    register_cost(commands)
     register_serve(commands)
     return parser
 

@@ -198,7 +198,7 @@ def _checked(machine: MachineSource) -> None:
         first = errors[0]
         more = f" (and {len(errors) - 1} more; 'constructs-sfn validate' lists them all)" if len(errors) > 1 else ""
         where = f"{first.location}: " if first.location else ""
-        raise UsageError(machine.with_notes(f"{machine.label}: {where}{first.message}{more}"))
+        raise UsageError(machine.with_notes(f"{machine.label}: {where}{first.message}{more}", first.location))
 
 
 def run_run(args: argparse.Namespace) -> int:
@@ -207,14 +207,7 @@ def run_run(args: argparse.Namespace) -> int:
 
     machine = pick_machine(args.source, args.state_machine, state_machine_type=args.state_machine_type)
     if args.name is not None:
-        machine = MachineSource(
-            machine.label,
-            args.name,
-            machine.definition_text,
-            machine.state_machine_type,
-            machine.machine,
-            machine.yaml_notes,
-        )
+        machine = machine.renamed(args.name)
     input_text = option_text(args.input)
     parse_json_option(args.input, "--input")
     _checked(machine)

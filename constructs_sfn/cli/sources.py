@@ -10,6 +10,7 @@ booleans (kept, with a note that says to quote them if text was meant).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Mapping
@@ -25,21 +26,68 @@ from constructs_sfn.cli.console import UsageError, read_text
 if TYPE_CHECKING:
     from constructs_sfn.testing.definitions import StateMachineUnderTest
 
-__all__ = ["DefinitionFile", "MachineSource", "load_definition_file", "load_machines", "pick_machine"]
+__all__ = [
+    "DefinitionFile",
+    "MachineSource",
+    "YamlSurprise",
+    "load_definition_file",
+    "load_machines",
+    "pick_machine",
+]
 
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]+")
 _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
+_BOOLEAN_FIELDS = {"End", "BooleanEquals", "IsPresent", "IsNull", "IsString", "IsNumeric", "IsBoolean", "IsTimestamp"}
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 
 
 @dataclass(frozen=True)
+class YamlSurprise:
+    """A plain YAML scalar that YAML 1.1 read as a boolean although it is not ``true``/``false``."""
+
+    line: int
+    text: str
+    """The scalar as written (``yes``, ``on`` ...)."""
+    pointer: str
+    """Where it ended up in the document (JSON pointer); for a mapping key, the key's pointer."""
+
+    @property
+    def note(self) -> str:
+        """What to tell the user."""
+        value = str(self.text.lower() in ("yes", "on", "y")).lower()
+        quoted = f'"{self.text}"'
+        read_as = f"YAML 1.1 reads {self.text} as the boolean {value}"
+        return f"line {self.line}: {read_as}; quote it ({quoted}) if you meant text"
+
+    def concerns(self, location: str) -> bool:
+        """True when a problem at ``location`` may come from this value."""
+        return (
+            location == self.pointer
+            or self.pointer.startswith(location + "/")
+            or location.startswith(self.pointer + "/")
+        )
+
+
+def _notes(surprises: tuple[YamlSurprise, ...], location: str | None) -> tuple[str, ...]:
+    if location is None:
+        # Booleans where ASL expects one (End: yes) are what was meant; the others may not be.
+        return tuple(s.note for s in surprises if s.pointer.rsplit("/", 1)[-1] not in _BOOLEAN_FIELDS)
+    return tuple(s.note for s in surprises if s.concerns(location))
+
+
+@dataclass(frozen=True)
 class DefinitionFile:
-    """A definition file's JSON document, and notes about YAML values that may not mean what was meant."""
+    """A definition file's JSON document, and the YAML values that may not mean what was meant."""
 
     path: Path
     document: Any
-    yaml_notes: tuple[str, ...] = ()
+    yaml_surprises: tuple[YamlSurprise, ...] = ()
+
+    @property
+    def yaml_notes(self) -> tuple[str, ...]:
+        """Notes on yes/no/on/off values outside ASL's boolean fields."""
+        return _notes(self.yaml_surprises, None)
 
     @property
     def is_template(self) -> bool:
@@ -49,9 +97,9 @@ class DefinitionFile:
             "AWSTemplateFormatVersion" in document or isinstance(document.get("Resources"), Mapping)
         )
 
-    def with_notes(self, message: str) -> str:
-        """``message`` followed by the YAML notes, when there are any."""
-        return message + "".join(f" (note: {note})" for note in self.yaml_notes)
+    def with_notes(self, message: str, location: str | None = None) -> str:
+        """``message`` and the YAML notes (those concerning ``location``, when it is given)."""
+        return message + "".join(f" (note: {note})" for note in _notes(self.yaml_surprises, location))
 
 
 @dataclass(frozen=True)
@@ -67,11 +115,24 @@ class MachineSource:
     """``STANDARD`` or ``EXPRESS`` (from the template; ``STANDARD`` for a definition file)."""
     machine: StateMachineUnderTest | None = None
     """The machine of a template or assembly (its placeholders name the app's resources)."""
-    yaml_notes: tuple[str, ...] = field(default=())
+    yaml_surprises: tuple[YamlSurprise, ...] = field(default=())
 
-    def with_notes(self, message: str) -> str:
-        """``message`` followed by the YAML notes, when there are any."""
-        return message + "".join(f" (note: {note})" for note in self.yaml_notes)
+    @property
+    def yaml_notes(self) -> tuple[str, ...]:
+        """Notes on yes/no/on/off values outside ASL's boolean fields."""
+        return _notes(self.yaml_surprises, None)
+
+    def with_notes(self, message: str, location: str | None = None) -> str:
+        """``message`` and the YAML notes (those concerning ``location``, when it is given)."""
+        return message + "".join(f" (note: {note})" for note in _notes(self.yaml_surprises, location))
+
+    def notes_for(self, location: str) -> tuple[str, ...]:
+        """The YAML notes concerning a problem at ``location`` (a JSON pointer)."""
+        return _notes(self.yaml_surprises, location)
+
+    def renamed(self, name: str) -> MachineSource:
+        """The same machine under another state machine name."""
+        return dataclasses.replace(self, name=name)
 
 
 def load_definition_file(path: Path) -> DefinitionFile:
@@ -100,7 +161,7 @@ def _load_yaml(path: Path, text: str, not_json: str) -> DefinitionFile:
         raise UsageError(f"{not_json} (and as YAML it is not a mapping)")
     dates, booleans = _yaml11_surprises(text)
     if dates:
-        line, value = dates[0]
+        line, value, _ = dates[0]
         raise UsageError(
             f"{path}: line {line}: YAML 1.1 reads {value} as a date, and JSON has no dates; "
             f'quote it ("{value}") to keep it as text'
@@ -110,12 +171,7 @@ def _load_yaml(path: Path, text: str, not_json: str) -> DefinitionFile:
         document = json.loads(json.dumps(document, allow_nan=False))
     except (TypeError, ValueError) as error:
         raise UsageError(f"{path}: the YAML holds a value JSON cannot represent ({error})") from None
-    notes = tuple(
-        f"line {line}: YAML 1.1 reads {value} as the boolean {str(value.lower() in ('yes', 'on', 'y')).lower()}; "
-        f'quote it ("{value}") if you meant text'
-        for line, value in booleans
-    )
-    return DefinitionFile(path, document, notes)
+    return DefinitionFile(path, document, tuple(booleans))
 
 
 def _yaml_problem(error: NotYamlMappingError) -> str:
@@ -129,34 +185,47 @@ def _yaml_problem(error: NotYamlMappingError) -> str:
     return " ".join(str(error).split())
 
 
-def _yaml11_surprises(text: str) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """Plain scalars YAML 1.1 resolved to a date or to a yes/no/on/off boolean, with their lines."""
+def _yaml11_surprises(text: str) -> tuple[list[tuple[int, str, str]], list[YamlSurprise]]:
+    """Plain scalars YAML 1.1 resolved to a date, or to a yes/no/on/off boolean, with lines and pointers."""
     import yaml
 
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return [], []
-    dates: list[tuple[int, str]] = []
-    booleans: list[tuple[int, str]] = []
+    dates: list[tuple[int, str, str]] = []
+    booleans: list[YamlSurprise] = []
     seen: set[int] = set()
-    pending = [root] if root is not None else []
+    pending: list[tuple[Any, str]] = [(root, "")] if root is not None else []
     while pending:  # iterative, and each node once: aliases share nodes
-        node = pending.pop()
+        node, pointer = pending.pop()
         if id(node) in seen:
             continue
         seen.add(id(node))
         if isinstance(node, yaml.ScalarNode):
             if node.style is None and node.tag == _TIMESTAMP_TAG:
-                dates.append((node.start_mark.line + 1, node.value))
+                dates.append((node.start_mark.line + 1, node.value, pointer))
             elif node.style is None and node.tag == _BOOL_TAG and node.value.lower() in _YAML11_BOOLEANS:
-                booleans.append((node.start_mark.line + 1, node.value))
+                booleans.append(YamlSurprise(node.start_mark.line + 1, node.value, pointer))
         elif isinstance(node, yaml.SequenceNode):
-            pending.extend(node.value)
+            pending.extend((item, f"{pointer}/{index}") for index, item in enumerate(node.value))
         elif isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                pending.extend((key, value))
-    return sorted(dates), sorted(booleans)
+                name = _pointer_token(key)
+                pending.extend(((key, f"{pointer}/{name}"), (value, f"{pointer}/{name}")))
+    return sorted(dates), sorted(booleans, key=lambda surprise: surprise.line)
+
+
+def _pointer_token(key: Any) -> str:
+    """A mapping key as the JSON document will spell it (``on`` -> ``true``), escaped for a pointer."""
+    import yaml
+
+    if not isinstance(key, yaml.ScalarNode):
+        return "?"
+    text = key.value
+    if key.style is None and key.tag == _BOOL_TAG:
+        text = str(text.lower() in ("yes", "on", "y", "true")).lower()
+    return str(text).replace("~", "~0").replace("/", "~1")
 
 
 def load_machines(source: str, *, state_machine_type: str | None = None) -> list[MachineSource]:
@@ -179,7 +248,7 @@ def load_machines(source: str, *, state_machine_type: str | None = None) -> list
         return _from_app(path, str(path), state_machine_type, assembly=False)
     name = _UNSAFE_NAME.sub("-", path.name.split(".", 1)[0]).strip("-")[:80] or "StateMachine"
     text = json.dumps(loaded.document, ensure_ascii=False, separators=(",", ":"))
-    return [MachineSource(str(path), name, text, state_machine_type or "STANDARD", None, loaded.yaml_notes)]
+    return [MachineSource(str(path), name, text, state_machine_type or "STANDARD", None, loaded.yaml_surprises)]
 
 
 def _from_app(path: Path, origin: str, state_machine_type: str | None, *, assembly: bool) -> list[MachineSource]:
@@ -192,12 +261,14 @@ def _from_app(path: Path, origin: str, state_machine_type: str | None, *, assemb
         raise UsageError(str(error)) from error
     except RecursionError:
         raise UsageError(f"{origin}: a template is nested too deeply to read") from None
+    # Named as lint names them: the stack's template file, then the construct path.
+    templates = {stack.name: str(stack.template_path or origin) for stack in app.stacks}
     found: list[MachineSource] = []
     for machine in machines:
         last = machine.name.rsplit("/", 1)[-1]
         found.append(
             MachineSource(
-                label=f"{origin}#{machine.name}",
+                label=f"{templates.get(machine.stack, origin)}#{machine.name}",
                 name=_UNSAFE_NAME.sub("-", last).strip("-")[:80] or "StateMachine",
                 definition_text=machine.definition_text,
                 state_machine_type=state_machine_type or machine.state_machine_type,

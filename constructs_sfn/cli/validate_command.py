@@ -76,7 +76,7 @@ def run_validate(args: argparse.Namespace) -> int:
                 }
                 for problem in checked.problems
             ]
-            notes = list(machine.yaml_notes) if checked.errors else []
+            notes = sorted({note for problem in checked.errors for note in machine.notes_for(problem.location)})
             results.append(
                 {
                     "file": machine.label,

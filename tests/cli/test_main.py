@@ -1,0 +1,49 @@
+"""``constructs-sfn`` itself: --version from the installed metadata, --help for every command and
+option, written for users (no reST markup)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from collections.abc import Callable
+from importlib.metadata import version
+
+import pytest
+
+Cli = Callable[..., subprocess.CompletedProcess[str]]
+COMMANDS = ["run", "test-state", "validate", "demo", "lint", "extract"]
+RST = re.compile(r"``|:func:|:class:|:meth:|:mod:|:attr:|:data:")
+
+
+def test_version(cli: Cli) -> None:
+    result = cli("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"constructs-sfn {version('constructs-sfn')}"
+
+
+def test_top_level_help_lists_the_commands(cli: Cli) -> None:
+    result = cli("--help")
+    assert result.returncode == 0
+    for command in COMMANDS:
+        assert re.search(rf"^\s+{command}\b", result.stdout, re.MULTILINE), command
+    assert not RST.search(result.stdout)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_option_has_help_without_markup(cli: Cli, command: str) -> None:
+    result = cli(command, "--help")
+    assert result.returncode == 0
+    assert not RST.search(result.stdout), RST.search(result.stdout)
+    options = re.findall(r"^  (-[-\w]+(?:, --[-\w]+)?)(?: [A-Z{][^ ]*)?(?:\s{2,}(\S.*))?$", result.stdout, re.MULTILINE)
+    assert options, result.stdout
+    for option, text in options:
+        # an option's help is on its line or on the next one (argparse wraps long metavars)
+        following = result.stdout.split(option, 1)[1].splitlines()
+        assert text or (len(following) > 1 and following[1].strip()), f"{command} {option} has no help"
+    assert "Exit status" in result.stdout or command == "extract"
+
+
+def test_no_command_is_a_usage_error(cli: Cli) -> None:
+    result = cli()
+    assert result.returncode == 2
+    assert "required: COMMAND" in result.stderr
