@@ -64,7 +64,7 @@ class MockAnswer:
             return cls(result=decode(mock["result"]), has_result=True)
         error_output = mock.get("errorOutput")
         if isinstance(error_output, Mapping):
-            # AWS's errorOutput may leave either field out; the missing one stays absent.
+            # The request checks require errorOutput.error (API_MockErrorOutput.html); cause may be absent.
             return cls(error=StatesError(error_output.get("error"), error_output.get("cause")))  # type: ignore[arg-type]
         return cls(result=None, has_result=True)
 
