@@ -32,6 +32,7 @@ from constructs_sfn.asl.errors import DefinitionError
 from constructs_sfn.asl.model import StateMachineDefinition
 from constructs_sfn.asl.parse import parse_definition
 from constructs_sfn.asl.runtime import Clock, Execution, ExecutionContextInfo, VirtualClock
+from constructs_sfn.asl.runtime.map_run import MapRun
 from constructs_sfn.asl.runtime.observer import ExecutionObserver
 from constructs_sfn.asl.runtime.state_task import activity_started
 from constructs_sfn.asl.services import TaskService, UnboundTaskService
@@ -39,6 +40,15 @@ from constructs_sfn.local.arns import ArnScope, ParsedArn, ResourceKind, parse_a
 from constructs_sfn.local.definitions import check_definition, validation_result
 from constructs_sfn.local.errors import AwsErrorCode, aws_error
 from constructs_sfn.local.json_text import JsonSyntaxError, held_json_text, parse_json_text
+from constructs_sfn.local.map_runs import (
+    child_list_item,
+    describe_child_shape,
+    describe_map_run_shape,
+    find_child,
+    find_map_run,
+    map_run_list_item,
+    map_runs_started_by,
+)
 from constructs_sfn.local.names import invalid_name_message, is_valid_name
 from constructs_sfn.local.pagination import InvalidPageTokenError, page
 from constructs_sfn.local.records import (
@@ -467,6 +477,9 @@ class LocalStepFunctions:
         """``DescribeExecution`` (STANDARD executions; EXPRESS ones are not describable on AWS)."""
         operation = "DescribeExecution"
         self._validate(operation, _given(executionArn=executionArn, includedData=includedData))
+        child = self._map_run_child(executionArn)
+        if child is not None:
+            return self._ok(describe_child_shape(*child, include_data=includedData != "METADATA_ONLY"))
         record = self._execution(executionArn, operation)
         return self._ok(describe_execution_shape(record, include_data=includedData != "METADATA_ONLY"))
 
@@ -523,10 +536,10 @@ class LocalStepFunctions:
             includeExecutionData=includeExecutionData,
         )
         self._validate(operation, params)
-        record = self._execution(executionArn, operation)
-        events = record.execution.events
+        child = self._map_run_child(executionArn)
+        events = child[1].events if child is not None else self._execution(executionArn, operation).execution.events
         ordered = list(reversed(events)) if reverseOrder else list(events)
-        scope = f"history:{record.arn}:{bool(reverseOrder)}"
+        scope = f"history:{executionArn}:{bool(reverseOrder)}"
         chunk, token = self._page(ordered, scope, maxResults, nextToken, operation)
         body = {"events": history_events(chunk, include_data=includeExecutionData is not False)}
         return self._ok(_with_token(body, token))
@@ -553,8 +566,7 @@ class LocalStepFunctions:
         )
         self._validate(operation, params)
         if mapRunArn is not None:
-            # Map runs only exist for Distributed Map states, whose child executions stay internal.
-            raise self._error("ResourceNotFound", f"Resource not found: '{mapRunArn}'", operation)
+            return self._map_run_executions(mapRunArn, statusFilter, maxResults, nextToken, operation)
         if stateMachineArn is None:
             raise self._error(AwsErrorCode.VALIDATION, "Must provide a StateMachine ARN or a MapRun ARN", operation)
         machine, version = self._machine(stateMachineArn, operation)
@@ -573,6 +585,79 @@ class LocalStepFunctions:
         scope = f"executions:{stateMachineArn}:{statusFilter}:{redriveFilter}"
         chunk, token = self._page(records, scope, maxResults, nextToken, operation)
         return self._ok(_with_token({"executions": [execution_list_item(r) for r in chunk]}, token))
+
+    # -- Map Runs (constructs_sfn.local.map_runs) ---------------------------------------------
+    def list_map_runs(
+        self, *, executionArn: str, maxResults: int | None = None, nextToken: str | None = None
+    ) -> dict[str, Any]:
+        """``ListMapRuns``: the Map Runs an execution's Distributed Maps started, newest first."""
+        operation = "ListMapRuns"
+        self._validate(operation, _given(executionArn=executionArn, maxResults=maxResults, nextToken=nextToken))
+        child = self._map_run_child(executionArn)
+        execution = child[1] if child is not None else self._execution(executionArn, operation).execution
+        runs = list(reversed(map_runs_started_by(execution)))
+        chunk, token = self._page(runs, f"mapRuns:{executionArn}", maxResults, nextToken, operation)
+        return self._ok(_with_token({"mapRuns": [map_run_list_item(run) for run in chunk]}, token))
+
+    def describe_map_run(self, *, mapRunArn: str) -> dict[str, Any]:
+        """``DescribeMapRun``: status, dates, limits, and item and execution counts by status."""
+        operation = "DescribeMapRun"
+        self._validate(operation, _given(mapRunArn=mapRunArn))
+        return self._ok(describe_map_run_shape(self._map_run(mapRunArn, operation)))
+
+    def update_map_run(
+        self,
+        *,
+        mapRunArn: str,
+        maxConcurrency: int | None = None,
+        toleratedFailurePercentage: float | None = None,
+        toleratedFailureCount: int | None = None,
+    ) -> dict[str, Any]:
+        """``UpdateMapRun``: change a Map Run's concurrency and tolerated failures.
+
+        Locally a Map Run's children have all run by the time a caller can reach it, so the new
+        values are recorded (``DescribeMapRun`` shows them) but change no outcome.
+        """
+        operation = "UpdateMapRun"
+        params = _given(
+            mapRunArn=mapRunArn,
+            maxConcurrency=maxConcurrency,
+            toleratedFailurePercentage=toleratedFailurePercentage,
+            toleratedFailureCount=toleratedFailureCount,
+        )
+        self._validate(operation, params)
+        run = self._map_run(mapRunArn, operation)
+        if len(params) == 1:
+            raise self._error(
+                AwsErrorCode.VALIDATION,
+                "At least one of maxConcurrency, toleratedFailurePercentage or toleratedFailureCount is required",
+                operation,
+            )
+        run.update(
+            max_concurrency=maxConcurrency,
+            tolerated_failure_count=toleratedFailureCount,
+            tolerated_failure_percentage=toleratedFailurePercentage,
+        )
+        return self._ok({})
+
+    def _map_run(self, arn: str, operation: str) -> MapRun:
+        run = find_map_run((record.execution for record in self._executions.values()), arn)
+        if run is None:
+            raise self._error("ResourceNotFound", f"Resource not found: '{arn}'", operation)
+        return run
+
+    def _map_run_child(self, arn: str) -> tuple[MapRun, Execution] | None:
+        if arn in self._executions:
+            return None
+        return find_child((record.execution for record in self._executions.values()), arn)
+
+    def _map_run_executions(
+        self, arn: str, status: str | None, max_results: int | None, next_token: str | None, operation: str
+    ) -> dict[str, Any]:
+        run = self._map_run(arn, operation)
+        children = [child for child in reversed(run.children) if status is None or child.status == status]
+        chunk, token = self._page(children, f"mapRunExecutions:{arn}:{status}", max_results, next_token, operation)
+        return self._ok(_with_token({"executions": [child_list_item(run, child) for child in chunk]}, token))
 
     # -- task tokens ---------------------------------------------------------------------------
     def send_task_success(self, *, taskToken: str, output: str) -> dict[str, Any]:

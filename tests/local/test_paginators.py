@@ -34,6 +34,6 @@ def test_which_operations_page(sfn: LocalStepFunctions) -> None:
     assert sfn.can_paginate("list_state_machines")
     assert sfn.can_paginate("list_activities")
     assert not sfn.can_paginate("describe_execution")
-    assert not sfn.can_paginate("list_map_runs")
+    assert sfn.can_paginate("list_map_runs")  # botocore pages ListMapRuns, and the client has it
     with pytest.raises(OperationNotPageableError):
         sfn.get_paginator("describe_execution")
