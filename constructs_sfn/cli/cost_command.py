@@ -101,6 +101,9 @@ def run_cost(args: argparse.Namespace) -> int:
 
     check_numbers(args)
     paths = [Path(name) for name in args.files]
+    for path in paths:
+        if "\x00" not in str(path) and not path.exists():
+            raise UsageError(f"{path}: no such file or directory")
     histories = [_is_history(path) for path in paths]
     definition = None
     runs: list[Any] = []
