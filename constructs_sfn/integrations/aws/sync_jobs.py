@@ -104,7 +104,11 @@ SYNC_JOBS: dict[tuple[str, str], SyncJob] = {
         succeeded=_ids("STOPPED"),
         failed=_ids(),
         cancel="StopTask",
-        cancel_args={"Cluster": Ref("params", ("Cluster",)), "Task": Ref("start", ("Tasks", 0, "TaskArn"))},
+        cancel_args={
+            "Cluster": Ref("params", ("Cluster",)),
+            "Task": Ref("start", ("Tasks", 0, "TaskArn")),
+            "Reason": _REASON,
+        },
         exit_codes=True,
         start_failures=True,
     ),
@@ -231,6 +235,17 @@ SYNC_JOBS: dict[tuple[str, str], SyncJob] = {
         fields={"ClusterArn": Ref("start", ("ClusterArn",)), "ClusterId": Ref("start", ("JobFlowId",))},
         cancel="TerminateJobFlows",
         cancel_args={"JobFlowIds": Ref("start", ("JobFlowId",), listed=True)},
+    ),
+    ("elasticmapreduce", "terminateCluster"): SyncJob(
+        start="terminateJobFlows",
+        renames={"ClusterId": ("JobFlowIds", True)},
+        describe="DescribeCluster",
+        describe_args={"ClusterId": Ref("params", ("ClusterId",))},
+        job=("Cluster",),
+        status=("Status", "State"),
+        succeeded=_ids("TERMINATED"),
+        failed=_ids("TERMINATED_WITH_ERRORS"),
+        output="fields",
     ),
     # https://docs.aws.amazon.com/step-functions/latest/dg/connect-athena.html
     ("athena", "startQueryExecution"): SyncJob(

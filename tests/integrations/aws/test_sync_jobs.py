@@ -605,3 +605,56 @@ def test_every_row_names_a_real_describe_and_cancel_call() -> None:
         start = operation_name(spec.start or action)
         for operation in (start, spec.describe, spec.cancel):
             assert operation is None or operation in model.operation_names, (service, operation)
+
+
+@pytest.fixture
+def ecs_tasks_never_stop(moto_endpoint: str) -> Iterator[None]:
+    """moto's ECS tasks stay RUNNING for the length of a test (they advance after 1000 describes)."""
+    _set_transition(moto_endpoint, "ecs::task", {"progression": "manual", "times": 1000})
+    try:
+        yield
+    finally:
+        _set_transition(moto_endpoint, "ecs::task", None)
+
+
+@pytest.mark.usefixtures("ecs_tasks_never_stop")
+def test_ecs_task_outliving_the_timeout_is_stopped_on_moto(
+    sdk: Boto3Integrations, direct: Any, make_request: RequestFactory
+) -> None:
+    """connect-to-resource.html#connect-sync: when the Task times out, the job is no longer waited
+    for; Boto3Integrations stops the ECS task it started (StopTask), and moto shows it STOPPED."""
+    cluster, family = _ecs_task_definition(direct)
+    outcome = sdk.invoke(
+        make_request(
+            "arn:aws:states:::ecs:runTask.sync",
+            {"Cluster": cluster, "TaskDefinition": family, "LaunchType": "FARGATE"},
+            timeout_seconds=20.0,
+        )
+    )
+    assert not outcome.completes
+    arn = outcome.submitted_output["Tasks"][0]["TaskArn"]
+    [task] = direct("ecs").describe_tasks(cluster=cluster, tasks=[arn])["tasks"]
+    assert (task["lastStatus"], task["desiredStatus"]) == ("STOPPED", "STOPPED")
+    assert task["stoppedReason"] == "Task state timed out in AWS Step Functions"
+
+
+def test_emr_cluster_lifecycle_on_moto(sdk: Boto3Integrations, direct: Any, make_request: RequestFactory) -> None:
+    """connect-emr.html: createCluster (RunJobFlow) .sync waits until the cluster is ready and
+    returns ClusterArn and ClusterId; terminateCluster.sync waits until it is TERMINATED."""
+    params = {
+        "Name": _unique("c"),
+        "ReleaseLabel": "emr-6.15.0",
+        "Instances": {"MasterInstanceType": "m5.xlarge", "InstanceCount": 1, "KeepJobFlowAliveWhenNoSteps": True},
+        "JobFlowRole": "EMR_EC2_DefaultRole",
+        "ServiceRole": "EMR_DefaultRole",
+    }
+    created = _ok(sdk.invoke(make_request("arn:aws:states:::elasticmapreduce:createCluster.sync", params)))
+    assert sorted(created) == ["ClusterArn", "ClusterId"]
+    described = direct("emr").describe_cluster(ClusterId=created["ClusterId"])["Cluster"]
+    assert described["ClusterArn"] == created["ClusterArn"]
+    assert described["Status"]["State"] == "WAITING"
+    terminated = sdk.invoke(
+        make_request("arn:aws:states:::elasticmapreduce:terminateCluster.sync", {"ClusterId": created["ClusterId"]})
+    )
+    assert _ok(terminated) == {}
+    assert direct("emr").describe_cluster(ClusterId=created["ClusterId"])["Cluster"]["Status"]["State"] == "TERMINATED"
