@@ -21,6 +21,8 @@ Options
     ``--sfn-cov-fail-under=N``    fail the session when coverage (states and transitions) is below N.
     ``--sfn-synth-cache``         reuse synthesized assemblies across sessions while the app's
                                   sources are unchanged.
+    ``--sfn-graph-dir=DIR``       write a failing scenario's run graph (one HTML file, see
+                                  ``constructs_sfn.visual``) into DIR; off by default.
 
 Importing this module is cheap: aws_cdk, syrupy and the executor load when first used.
 """
@@ -152,6 +154,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         default=False,
         help="reuse synthesized CDK assemblies across sessions while the app's sources are unchanged",
+    )
+    group.addoption(
+        "--sfn-graph-dir",
+        default=None,
+        metavar="DIR",
+        help="write the run graph of every failing scenario as a self-contained HTML file into DIR "
+        "(e.g. next to --junitxml's report; needs Graphviz 'dot')",
     )
     parser.addini("sfn_app", "the CDK app for sfn_app and scenario files: 'app.py:build_app' or 'module:callable'")
 
@@ -353,7 +362,11 @@ class ScenarioItem(pytest.Item):
         finally:
             aws.stop()
         if not result.ok:
-            raise ScenarioMismatchError(result.report())
+            message = result.report()
+            graph_dir = self.config.getoption("sfn_graph_dir")
+            if graph_dir:
+                message += "\n" + _write_run_graph(Path(graph_dir), self.nodeid, result.run.execution)
+            raise ScenarioMismatchError(message)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
         """The scenario's own report rather than a traceback."""
@@ -364,6 +377,24 @@ class ScenarioItem(pytest.Item):
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """Where the scenario is written."""
         return self.path, None, f"scenario {self.scenario.name}"
+
+
+def _write_run_graph(directory: Path, nodeid: str, execution: Any) -> str:
+    """Write the run's graph report; the line the failure report shows (never raises for dot or disk)."""
+    import re
+
+    from constructs_sfn.visual import LayoutError, graph_report
+
+    target = directory / (re.sub(r"[^A-Za-z0-9._-]+", "-", nodeid).strip("-")[:150] + ".html")
+    try:
+        page = graph_report(execution.definition, execution.events, title=nodeid)
+        directory.mkdir(parents=True, exist_ok=True)
+        target.write_text(page, encoding="utf-8")
+    except LayoutError as error:
+        return f"  run graph not written: {error}"
+    except OSError as error:
+        return f"  run graph not written: {target}: {error.strerror or error}"
+    return f"  run graph: {target}"
 
 
 class ScenarioMismatchError(Exception):
