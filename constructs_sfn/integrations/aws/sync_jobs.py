@@ -319,7 +319,7 @@ class JobPoller:
         polls = 0
         while True:
             if request.timeout_seconds is not None and elapsed >= request.timeout_seconds:
-                self._cancel(spec, client, params, body)
+                self._cancel(spec, client, params, body, service=service)
                 return TaskOutcome(completes=False, submitted=True, submitted_output=submitted)
             if polls >= self._max_polls:
                 return TaskOutcome(completes=False, submitted=True, submitted_output=submitted)
@@ -359,7 +359,7 @@ class JobPoller:
         return {spec.wrap: shaped} if spec.wrap else shaped
 
     @staticmethod
-    def _cancel(spec: SyncJob, client: Any, params: Any, body: Mapping[str, Any]) -> None:
+    def _cancel(spec: SyncJob, client: Any, params: Any, body: Mapping[str, Any], *, service: str) -> None:
         """Stop the job the task no longer waits for; a failure to stop it changes nothing for the task."""
         if spec.cancel is None:
             return
@@ -367,7 +367,7 @@ class JobPoller:
             name: value if isinstance(value, str) else _resolve(value, params, body)
             for name, value in spec.cancel_args.items()
         }
-        _describe(client, spec.cancel, args, service="")
+        _describe(client, spec.cancel, args, service=service)
 
 
 def _submitted(outcome: TaskOutcome, submitted: Any, elapsed: float) -> TaskOutcome:

@@ -181,6 +181,9 @@ def test_start_execution_sync_polls_until_done(make_request: RequestFactory) -> 
     assert outcome.output["Output"] == {"r": 1}
     assert outcome.output["Status"] == "SUCCEEDED"
     assert outcome.duration == 5.0
+    # connect-to-resource.html#connect-sync: the StartExecution answer is the submission (TaskSubmitted).
+    assert outcome.submitted
+    assert outcome.submitted_output["ExecutionArn"] == "arn:exec"
 
 
 def test_start_execution_sync_gives_up_at_the_task_timeout(make_request: RequestFactory) -> None:
