@@ -6,6 +6,25 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .stamps
 
+# Graphviz ('dot' lays out constructs-sfn graph) and Chromium (the HTML report's browser tests),
+# from Debian's packages, only when missing: a second run costs nothing.
+missing=()
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    echo "==> installing ${missing[*]} (apt-get)"
+    if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
+        >.stamps/apt-install.log 2>&1; then
+      tail -20 .stamps/apt-install.log
+      echo "apt-get install ${missing[*]} failed; full log in .stamps/apt-install.log" >&2
+      exit 1
+    fi
+  else
+    echo "==> note: ${missing[*]} not installed (apt-get install ${missing[*]}); the graph tests skip without them" >&2
+  fi
+fi
+
 py_stamp=".stamps/python-$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -x .venv/bin/python ] || [ ! -f "$py_stamp" ]; then
   echo "==> creating .venv and installing constructs_sfn[dev]"
