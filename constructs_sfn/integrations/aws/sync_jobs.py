@@ -23,8 +23,9 @@ A job that ends in a failure status fails the task with ``States.TaskFailed`` an
 document (the output the task would have had) as compact JSON text in the cause. Waiting is
 virtual: every poll adds ``poll_interval`` seconds to the outcome's ``duration`` and nothing
 sleeps, so the runtime enforces ``TimeoutSeconds`` on the execution's clock. Polling stops at
-the Task's timeout (the job is cancelled and the task times out) or after ``max_polls`` polls
-(the task then never completes by itself: it times out, or the execution stays RUNNING).
+the Task's ``TimeoutSeconds`` or ``HeartbeatSeconds`` (the job sends no heartbeats; the job is
+cancelled and the task times out) or after ``max_polls`` polls (the task then never completes by
+itself: it times out, or the execution stays RUNNING).
 """
 
 from __future__ import annotations
@@ -315,10 +316,14 @@ class JobPoller:
         submitted = self._shape(started)
         params = request.parameters
         describe_kwargs = {name: _resolve(ref, params, body) for name, ref in spec.describe_args.items()}
+        # The job sends no heartbeats of its own (SendTaskHeartbeat is optional for .sync tasks), so
+        # the task ends at HeartbeatSeconds or TimeoutSeconds, whichever comes first.
+        limits = [limit for limit in (request.timeout_seconds, request.heartbeat_seconds) if limit is not None]
+        deadline = min(limits) if limits else None
         elapsed = 0.0
         polls = 0
         while True:
-            if request.timeout_seconds is not None and elapsed >= request.timeout_seconds:
+            if deadline is not None and elapsed >= deadline:
                 self._cancel(spec, client, params, body, service=service)
                 return TaskOutcome(completes=False, submitted=True, submitted_output=submitted)
             if polls >= self._max_polls:

@@ -658,3 +658,63 @@ def test_emr_cluster_lifecycle_on_moto(sdk: Boto3Integrations, direct: Any, make
     )
     assert _ok(terminated) == {}
     assert direct("emr").describe_cluster(ClusterId=created["ClusterId"])["Cluster"]["Status"]["State"] == "TERMINATED"
+
+
+def _batch_machine(**task_fields: Any) -> dict[str, Any]:
+    return {
+        "StartAt": "Nightly",
+        "States": {
+            "Nightly": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::batch:submitJob.sync",
+                "Parameters": {"JobName": "nightly", "JobQueue": "q", "JobDefinition": "d"},
+                "End": True,
+                **task_fields,
+            }
+        },
+    }
+
+
+def test_heartbeat_seconds_without_heartbeats_times_the_job_out() -> None:
+    """SendTaskHeartbeat (API reference) is optional for job-run tasks: with HeartbeatSeconds set
+    and no heartbeat sent, the task times out at HeartbeatSeconds (a Catch on
+    States.HeartbeatTimeout matches it), and the job is stopped
+    (https://docs.aws.amazon.com/step-functions/latest/apireference/API_SendTaskHeartbeat.html)."""
+    client = _batch_client(["RUNNING"] * 100)
+    sfn = LocalStepFunctions(
+        services=Boto3Integrations(client_factory=lambda service: client, job_poll_interval=INTERVAL)
+    )
+    definition = _batch_machine(
+        HeartbeatSeconds=20,
+        TimeoutSeconds=600,
+        Catch=[{"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "Late"}],
+    )
+    definition["States"]["Late"] = {"Type": "Pass", "End": True}
+    run = _run(sfn, definition)
+    assert run["describe"]["status"] == "SUCCEEDED"
+    events = run["events"]
+    assert _types(events)[2:7] == ["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskTimedOut", "TaskStateExited"]
+    elapsed = _event(events, "TaskTimedOut")["timestamp"] - _event(events, "TaskSubmitted")["timestamp"]
+    assert elapsed.total_seconds() == pytest.approx(20.0, abs=0.01)
+    names = [name for name, _ in client.calls]
+    assert names == ["submit_job", *["describe_jobs"] * 4, "terminate_job"]
+
+
+def test_retry_of_a_failed_job_submits_a_new_one() -> None:
+    """A job that FAILED fails the task with States.TaskFailed, which a Retrier matches: the next
+    attempt submits a new job (two TaskSubmitted events) and its success is the task's result."""
+    client = _batch_client(["FAILED", "RUNNING", "SUCCEEDED"])
+    sfn = LocalStepFunctions(
+        services=Boto3Integrations(client_factory=lambda service: client, job_poll_interval=INTERVAL)
+    )
+    definition = _batch_machine(
+        Retry=[{"ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 1, "MaxAttempts": 1}],
+        ResultSelector={"status.$": "$.Status"},
+    )
+    run = _run(sfn, definition)
+    assert run["describe"]["status"] == "SUCCEEDED"
+    assert json.loads(run["describe"]["output"]) == {"status": "SUCCEEDED"}
+    types = _types(run["events"])
+    assert types.count("TaskSubmitted") == 2
+    assert types.count("TaskFailed") == 1
+    assert [name for name, _ in client.calls].count("submit_job") == 2
