@@ -84,7 +84,7 @@ class TimelineRecorder:
         self.dropped = 0
         """Visits not kept (beyond the first 10,000)."""
         self._root: Execution | None = None
-        self._open: dict[str, list[StateVisit]] = {}
+        self._open: dict[tuple[str, int], list[StateVisit]] = {}
 
     def on_event(self, execution: Execution, event: TraceEvent) -> None:
         """Record ``event`` when it belongs to the first execution this recorder saw."""
@@ -93,18 +93,18 @@ class TimelineRecorder:
         if execution is not self._root:
             return
         now = execution.clock.now()
+        key = (event.pointer, _fiber_of(execution))
         if event.kind == TraceKind.STATE_ENTERED:
             if len(self.visits) >= _MAX_RECORDED:
                 self.dropped += 1
                 return
             visit = StateVisit(name=event.state or "", pointer=event.pointer, started=now)
             self.visits.append(visit)
-            self._open.setdefault(event.pointer, []).append(visit)
+            self._open.setdefault(key, []).append(visit)
             return
-        visits = self._open.get(event.pointer)
+        visits = self._open.get(key)
         if not visits:
             return
-        # Map iterations may run one state concurrently; they are matched first in, first out.
         visit = visits[0]
         if event.kind == TraceKind.RETRY:
             visit.retries.append(event.error or "?")
@@ -117,6 +117,18 @@ class TimelineRecorder:
             elif event.kind == TraceKind.STATE_FAILED:
                 visit.failed = event.error or "?"
             visits.pop(0)
+            if not visits:
+                del self._open[key]
+
+
+def _fiber_of(execution: Execution) -> int:
+    """Which Map iteration or Parallel branch is running: the scheduler's current fiber.
+
+    Concurrent iterations enter the same state; the fiber tells their visits apart. Without one
+    (an executor that does not say), visits of a state are matched first in, first out.
+    """
+    scheduler = getattr(execution, "scheduler", None)
+    return id(getattr(scheduler, "current", None))
 
 
 def _state_type(document: Any, pointer: str) -> str:

@@ -377,3 +377,29 @@ class TestAws:
         assert "waiting for a task token at state(s) Send, which nothing answers in a local run" in result.stderr
         assert re.search(r"Send\s+Task\s+60s\s+failed: States.Timeout", result.stdout), result.stdout
         assert "error: States.Timeout" in result.stdout
+
+
+def test_concurrent_map_iterations_keep_their_own_durations(cli: Cli, tmp_path: Path, json_file: JsonFile) -> None:
+    """Two iterations at a time (MaxConcurrency 2): the 3 s and 1 s waits start together, the third
+    item starts when the 1 s one ends. https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html"""
+    processor = {
+        "StartAt": "Nap",
+        "States": {"Nap": {"Type": "Wait", "SecondsPath": "$", "Next": "Done"}, "Done": {"Type": "Pass", "End": True}},
+    }
+    definition = {
+        "StartAt": "Each",
+        "States": {"Each": {"Type": "Map", "MaxConcurrency": 2, "ItemProcessor": processor, "End": True}},
+    }
+    result = cli("run", json_file(tmp_path / "naps.json", definition), "--input", "[3, 1, 2]")
+    assert result.returncode == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines()[:7]]
+    assert rows == [
+        ["+0s", "Each", "Map", "3s", "end"],
+        ["+0s", "Nap", "Wait", "3s", "->", "Done"],
+        ["+0s", "Nap", "Wait", "1s", "->", "Done"],
+        ["+1s", "Done", "Pass", "0s", "end"],
+        ["+1s", "Nap", "Wait", "2s", "->", "Done"],
+        ["+3s", "Done", "Pass", "0s", "end"],
+        ["+3s", "Done", "Pass", "0s", "end"],
+    ]
+    assert result.stdout.splitlines()[1].startswith("+0s    Nap")  # indented inside the Map
