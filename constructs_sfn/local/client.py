@@ -36,6 +36,7 @@ from constructs_sfn.asl.runtime.map_run import MapRun
 from constructs_sfn.asl.runtime.observer import ExecutionObserver
 from constructs_sfn.asl.runtime.state_task import activity_started
 from constructs_sfn.asl.services import TaskService, UnboundTaskService
+from constructs_sfn.local.aliases import AliasOperations, routed_version
 from constructs_sfn.local.arns import ArnScope, ParsedArn, ResourceKind, parse_arn
 from constructs_sfn.local.definitions import check_definition, validation_result
 from constructs_sfn.local.errors import AwsErrorCode, aws_error
@@ -53,6 +54,7 @@ from constructs_sfn.local.names import invalid_name_message, is_valid_name
 from constructs_sfn.local.pagination import InvalidPageTokenError, page
 from constructs_sfn.local.records import (
     ActivityRecord,
+    AliasRecord,
     ExecutionRecord,
     RetiredTokens,
     StateMachineRecord,
@@ -71,6 +73,8 @@ from constructs_sfn.local.shapes import (
     history_events,
     sync_execution_shape,
 )
+from constructs_sfn.local.tagging import MAX_TAGS, TaggingOperations, merged_tags, too_many_tags_message
+from constructs_sfn.local.versions import MAX_VERSIONS, VersionOperations
 
 if TYPE_CHECKING:
     from botocore.errorfactory import BaseClientExceptions
@@ -91,10 +95,15 @@ def _millis(instant: datetime) -> datetime:
 
 
 def _serialized(cls: type[LocalStepFunctions]) -> type[LocalStepFunctions]:
-    """Make every public method of ``cls`` hold the instance's lock for the whole call."""
-    for name, member in list(vars(cls).items()):
-        if not name.startswith("_") and callable(member):
-            setattr(cls, name, _holding_lock(member))
+    """Make every public method of ``cls`` hold the instance's lock for the whole call.
+
+    The operations of its mixin classes (versions, aliases, tags) included: they are wrapped on
+    ``cls`` itself, base classes first so that ``cls``'s own methods win.
+    """
+    for klass in reversed(cls.__mro__[:-1]):
+        for name, member in list(vars(klass).items()):
+            if not name.startswith("_") and callable(member):
+                setattr(cls, name, _holding_lock(member))
     return cls
 
 
@@ -109,7 +118,7 @@ def _holding_lock(method: Callable[..., Any]) -> Callable[..., Any]:
 
 @_serialized
 @boto3_parameters
-class LocalStepFunctions:
+class LocalStepFunctions(VersionOperations, AliasOperations, TaggingOperations):
     """An in-memory Step Functions API with the methods and shapes of boto3's client.
 
     ``region``, ``account_id`` and ``partition`` are any strings; they go into every ARN.
@@ -161,6 +170,8 @@ class LocalStepFunctions:
         self._names = random.Random(f"names:{rng_seed}")
         self._request_ids = random.Random(f"requests:{rng_seed}")
         self._seeds = random.Random(f"executions:{rng_seed}")
+        self._routing = random.Random(f"alias-routing:{rng_seed}")
+        """Draws the version of each execution started through an alias (by the alias's weights)."""
         self._state_machines: dict[str, StateMachineRecord] = {}
         self._executions: dict[str, ExecutionRecord] = {}
         self._activities: dict[str, ActivityRecord] = {}
@@ -271,6 +282,7 @@ class LocalStepFunctions:
         encryption = dict(encryptionConfiguration) if encryptionConfiguration is not None else None
         key = (definition, machine_type, logging, tracing, encryption, bool(publish), versionDescription)
         arn = self._scope.state_machine(name)
+        self._check_tag_count(arn, tags, operation)
         existing = self._state_machines.get(arn)
         if existing is not None:
             if existing.idempotency_key != key:
@@ -296,7 +308,7 @@ class LocalStepFunctions:
         )
         self._state_machines[arn] = record
         if publish:
-            self._publish(record, versionDescription, self._new_uuid())
+            self._publish(record, versionDescription, self._new_uuid(), operation)
         return self._ok(self._created(record))
 
     def describe_state_machine(self, *, stateMachineArn: str, includedData: str | None = None) -> dict[str, Any]:
@@ -404,7 +416,7 @@ class LocalStepFunctions:
         if publish:
             latest = record.versions[-1] if record.versions else None
             if latest is None or latest.revision_id != record.revision_id:
-                latest = self._publish(record, versionDescription, record.revision_id)
+                latest = self._publish(record, versionDescription, record.revision_id, operation)
             body["stateMachineVersionArn"] = latest.arn
         return self._ok(body)
 
@@ -569,7 +581,7 @@ class LocalStepFunctions:
             return self._map_run_executions(mapRunArn, statusFilter, maxResults, nextToken, operation)
         if stateMachineArn is None:
             raise self._error(AwsErrorCode.VALIDATION, "Must provide a StateMachine ARN or a MapRun ARN", operation)
-        machine, version = self._machine(stateMachineArn, operation)
+        machine, version, alias = self._qualified(stateMachineArn, operation)
         if machine.type == "EXPRESS":
             raise self._error(AwsErrorCode.STATE_MACHINE_TYPE_NOT_SUPPORTED, _NOT_SUPPORTED, operation)
         records = [
@@ -578,6 +590,7 @@ class LocalStepFunctions:
             if record.machine is machine
             and record.state_machine_type == "STANDARD"
             and (version is None or record.version is version)
+            and (alias is None or record.alias_arn == alias.arn)
             and (statusFilter is None or record.execution.status == statusFilter)
             and redriveFilter != "REDRIVEN"
         ]
@@ -706,6 +719,7 @@ class LocalStepFunctions:
         if not is_valid_name(name):
             raise self._error(AwsErrorCode.INVALID_NAME, invalid_name_message(name), operation)
         arn = self._scope.activity(name)
+        self._check_tag_count(arn, tags, operation)
         record = self._activities.get(arn)
         if record is None:
             record = ActivityRecord(
@@ -859,8 +873,10 @@ class LocalStepFunctions:
         body["ResponseMetadata"] = self._metadata()
         return body
 
-    def _error(self, code: str, message: str, operation: str) -> ClientError:
-        return aws_error(code, message, operation, metadata=self._metadata())
+    def _error(
+        self, code: str, message: str, operation: str, *, fields: Mapping[str, str] | None = None
+    ) -> ClientError:
+        return aws_error(code, message, operation, metadata=self._metadata(), fields=fields)
 
     def _validate(self, operation: str, params: Mapping[str, Any]) -> None:
         from botocore.exceptions import ClientError
@@ -921,7 +937,12 @@ class LocalStepFunctions:
             out["destinations"] = _copy(destinations)
         return out
 
-    def _publish(self, record: StateMachineRecord, description: str | None, revision: str) -> StateMachineVersion:
+    def _publish(
+        self, record: StateMachineRecord, description: str | None, revision: str, operation: str
+    ) -> StateMachineVersion:
+        if len(record.versions) >= MAX_VERSIONS:
+            message = f"Versions per state machine limit exceeded: '{record.arn}' already has {MAX_VERSIONS} versions"
+            raise self._error(AwsErrorCode.SERVICE_QUOTA_EXCEEDED, message, operation)
         version = StateMachineVersion(
             arn=f"{record.arn}:{record.next_version}",
             number=record.next_version,
@@ -955,6 +976,24 @@ class LocalStepFunctions:
                 return record, version
         raise self._error(AwsErrorCode.STATE_MACHINE_DOES_NOT_EXIST, _no_machine(arn), operation)
 
+    def _qualified(
+        self, arn: str, operation: str
+    ) -> tuple[StateMachineRecord, StateMachineVersion | None, AliasRecord | None]:
+        """Like :meth:`_machine`, and an alias ARN names its alias (the version is chosen per execution)."""
+        parsed = self._parse(arn, (ResourceKind.STATE_MACHINE,), operation)
+        record = self._state_machines.get(parsed.base_state_machine_arn)
+        alias = record.aliases.get(parsed.qualifier) if record is not None and parsed.qualifier else None
+        if record is not None and alias is not None:
+            return record, None, alias
+        record, version = self._machine(arn, operation)
+        return record, version, None
+
+    def _check_tag_count(self, arn: str, tags: list[Mapping[str, str]] | None, operation: str) -> None:
+        count = len(merged_tags((), tags or ()))
+        if count > MAX_TAGS:
+            message = too_many_tags_message(arn, count)
+            raise self._error(AwsErrorCode.TOO_MANY_TAGS, message, operation, fields={"resourceName": arn})
+
     # -- internals: executions -----------------------------------------------------------------
     def _start(
         self,
@@ -967,7 +1006,7 @@ class LocalStepFunctions:
         sync: bool,
     ) -> ExecutionRecord:
         arn, _, test_case = state_machine_arn.partition("#")
-        machine, version = self._machine(arn, operation)
+        machine, version, alias = self._qualified(arn, operation)
         if sync and machine.type != "EXPRESS":
             raise self._error(AwsErrorCode.STATE_MACHINE_TYPE_NOT_SUPPORTED, _NOT_SUPPORTED, operation)
         if name is not None and not is_valid_name(name):
@@ -997,6 +1036,8 @@ class LocalStepFunctions:
                     f"Execution Already Exists: '{execution_arn}'",
                     operation,
                 )
+        if alias is not None:
+            version = routed_version(machine, alias, self._routing)
         start = self._now()
         info = ExecutionContextInfo(
             execution_arn=execution_arn,
@@ -1035,6 +1076,7 @@ class LocalStepFunctions:
             sequence=self._sequence,
             machine=machine,
             version=version,
+            alias_arn=alias.arn if alias is not None else None,
             trace_header=trace_header,
         )
         self._executions[execution_arn] = record
@@ -1102,7 +1144,7 @@ class _ChildExecutions:
         """Start the child and return ``describe_execution``'s shape (boto3 errors propagate)."""
         del parent_execution_arn  # the parent link only shows in the AWS console
         client = self._client
-        machine, _ = client._machine(state_machine_arn, "StartExecution")
+        machine, _, _ = client._qualified(state_machine_arn, "StartExecution")
         if machine.type == "EXPRESS":
             body = client.start_sync_execution(stateMachineArn=state_machine_arn, name=name, input=input_text)
         else:

@@ -23,6 +23,7 @@ class AwsErrorCode:
     """The Step Functions error codes the local client uses."""
 
     ACTIVITY_DOES_NOT_EXIST = "ActivityDoesNotExist"
+    CONFLICT = "ConflictException"
     EXECUTION_ALREADY_EXISTS = "ExecutionAlreadyExists"
     EXECUTION_DOES_NOT_EXIST = "ExecutionDoesNotExist"
     INVALID_ARN = "InvalidArn"
@@ -33,11 +34,14 @@ class AwsErrorCode:
     INVALID_OUTPUT = "InvalidOutput"
     INVALID_TOKEN = "InvalidToken"  # noqa: S105 - an error code, not a secret
     MISSING_REQUIRED_PARAMETER = "MissingRequiredParameter"
+    RESOURCE_NOT_FOUND = "ResourceNotFound"
+    SERVICE_QUOTA_EXCEEDED = "ServiceQuotaExceededException"
     STATE_MACHINE_ALREADY_EXISTS = "StateMachineAlreadyExists"
     STATE_MACHINE_DOES_NOT_EXIST = "StateMachineDoesNotExist"
     STATE_MACHINE_TYPE_NOT_SUPPORTED = "StateMachineTypeNotSupported"
     TASK_DOES_NOT_EXIST = "TaskDoesNotExist"
     TASK_TIMED_OUT = "TaskTimedOut"
+    TOO_MANY_TAGS = "TooManyTags"
     VALIDATION = "ValidationException"
 
 
@@ -48,13 +52,19 @@ def aws_error(
     *,
     metadata: Mapping[str, Any] | None = None,
     status: int = 400,
+    fields: Mapping[str, str] | None = None,
 ) -> ClientError:
-    """Build the error boto3 raises for an AWS error response (``client.exceptions.<code>``)."""
+    """Build the error boto3 raises for an AWS error response (``client.exceptions.<code>``).
+
+    ``fields`` are further members of the error's shape, as boto3 shows them at the top level of
+    ``error.response`` (``resourceName`` of ``TooManyTags`` and ``ResourceNotFound``).
+    """
     response_metadata = dict(metadata or {})
     response_metadata["HTTPStatusCode"] = status
     response: dict[str, Any] = {
         "Error": {"Code": code, "Message": message},
         "message": message,
+        **(fields or {}),
         "ResponseMetadata": response_metadata,
     }
     error_class: Any = client_exceptions().from_code(code)

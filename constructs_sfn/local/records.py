@@ -13,6 +13,7 @@ from constructs_sfn.asl.runtime import Execution
 __all__ = [
     "RETIRED_TOKEN_MEMORY",
     "ActivityRecord",
+    "AliasRecord",
     "ExecutionRecord",
     "RetiredTokens",
     "StateMachineRecord",
@@ -38,6 +39,19 @@ class StateMachineVersion:
 
 
 @dataclass(slots=True)
+class AliasRecord:
+    """A state machine alias: a name that routes each new execution to one of one or two versions."""
+
+    arn: str
+    name: str
+    description: str | None
+    routing: dict[str, int]
+    """Version ARN -> weight (percent), in the order the caller gave them; the weights sum to 100."""
+    creation_date: datetime
+    update_date: datetime
+
+
+@dataclass(slots=True)
 class StateMachineRecord:
     """A state machine as created, and as last updated."""
 
@@ -58,6 +72,8 @@ class StateMachineRecord:
     update_date: datetime | None = None
     versions: list[StateMachineVersion] = field(default_factory=list)
     next_version: int = 1
+    aliases: dict[str, AliasRecord] = field(default_factory=dict)
+    """The machine's aliases by name, oldest first."""
 
 
 @dataclass(slots=True)

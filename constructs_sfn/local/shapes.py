@@ -53,6 +53,8 @@ def describe_execution_shape(record: ExecutionRecord, *, include_data: bool = Tr
         body["traceHeader"] = record.trace_header
     if record.version is not None:
         body["stateMachineVersionArn"] = record.version.arn
+    if record.alias_arn is not None:
+        body["stateMachineAliasArn"] = record.alias_arn
     if status not in ("RUNNING", "SUCCEEDED"):
         if execution.error is not None:
             body["error"] = execution.error
@@ -114,6 +116,8 @@ def execution_list_item(record: ExecutionRecord) -> dict[str, Any]:
         item["stopDate"] = execution.stop_date
     if record.version is not None:
         item["stateMachineVersionArn"] = record.version.arn
+    if record.alias_arn is not None:
+        item["stateMachineAliasArn"] = record.alias_arn
     item["redriveCount"] = 0
     return item
 

@@ -18,6 +18,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from constructs_sfn.local.endpoint import EndpointServer, EndpointSettings, is_loopback
+from constructs_sfn.local.endpoint.operations import call_operation
+from constructs_sfn.local.endpoint.wire import WireError
 
 from .conftest import ROLE, boto3_client
 
@@ -98,13 +100,14 @@ def test_server_side_constraints_are_validation_exceptions(remote: Any) -> None:
     assert "Member must have length less than or equal to 80" in error["Message"]
 
 
-def test_operations_the_client_lacks_are_unknown_operations(remote: Any) -> None:
-    """An API operation the local executor does not implement is refused by name, not a crash."""
-    with pytest.raises(ClientError) as refused:
-        remote.tag_resource(resourceArn=_machine(remote), tags=[{"key": "k", "value": "v"}])
-    error = refused.value.response["Error"]
-    assert error["Code"] == "UnknownOperationException"
-    assert "TagResource" in error["Message"]
+def test_tags_round_trip_over_the_wire(remote: Any) -> None:
+    """TagResource, ListTagsForResource and UntagResource through the wire protocol
+    (https://docs.aws.amazon.com/step-functions/latest/apireference/API_TagResource.html)."""
+    arn = _machine(remote)
+    remote.tag_resource(resourceArn=arn, tags=[{"key": "k", "value": "v"}])
+    assert remote.list_tags_for_resource(resourceArn=arn)["tags"] == [{"key": "k", "value": "v"}]
+    remote.untag_resource(resourceArn=arn, tagKeys=["k"])
+    assert remote.list_tags_for_resource(resourceArn=arn)["tags"] == []
 
 
 def test_activity_task_token_answered_over_the_wire(remote: Any) -> None:
