@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from constructs_sfn.visual.graph_model import Cluster, GraphEdge, GraphNode, StateGraph
 from constructs_sfn.visual.run_overlay import RunOverlay
 
-__all__ = ["OUTCOME_STYLES", "OutcomeStyle", "dot_source", "edge_taken"]
+__all__ = ["OUTCOME_STYLES", "OutcomeStyle", "dot_source", "edge_taken", "state_outcome"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,7 @@ OUTCOME_STYLES = {
     "retried": OutcomeStyle("#fff3bf", "#b08800", "#16191f", "Retried, then succeeded"),
     "running": OutcomeStyle("#dbeafe", "#0972d3", "#16191f", "In progress"),
     "not_reached": OutcomeStyle("#f2f3f3", "#aab7b8", "#687078", "Not reached"),
+    "child_runs": OutcomeStyle("#eef2f7", "#7d8998", "#414d5c", "Ran in child executions (see their histories)"),
     "definition": OutcomeStyle("#ffffff", "#545b64", "#16191f", "State"),
 }
 """Outcome -> colours; ``definition`` is the look without a run."""
@@ -78,6 +79,16 @@ def edge_taken(edge: GraphEdge, graph: StateGraph, overlay: RunOverlay) -> bool:
     return (edge.from_state or "", edge.to_state or "") in overlay.taken
 
 
+def state_outcome(name: str, graph: StateGraph, overlay: RunOverlay) -> str:
+    """The outcome a state is drawn with: its run's, ``not_reached``, or ``child_runs`` for a state
+    of a Distributed Map that started (its events are in the child executions' histories)."""
+    run = overlay.state(name)
+    if run is not None:
+        return run.outcome
+    parent = graph.child_run_states.get(name)
+    return "child_runs" if parent is not None and overlay.state(parent) is not None else "not_reached"
+
+
 def _node(node: GraphNode, graph: StateGraph, overlay: RunOverlay | None) -> str:
     if node.kind == "start" or node.kind == "end":
         taken = overlay is None or node.kind == "start" or overlay.status != "RUNNING"
@@ -93,7 +104,7 @@ def _node(node: GraphNode, graph: StateGraph, overlay: RunOverlay | None) -> str
     counts = ""
     if overlay is not None and node.state is not None:
         run = overlay.state(node.state)
-        outcome = "not_reached" if run is None else run.outcome
+        outcome = state_outcome(node.state, graph, overlay)
         if run is not None and run.map_items:
             counts = _map_counts(run.map_items)
         elif run is not None and len(run.visits) > 1:

@@ -104,6 +104,9 @@ class StateGraph:
     raw_states: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     """State name -> the state's JSON object as written (for the details panel)."""
     nodes_by_id: Mapping[str, GraphNode] = field(default_factory=dict)
+    child_run_states: Mapping[str, str] = field(default_factory=dict)
+    """State name -> its Distributed Map, for states that run in child executions (whose events
+    are in the children's histories, not the parent's)."""
 
     def node(self, node_id: str) -> GraphNode:
         """The node with this id (KeyError when there is none)."""
@@ -125,6 +128,7 @@ def build_graph(definition: StateMachineDefinition) -> StateGraph:
         state_types=dict(builder.state_types),
         raw_states=dict(builder.raw_states),
         nodes_by_id={node.id: node for node in builder.nodes},
+        child_run_states=dict(builder.child_run_states),
     )
 
 
@@ -135,6 +139,7 @@ class _Builder:
         self.node_of_state: dict[str, str] = {}
         self.state_types: dict[str, str] = {}
         self.raw_states: dict[str, Mapping[str, Any]] = {}
+        self.child_run_states: dict[str, str] = {}
         self.counter = 0
 
     def add(self, node: GraphNode) -> str:
@@ -184,7 +189,11 @@ class _Builder:
                 nodes, nested = self.scope(branch, entry=header.id, entry_state=state.name, exit_node=join)
                 inner.append(Cluster(f"{header.id}_b{index}", f"Branch {index + 1}", tuple(nodes), tuple(nested)))
         elif state.processor is not None:
+            known = set(self.state_types)
             nodes, nested = self.scope(state.processor, entry=header.id, entry_state=state.name, exit_node=join)
+            if state.mode == "DISTRIBUTED":
+                for name in set(self.state_types) - known:
+                    self.child_run_states.setdefault(name, state.name)
             label = "Item processor" + (" (distributed)" if state.mode == "DISTRIBUTED" else "")
             inner.append(Cluster(f"{header.id}_p", label, tuple(nodes), tuple(nested)))
         cluster = Cluster(f"{header.id}_c", state.name, (header.id, join), tuple(inner), state=state.name)

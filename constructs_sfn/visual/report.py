@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from constructs_sfn.visual.cost import CostEstimate
-from constructs_sfn.visual.dot_source import OUTCOME_STYLES
+from constructs_sfn.visual.dot_source import OUTCOME_STYLES, state_outcome
 from constructs_sfn.visual.graph_model import StateGraph
 from constructs_sfn.visual.run_overlay import RunOverlay, StateRun, Visit
 
@@ -41,7 +41,8 @@ def report_data(
     states: dict[str, Any] = {}
     for name, node_id in graph.node_of_state.items():
         run = overlay.state(name) if overlay is not None else None
-        states[node_id] = _state_data(name, graph, run, overlay is not None)
+        outcome = "definition" if overlay is None else state_outcome(name, graph, overlay)
+        states[node_id] = _state_data(name, graph, run, outcome)
     data: dict[str, Any] = {"states": states, "run": None, "cost": None}
     if overlay is not None:
         data["run"] = {
@@ -72,8 +73,7 @@ def report_data(
     return data
 
 
-def _state_data(name: str, graph: StateGraph, run: StateRun | None, with_run: bool) -> dict[str, Any]:
-    outcome = "definition" if not with_run else ("not_reached" if run is None else run.outcome)
+def _state_data(name: str, graph: StateGraph, run: StateRun | None, outcome: str) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "name": name,
         "type": graph.state_types.get(name, "?"),
@@ -128,7 +128,7 @@ def report_html(svg: str, data: Mapping[str, Any], *, title: str) -> str:
         f'<span class="key"><i style="background:{style.fill};border-color:{style.stroke}"></i>'
         f"{html.escape(style.label)}</span>"
         for key, style in OUTCOME_STYLES.items()
-        if key != "definition"
+        if key not in ("definition", "child_runs")
     )
     return _PAGE.format(
         title=html.escape(title),
@@ -195,7 +195,7 @@ g.node.state.selected path, g.node.state.selected polygon { stroke: #0972d3; str
 .outcome-caught { background: #ffe8cc; border-color: #ec7211; }
 .outcome-retried { background: #fff3bf; border-color: #b08800; }
 .status-RUNNING, .outcome-running { background: #dbeafe; border-color: #0972d3; }
-.outcome-not_reached, .outcome-definition { background: #f2f3f3; border-color: #aab7b8; }
+.outcome-not_reached, .outcome-definition, .outcome-child_runs { background: #f2f3f3; border-color: #aab7b8; }
 pre { background: #f4f4f4; border: 1px solid #e1e4e6; border-radius: 4px; padding: 6px 8px; margin: 2px 0 8px;
   white-space: pre-wrap; word-break: break-word; font: 12px/1.4 Menlo, Consolas, monospace; max-height: 260px;
   overflow: auto; }

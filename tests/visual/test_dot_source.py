@@ -45,3 +45,36 @@ def test_names_with_quotes_backslashes_and_newlines_stay_inside_their_string() -
     definition = parse_definition(json.dumps({"StartAt": name, "States": {name: {"Type": "Succeed"}}}))
     text = dot_source(build_graph(definition))
     assert r'label="say \"hi\"\\n now\nSucceed"' in text
+
+
+def test_distributed_map_states_run_in_child_executions() -> None:
+    """A Distributed Map runs its item processor as child executions, whose events are in their own
+    histories (https://docs.aws.amazon.com/step-functions/latest/dg/state-map-distributed.html)."""
+    from constructs_sfn.visual import run_locally
+
+    definition = parse_definition(
+        json.dumps(
+            {
+                "StartAt": "Each",
+                "States": {
+                    "Each": {
+                        "Type": "Map",
+                        "ItemProcessor": {
+                            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                            "StartAt": "Work",
+                            "States": {"Work": {"Type": "Pass", "End": True}},
+                        },
+                        "End": True,
+                    }
+                },
+            }
+        )
+    )
+    graph = build_graph(definition)
+    assert graph.child_run_states == {"Work": "Each"}
+    text = dot_source(graph, run_overlay(run_locally(definition, [1, 2]), definition))
+    assert "outcome-child_runs" in node_line(text, graph, "Work")
+    assert "outcome-succeeded" in node_line(text, graph, "Each")
+    # Not started: plainly not reached.
+    unrun = dot_source(graph, run_overlay([{"id": 1, "type": "ExecutionStarted"}], definition))
+    assert "outcome-not_reached" in node_line(unrun, graph, "Work")
