@@ -18,7 +18,7 @@ DEFINITION = {
             "Choices": [{"Variable": "$.amount", "NumericGreaterThan": 100, "Next": "Review"}],
             "Default": "Accept",
         },
-        "Review": {"Type": "Fail", "Error": "Order.NeedsReview"},
+        "Review": {"Type": "Fail", "Error": "Order.NeedsReview", "Cause": 'amount over "100"'},
         "Accept": {"Type": "Succeed"},
     },
 }
@@ -89,3 +89,21 @@ def test_missing_assembly_is_one_clear_line(tmp_path: Path, capsys: pytest.Captu
     assert err.startswith("constructs-sfn: ")
     assert "no synthesized templates; run 'cdk synth' first" in err
     assert "Traceback" not in err
+
+
+def test_errors_and_causes_print_as_text(assembly: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "s"
+    folder.mkdir()
+    (folder / "orders.scenarios.yaml").write_text(
+        "state_machine: Shop/Orders\n"
+        "scenarios:\n"
+        "  - name: large\n    input: {amount: 500}\n"
+        "    expect: {status: FAILED, error: Order.Other, cause_includes: refund}\n"
+    )
+    status = main(["demo", "--cdk-out", str(assembly), "--scenarios", str(folder)])
+    out = capsys.readouterr().out
+    assert status == 1
+    assert '    cause:    amount over "100"' in out
+    assert "    differs:  error: expected Order.Other, got Order.NeedsReview" in out
+    assert '    differs:  cause: expected to include "refund", got amount over "100"' in out
+    assert "'" not in out.split("NOT AS EXPECTED", 1)[1]  # no Python reprs
