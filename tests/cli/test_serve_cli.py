@@ -117,10 +117,12 @@ def aws(served: Served, *args: str) -> Any:
     return json.loads(result.stdout) if result.stdout.strip() else None
 
 
-def aws_result(served: Served, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run ``aws stepfunctions ARGS`` and return the finished process."""
+def aws_result(served: Served, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``aws stepfunctions ARGS`` (extra environment ``env``) and return the finished process."""
     command = [str(AWS), "--endpoint-url", served.url, "--output", "json", "stepfunctions", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=120, env=isolated_aws_env(), check=False)
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=120, env=isolated_aws_env(**env), check=False
+    )
 
 
 @pytest.fixture(scope="module")
@@ -185,6 +187,30 @@ def test_aws_cli_runs_a_mocked_test_case(served: Served) -> None:
     described = aws(served, "describe-execution", "--execution-arn", started["executionArn"])
     assert described["status"] == "SUCCEEDED", described
     assert json.loads(described["output"]) == {"charged": 42}
+
+
+def test_aws_cli_start_sync_execution_without_the_host_prefix(served: Served) -> None:
+    """StartSyncExecution's model puts ``sync-`` before the endpoint host; botocore's
+    ``AWS_DISABLE_HOST_PREFIX_INJECTION`` turns that off and the CLI reaches the endpoint."""
+    definition = json.dumps({"StartAt": "Hi", "States": {"Hi": {"Type": "Pass", "Result": 1, "End": True}}})
+    arn = aws(
+        served,
+        "create-state-machine",
+        "--name",
+        "quick",
+        "--type",
+        "EXPRESS",
+        "--definition",
+        definition,
+        "--role-arn",
+        ROLE,
+    )["stateMachineArn"]
+    result = aws_result(
+        served, "start-sync-execution", "--state-machine-arn", arn, AWS_DISABLE_HOST_PREFIX_INJECTION="true"
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    assert (answer["status"], answer["output"]) == ("SUCCEEDED", "1")
 
 
 def test_aws_cli_shows_service_errors(served: Served) -> None:
