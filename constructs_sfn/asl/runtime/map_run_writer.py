@@ -46,8 +46,9 @@ __all__ = [
     "writer_config",
 ]
 
-PART_BYTES = 8 * 1024 * 1024
-"""Bytes buffered per status file before a multipart part is uploaded (S3's minimum part is 5 MiB)."""
+PART_BYTES = 5 * 1024 * 1024
+"""Bytes buffered per status file before a multipart part is uploaded: S3's minimum part size, so
+the memory held per file is as small as S3 allows."""
 _PUT = "arn:aws:states:::s3:putObject"
 _SDK = "arn:aws:states:::aws-sdk:s3:"
 
@@ -125,14 +126,15 @@ class _StatusFile:
             piece = ("[" if self.entries == 0 else ",") + text
         self.entries += 1
         self.buffer.append(piece)
-        self.buffered += len(piece)
+        # Bytes, not characters: parts are sized in bytes (ASCII text needs no encoding to count).
+        self.buffered += len(piece) if piece.isascii() else len(piece.encode("utf-8"))
         if self.buffered >= PART_BYTES:
             self._upload_part()
 
-    def _take(self) -> bytes:
-        body = "".join(self.buffer).encode("utf-8")
+    def _take(self) -> str:
+        body = "".join(self.buffer)
+        self.size += self.buffered
         self.buffer, self.buffered = [], 0
-        self.size += len(body)
         return body
 
     def _upload_part(self) -> None:
@@ -150,7 +152,7 @@ class _StatusFile:
                 "Key": self.key,
                 "UploadId": self.upload_id,
                 "PartNumber": number,
-                "Body": self._take().decode("utf-8"),
+                "Body": self._take(),
             },
         )
         etag = answer.get("ETag") if isinstance(answer, Mapping) else None
@@ -159,9 +161,9 @@ class _StatusFile:
     def close(self) -> dict[str, Any]:
         if self.writer.output_type != "JSONL":
             self.buffer.append("]")
+            self.buffered += 1
         if self.upload_id is None:
-            body = self._take()
-            self.writer.put(self.key, body.decode("utf-8"))
+            self.writer.put(self.key, self._take())
         else:
             self._upload_part()
             self.writer.call(
