@@ -205,8 +205,10 @@ def _markdown(results: list[dict[str, Any]]) -> str:
     lines = [
         "# Distributed Map benchmark",
         "",
-        f"Recorded {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')} by `python benchmarks/distributed_map.py` "
-        f"on {platform.machine()} / {os.cpu_count()} cores / Python {platform.python_version()}, a shared machine.",
+        (
+            f"Recorded {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')} by `python benchmarks/distributed_map.py` "
+            f"on {platform.machine()} / {os.cpu_count()} cores / Python {platform.python_version()}, a shared machine."
+        ),
         "",
         "A CSV of N rows in S3 (moto server on 127.0.0.1, its own process), `ItemBatcher` of 100 items, EXPRESS",
         "child executions of two Pass states, `ResultWriter` to S3 (Transformation NONE). One worker process per",
@@ -228,9 +230,11 @@ def _markdown(results: list[dict[str, Any]]) -> str:
         rate = large["rows"] / large["wall_seconds"]
         lines += [
             "",
-            f"Peak RSS at {large['rows']:,} rows is {growth:+.1f}% of the figure at {small['rows']:,} rows "
-            f"(target: under 500 MiB and within 15%); throughput at {large['rows']:,} rows is {rate:,.0f} items/s "
-            "(target: at least 20,000).",
+            (
+                f"Peak RSS at {large['rows']:,} rows is {growth:+.1f}% of the figure at {small['rows']:,} rows "
+                f"(target: under 500 MiB and within 15%); throughput at {large['rows']:,} rows is {rate:,.0f} items/s "
+                "(target: at least 20,000)."
+            ),
         ]
     return "\n".join(lines) + "\n"
 
