@@ -60,6 +60,7 @@ from constructs_sfn.local.records import (
     StateMachineRecord,
     StateMachineVersion,
 )
+from constructs_sfn.local.redrive import matches_redrive_filter, redrive
 from constructs_sfn.local.request_validation import (
     boto3_parameters,
     check_clock_advance,
@@ -130,6 +131,10 @@ class LocalStepFunctions(VersionOperations, AliasOperations, TaggingOperations):
     ``start_execution(stateMachineArn="<arn>#<TestCase>")``.
     ``observer`` receives the trace events (:mod:`constructs_sfn.asl.runtime.observer`) of every
     execution this client starts, nested child executions included (default: none).
+    ``pause_at_timers`` makes executions stop at every timer until the test lets time pass
+    (:meth:`advance_clock`, :meth:`advance_to_next_timer`, :meth:`run_until_finished`), so a
+    RUNNING execution can be described, stopped, heartbeaten or answered midway (default: False,
+    run to completion).
 
     **Threads.** One client may be shared by any number of threads. Every public method holds a
     re-entrant lock of the client for its whole call, executions (which run inside the calls that
@@ -157,7 +162,14 @@ class LocalStepFunctions(VersionOperations, AliasOperations, TaggingOperations):
         mock_config: Any = None,
         observer: ExecutionObserver | None = None,
         express_history: bool = False,
+        pause_at_timers: bool = False,
     ) -> None:
+        if pause_at_timers and clock is not None and not isinstance(clock, VirtualClock):
+            raise ValueError("pause_at_timers=True needs a VirtualClock (time passes only when the test says)")
+        self.pause_at_timers = pause_at_timers
+        """Executions stop at every timer (Wait, retry back-off, task durations, timeouts) until
+        :meth:`advance_clock` or :meth:`advance_to_next_timer` lets time pass. Default: False
+        (time jumps to each timer by itself and executions run to completion)."""
         self.observer = observer
         """The observer handed to every execution started from now on (None: nobody watches)."""
         self.express_history = express_history
@@ -238,6 +250,36 @@ class LocalStepFunctions(VersionOperations, AliasOperations, TaggingOperations):
             if record.execution.status == "RUNNING":
                 record.execution.advance_clock(seconds)
                 self._track(record)
+
+    def advance_to_next_timer(self) -> float | None:
+        """Let virtual time pass until the earliest timer of any running execution fires.
+
+        Returns the seconds that passed, or None when no running execution has a pending timer.
+        Not a boto3 method.
+        """
+        waits = [
+            (due - record.execution.clock.now()).total_seconds()
+            for record in self._executions.values()
+            if (due := record.execution.next_timer_at()) is not None
+        ]
+        if not waits:
+            return None
+        seconds = max(min(waits), 0.0)
+        self.advance_clock(seconds)
+        return seconds
+
+    def run_until_finished(self, executionArn: str, max_timers: int = 100_000) -> dict[str, Any]:
+        """Fire timers (of every running execution, in time order) until ``executionArn`` ends.
+
+        Returns ``describe_execution``'s answer. An execution waiting for a callback runs on to its
+        timeout (``TimeoutSeconds``, else a year). ``ValueError`` after ``max_timers`` timers, so a
+        Wait loop without end cannot hang the test. Not a boto3 method.
+        """
+        record = self._execution(executionArn, "DescribeExecution")
+        for _ in range(max_timers):
+            if record.execution.status != "RUNNING" or self.advance_to_next_timer() is None:
+                return self.describe_execution(executionArn=executionArn)
+        raise ValueError(f"run_until_finished: {executionArn} still RUNNING after {max_timers} timers")
 
     # -- state machines ------------------------------------------------------------------------
     def create_state_machine(
@@ -493,7 +535,8 @@ class LocalStepFunctions(VersionOperations, AliasOperations, TaggingOperations):
         if child is not None:
             return self._ok(describe_child_shape(*child, include_data=includedData != "METADATA_ONLY"))
         record = self._execution(executionArn, operation)
-        return self._ok(describe_execution_shape(record, include_data=includedData != "METADATA_ONLY"))
+        body = describe_execution_shape(record, include_data=includedData != "METADATA_ONLY", now=self._now())
+        return self._ok(body)
 
     def describe_state_machine_for_execution(
         self, *, executionArn: str, includedData: str | None = None
@@ -528,6 +571,16 @@ class LocalStepFunctions(VersionOperations, AliasOperations, TaggingOperations):
         self._track(record)
         stop_date = record.execution.stop_date or self._now()
         return self._ok({"stopDate": stop_date})
+
+    def redrive_execution(self, *, executionArn: str, clientToken: str | None = None) -> dict[str, Any]:
+        """``RedriveExecution``: continue a FAILED, TIMED_OUT or ABORTED STANDARD execution where it
+        stopped (see :mod:`constructs_sfn.local.redrive` for when AWS allows it)."""
+        operation = "RedriveExecution"
+        self._validate(operation, _given(executionArn=executionArn, clientToken=clientToken))
+        record = self._execution(executionArn, operation)
+        redrive_date = redrive(record, clientToken, self._now(), operation)
+        self._track(record)
+        return self._ok({"redriveDate": redrive_date})
 
     def get_execution_history(
         self,
@@ -592,7 +645,7 @@ class LocalStepFunctions(VersionOperations, AliasOperations, TaggingOperations):
             and (version is None or record.version is version)
             and (alias is None or record.alias_arn == alias.arn)
             and (statusFilter is None or record.execution.status == statusFilter)
-            and redriveFilter != "REDRIVEN"
+            and matches_redrive_filter(record, redriveFilter)
         ]
         records.sort(key=_recency, reverse=True)
         scope = f"executions:{stateMachineArn}:{statusFilter}:{redriveFilter}"
@@ -1064,6 +1117,7 @@ class LocalStepFunctions(VersionOperations, AliasOperations, TaggingOperations):
             host=_ChildExecutions(self),
             input_text=text,
             observer=self.observer,
+            pause_at_timers=self.pause_at_timers,
         )
         self._sequence += 1
         record = ExecutionRecord(

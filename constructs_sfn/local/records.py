@@ -94,6 +94,8 @@ class ExecutionRecord:
     trace_header: str | None = None
     issued_tokens: list[str] = field(default_factory=list)
     """The task tokens the client routes to this execution while it runs (emptied when it ends)."""
+    redrive_tokens: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
+    """RedriveExecution client tokens, oldest first: token -> (first use, the redriveDate answered)."""
 
 
 @dataclass(slots=True)

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from constructs_sfn.asl.runtime import Execution
 from constructs_sfn.local.records import ExecutionRecord
+from constructs_sfn.local.redrive import redrive_fields
 
 __all__ = [
     "billing_details",
@@ -33,8 +34,10 @@ def _data(body: dict[str, Any], key: str, text: str | None, *, include: bool) ->
     body[f"{key}Details"] = {"included": include}
 
 
-def describe_execution_shape(record: ExecutionRecord, *, include_data: bool = True) -> dict[str, Any]:
-    """``DescribeExecution``'s body (without ``ResponseMetadata``)."""
+def describe_execution_shape(
+    record: ExecutionRecord, *, include_data: bool = True, now: datetime | None = None
+) -> dict[str, Any]:
+    """``DescribeExecution``'s body (without ``ResponseMetadata``); ``now`` decides the redrive status."""
     execution = record.execution
     status = execution.status
     body: dict[str, Any] = {
@@ -60,12 +63,7 @@ def describe_execution_shape(record: ExecutionRecord, *, include_data: bool = Tr
             body["error"] = execution.error
         if execution.cause is not None:
             body["cause"] = execution.cause
-    body["redriveCount"] = 0
-    if status in ("RUNNING", "SUCCEEDED"):
-        body["redriveStatus"] = "NOT_REDRIVABLE"
-        body["redriveStatusReason"] = f"Execution is {status} and cannot be redriven"
-    else:
-        body["redriveStatus"] = "REDRIVABLE"
+    body.update(redrive_fields(record, now if now is not None else execution.clock.now()))
     return body
 
 
@@ -118,7 +116,9 @@ def execution_list_item(record: ExecutionRecord) -> dict[str, Any]:
         item["stateMachineVersionArn"] = record.version.arn
     if record.alias_arn is not None:
         item["stateMachineAliasArn"] = record.alias_arn
-    item["redriveCount"] = 0
+    item["redriveCount"] = execution.redrive_count
+    if execution.redrive_date is not None:
+        item["redriveDate"] = execution.redrive_date
     return item
 
 

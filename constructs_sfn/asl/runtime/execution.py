@@ -13,12 +13,21 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Generator, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from constructs_sfn.asl.errors import ErrorName, FailStateError, StatesError
 from constructs_sfn.asl.jsonpath.jsontext import to_json_text as _shared_json_text
-from constructs_sfn.asl.model.states import Catcher, FailState, Retrier, State, StateMachineDefinition
+from constructs_sfn.asl.model.states import (
+    Catcher,
+    FailState,
+    MapState,
+    ParallelState,
+    Retrier,
+    State,
+    StateMachineDefinition,
+)
 from constructs_sfn.asl.runtime.clock import Clock, VirtualClock
 from constructs_sfn.asl.runtime.context import ExecutionContextInfo, format_timestamp
 from constructs_sfn.asl.runtime.dataflow import apply_result_path, evaluate_assignment
@@ -48,6 +57,8 @@ EXPRESS_MAX_SECONDS = 300
 STANDARD_MAX_SECONDS = 365 * 24 * 3600
 """AWS: a STANDARD execution lasts at most one year; then it times out (``States.Timeout``)."""
 _FIELD_RE = re.compile(r"specified for the field '([^']+)'")
+FORKING_STATES = (MapState, ParallelState)
+"""The states that run children (branches, iterations): a redrive resumes those children too."""
 
 StateHandler = Callable[..., StateGen]
 """Runs one state: ``handler(execution, frame, state, raw_input, context)``."""
@@ -83,6 +94,7 @@ class Execution:
         host: ExecutionHost | None = None,
         input_text: str | None = None,
         observer: ExecutionObserver | None = None,
+        pause_at_timers: bool = False,
     ) -> None:
         self.definition = definition
         self.input_value = {} if input_value is None else input_value
@@ -92,7 +104,10 @@ class Execution:
         self.rng = random.Random(rng_seed)
         self.history = History(enabled=record_history)
         self.host = host
-        self.scheduler = Scheduler(self.clock)
+        self.pause_at_timers = pause_at_timers
+        """True: every timer (Wait, retry back-off, task duration, timeouts) pauses the execution
+        until :meth:`advance_clock` or :meth:`advance_to_next_timer` lets time pass."""
+        self.scheduler = Scheduler(self.clock, pause_at_timers=pause_at_timers)
         self.status = "RUNNING"
         self.output: Any = None
         self.output_text: str | None = None
@@ -115,6 +130,11 @@ class Execution:
         self._started = False
         self.observer = observer
         """Receives :class:`TraceEvent` objects as the execution runs (None: nobody watches)."""
+        self.redrive_count = self.info.redrive_count
+        """How many times the execution was redriven (``redriveCount``)."""
+        self.redrive_date: datetime | None = self.info.redrive_time
+        """When it was last redriven (``redriveDate``; None: never)."""
+        self._root_frame: Frame | None = None
 
     # -- public API -----------------------------------------------------------------------------
     @property
@@ -138,14 +158,10 @@ class Execution:
                     "roleArn": self.info.role_arn,
                 },
             )
-            timeout = self.definition.timeout_seconds
-            limit = EXPRESS_MAX_SECONDS if self.info.state_machine_type == "EXPRESS" else STANDARD_MAX_SECONDS
-            timeout = limit if timeout is None else min(timeout, limit)
-            if timeout is not None:
-                self.scheduler.guard_timer(timeout, self._on_execution_timeout)
+            self._start_timeout()
             if self.observer is not None:
                 self.observer.on_event(self, TraceEvent(TraceKind.EXECUTION_STARTED, ""))
-            root = Frame(self.definition, cursor=0)
+            root = self._root_frame = Frame(self.definition, cursor=0)
             self.scheduler.start(self._root_fiber(root))
         else:
             self.scheduler.run()
@@ -172,6 +188,54 @@ class Execution:
         """Let ``seconds`` pass (fires due heartbeats and timeouts of paused tasks)."""
         self.scheduler.advance(seconds)
         self._settle()
+
+    def next_timer_at(self) -> datetime | None:
+        """When the execution's earliest pending timer is due (None: none, or it has ended)."""
+        return self.scheduler.next_timer_at() if self.status == "RUNNING" else None
+
+    def advance_to_next_timer(self) -> float | None:
+        """Let time pass until the earliest pending timer fires; returns the seconds that passed.
+
+        None when nothing is pending: the execution has ended, or it waits only on a callback.
+        """
+        if self.status != "RUNNING":
+            return None
+        seconds = self.scheduler.advance_to_next_timer()
+        self._settle()
+        return seconds
+
+    def redrive(self) -> datetime:
+        """Continue an unsuccessful execution from where it stopped (``RedriveExecution``).
+
+        Each thread of control resumes at the state it was in (with that state's input and the
+        variables it had), a Parallel or Map runs again only the branches and iterations that
+        failed or were stopped, and the history goes on after an ``ExecutionRedriven`` event.
+        Whether AWS would allow the redrive is the caller's question; returns the redrive date.
+        """
+        if self.status in ("RUNNING", "SUCCEEDED") or self._root_frame is None:
+            raise ValueError(f"Execution is {self.status} and cannot be redriven")
+        earlier = self.scheduler.root
+        now = self.clock.now()
+        self.redrive_count += 1
+        self.redrive_date = now
+        self.info = replace(self.info, redrive_count=self.redrive_count, redrive_time=now)
+        self.execution_object = self.info.execution_object(self.input_value, self.start_date)
+        self.status, self.error, self.cause = "RUNNING", None, None
+        self.output = self.output_text = self.stop_date = None
+        redriven = self.history.add("ExecutionRedriven", now, self.history.last_id, {"redriveCount": self.redrive_count})
+        self._root_frame.cursor = redriven
+        self.scheduler = Scheduler(self.clock, pause_at_timers=self.pause_at_timers)
+        self._start_timeout()
+        self.scheduler.start(self._root_fiber(self._root_frame), resume_from=earlier)
+        self._settle()
+        return now
+
+    def _start_timeout(self) -> None:
+        # The state machine's TimeoutSeconds, capped by the longest run AWS allows the type.
+        timeout = self.definition.timeout_seconds
+        limit = EXPRESS_MAX_SECONDS if self.info.state_machine_type == "EXPRESS" else STANDARD_MAX_SECONDS
+        timeout = limit if timeout is None else min(timeout, limit)
+        self.scheduler.guard_timer(timeout, self._on_execution_timeout)
 
     def stop(self, error: str | None = None, cause: str | None = None) -> None:
         """Abort the execution (``StopExecution``)."""
@@ -201,9 +265,24 @@ class Execution:
         return (yield from self.run_machine(frame, self.input_value))
 
     def run_machine(self, frame: Frame, value: Any) -> Generator[Any, Any, Any]:
-        """Run a (sub-)machine from StartAt to its end; returns the final output."""
+        """Run a (sub-)machine from StartAt to its end; returns the final output.
+
+        On a fiber that continues a redriven attempt, the machine resumes at the state the earlier
+        frame was in, with that state's input and the earlier frame's variables.
+        """
         states = frame.definition.states
         state = states[frame.definition.start_at]
+        fiber = self.scheduler.current
+        if fiber is not None:
+            fiber.frame = frame
+            earlier = fiber.resume_from
+            old = earlier.frame if earlier is not None else None
+            if isinstance(old, Frame) and old.current_state is not None:
+                state, value = old.current_state, old.current_input
+                if old is not frame:
+                    frame.own_variables.update(old.own_variables)
+                if not isinstance(state, FORKING_STATES):
+                    fiber.resume_from = None  # only a Map or Parallel has children to resume
         while True:
             next_name, value = yield from self.run_state(frame, state, value)
             if next_name is None:
@@ -212,6 +291,8 @@ class Execution:
 
     def run_state(self, frame: Frame, state: State, raw_input: Any) -> StateGen:
         """Enter, perform (with Retry/Catch) and exit one state."""
+        frame.current_state = state
+        frame.current_input = raw_input
         input_text = self.check_payload(raw_input, state)
         entered_id = self.event(
             frame,

@@ -12,7 +12,7 @@ from collections.abc import Generator, MutableMapping
 from typing import Any
 
 from constructs_sfn.asl.jsonpath.jsontext import to_json_text as _shared_json_text
-from constructs_sfn.asl.model.states import MapState, ParallelState, StateMachineDefinition, TaskState
+from constructs_sfn.asl.model.states import MapState, ParallelState, State, StateMachineDefinition, TaskState
 
 __all__ = ["RETRYABLE_STATES", "Frame", "StateGen", "StateOutcome", "to_json_text"]
 
@@ -33,7 +33,7 @@ def to_json_text(value: Any) -> str:
 class Frame:
     """One thread of control: the execution itself, a Parallel branch, or a Map iteration."""
 
-    __slots__ = ("cursor", "definition", "own_variables", "record", "variables")
+    __slots__ = ("current_input", "current_state", "cursor", "definition", "own_variables", "record", "variables")
 
     def __init__(
         self,
@@ -52,3 +52,6 @@ class Frame:
             self.variables = ChainMap(self.own_variables, *parent_maps)
         self.cursor = cursor
         self.record = record
+        self.current_state: State | None = None
+        """The state this frame entered last, and its input: where a redrive resumes the frame."""
+        self.current_input: Any = None

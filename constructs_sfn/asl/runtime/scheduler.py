@@ -6,6 +6,13 @@ them. Time only moves when every runnable fiber is blocked on a timer; timers th
 external wait (task timeouts and heartbeats of callback tasks, the execution timeout) fire only
 when time passes them for another reason or when the caller advances the clock, so a paused
 execution stays paused until somebody answers or lets time pass.
+
+With ``pause_at_timers`` no timer moves time by itself: every Wait, retry back-off and task
+duration pauses the execution too, until :meth:`Scheduler.advance` lets time pass.
+
+A fiber remembers the machine frame it ran and its last fork (which children succeeded, which
+failed or were stopped), so a redriven execution can resume a new fiber tree where the old one
+stopped (:attr:`Fiber.resume_from`).
 """
 
 from __future__ import annotations
@@ -82,7 +89,7 @@ class ForkResult:
 class Fiber:
     """One thread of control."""
 
-    __slots__ = ("done", "forked", "gen", "index", "join", "waiter")
+    __slots__ = ("done", "forked", "frame", "gen", "index", "join", "last_join", "resume_from", "waiter")
 
     def __init__(self, gen: FiberGen, join: _Join | None = None, index: int = 0) -> None:
         self.gen = gen
@@ -92,10 +99,28 @@ class Fiber:
         self.waiter: Waiter | None = None
         self.forked: _Join | None = None
         """The children this fiber waits for (a Parallel's branches, a Map's iterations), if any."""
+        self.last_join: _Join | None = None
+        """The last fork this fiber made that did not end with every child succeeding."""
+        self.frame: Any = None
+        """The machine frame this fiber runs (set by the execution; read when redriving)."""
+        self.resume_from: Fiber | None = None
+        """Redrive: the fiber of the earlier attempt this one continues (None: a fresh start)."""
 
 
 class _Join:
-    __slots__ = ("active", "errors", "finished", "fork", "parent", "started", "stopped", "values")
+    __slots__ = (
+        "active",
+        "errors",
+        "finished",
+        "fork",
+        "parent",
+        "replay",
+        "started",
+        "stopped",
+        "succeeded",
+        "unfinished",
+        "values",
+    )
 
     def __init__(self, parent: Fiber, fork: Fork) -> None:
         self.parent = parent
@@ -106,6 +131,19 @@ class _Join:
         self.started = 0
         self.finished = 0
         self.stopped = False
+        self.succeeded: set[int] = set()
+        self.unfinished: dict[int, Fiber] = {}
+        """Children that failed or were stopped (what a redrive runs again), by index."""
+        self.replay: _Join | None = None
+        """Redrive: the same fork of the earlier attempt (its successes are kept, not rerun)."""
+
+    def earlier_child(self, index: int) -> Fiber | None:
+        """The fiber that ran child ``index`` and did not succeed (None: it never started)."""
+        found = self.unfinished.get(index)
+        if found is None:
+            # Children still running when the execution was stopped or timed out.
+            found = next((child for child in self.active if child.index == index), None)
+        return found
 
 
 class _Timer:
@@ -134,8 +172,12 @@ class Waiter:
 class Scheduler:
     """Runs fibers until all are finished or blocked on the outside world."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, *, pause_at_timers: bool = False) -> None:
         self.clock = clock
+        self.pause_at_timers = pause_at_timers
+        """True: no timer moves time by itself; only :meth:`advance` lets time pass."""
+        self.current: Fiber | None = None
+        """The fiber being stepped (what a state handler runs on)."""
         self._ready: deque[tuple[Fiber, Any, BaseException | None]] = deque()
         self._timers: list[tuple[datetime, int, _Timer]] = []
         self._seq = itertools.count()
@@ -148,11 +190,23 @@ class Scheduler:
         """The clock's instant when the root fiber ended (before any later clock advance)."""
 
     # -- public ---------------------------------------------------------------------------------
-    def start(self, gen: FiberGen) -> None:
-        """Make ``gen`` the root fiber and run."""
+    def start(self, gen: FiberGen, *, resume_from: Fiber | None = None) -> None:
+        """Make ``gen`` the root fiber and run; ``resume_from`` is the root of a redriven attempt."""
         self._root = Fiber(gen)
+        self._root.resume_from = resume_from
         self._ready.append((self._root, None, None))
         self.run()
+
+    @property
+    def root(self) -> Fiber | None:
+        """The root fiber (None before :meth:`start`)."""
+        return self._root
+
+    def next_timer_at(self) -> datetime | None:
+        """When the earliest pending timer is due (None: no timer is pending)."""
+        while self._timers and self._timers[0][2].cancelled:
+            heapq.heappop(self._timers)
+        return self._timers[0][0] if self._timers and not self.finished else None
 
     @property
     def finished(self) -> bool:
@@ -165,12 +219,28 @@ class Scheduler:
             while self._ready and not self.finished:
                 fiber, value, exc = self._ready.popleft()
                 self._step(fiber, value, exc)
-            if self.finished or not self._fire_next(only_if_moving=True):
+            if self.finished or self.pause_at_timers or not self._fire_next(only_if_moving=True):
                 return
+
+    def advance_to_next_timer(self) -> float | None:
+        """Let time pass until the earliest pending timer fires; returns the seconds that passed.
+
+        None when no timer is pending (the execution ended, or waits only on a callback with no
+        timeout).
+        """
+        due = self.next_timer_at()
+        if due is None:
+            return None
+        before = self.clock.now()
+        self.advance_to(max(due, before))
+        return (max(due, before) - before) / timedelta(seconds=1)
 
     def advance(self, seconds: float) -> None:
         """Let ``seconds`` of clock time pass, firing every timer due in that span."""
-        target = self.clock.now() + timedelta(seconds=seconds)
+        self.advance_to(self.clock.now() + timedelta(seconds=seconds))
+
+    def advance_to(self, target: datetime) -> None:
+        """Let clock time pass until ``target``, firing every timer due by then."""
         while not self.finished:
             while self._timers and self._timers[0][2].cancelled:
                 heapq.heappop(self._timers)
@@ -271,6 +341,7 @@ class Scheduler:
     def _step(self, fiber: Fiber, value: Any, exc: BaseException | None) -> None:
         if fiber.done:
             return
+        self.current = fiber
         try:
             effect = fiber.gen.throw(exc) if exc is not None else fiber.gen.send(value)
         except StopIteration as stop:
@@ -307,6 +378,13 @@ class Scheduler:
         elif isinstance(effect, Fork):
             join = _Join(fiber, effect)
             fiber.forked = join
+            fiber.last_join = join
+            earlier = fiber.resume_from
+            if earlier is not None:
+                # Only the first fork of a resumed fiber is the one the earlier attempt stopped in.
+                fiber.resume_from = None
+                if earlier.last_join is not None and earlier.last_join.fork.count == effect.count:
+                    join.replay = earlier.last_join
             if effect.count == 0:
                 self._ready.append((fiber, ForkResult([], {}, stopped_early=False), None))
                 return
@@ -318,13 +396,24 @@ class Scheduler:
         """Queue children until the concurrency limit is reached (never steps them inline, so a
         thousand synchronous iterations do not recurse a thousand frames deep)."""
         limit = join.fork.max_concurrency or join.fork.count
+        replay = join.replay
         while not join.stopped and join.started < join.fork.count and len(join.active) < limit:
             index = join.started
             join.started += 1
             factory = next(join.fork.children)
+            if replay is not None and index in replay.succeeded:
+                # Redrive: a child that succeeded before keeps its result and is not run again.
+                join.values[index] = replay.values[index]
+                join.succeeded.add(index)
+                join.finished += 1
+                continue
             child = Fiber(factory(), join, index)
+            if replay is not None:
+                child.resume_from = replay.earlier_child(index)
             join.active.append(child)
             self._ready.append((child, None, None))
+        if not join.stopped and join.finished == join.fork.count:
+            self._join_done(join)
 
     def _complete(self, fiber: Fiber, value: Any, error: BaseException | None) -> None:
         fiber.done = True
@@ -347,26 +436,36 @@ class Scheduler:
         if error is not None:
             assert isinstance(error, StatesError)
             join.errors[fiber.index] = error
+            join.unfinished[fiber.index] = fiber
             if join.fork.should_stop(len(join.errors), join.finished):
                 self._stop_join(join)
                 return
         else:
             join.values[fiber.index] = value
+            join.succeeded.add(fiber.index)
         if join.started < join.fork.count:
             self._fill(join)
         elif join.finished == join.fork.count:
-            join.stopped = True
-            join.parent.forked = None
-            self._ready.append((join.parent, ForkResult(join.values, join.errors, stopped_early=False), None))
+            self._join_done(join)
+
+    def _join_done(self, join: _Join) -> None:
+        join.stopped = True
+        join.parent.forked = None
+        join.replay = None
+        if not join.errors and join.parent.last_join is join:
+            join.parent.last_join = None  # nothing to redrive: keep no memory of it
+        self._ready.append((join.parent, ForkResult(join.values, join.errors, stopped_early=False), None))
 
     def _stop_join(self, join: _Join) -> None:
         self._cancel_children(join)
         join.parent.forked = None
+        join.replay = None
         self._ready.append((join.parent, ForkResult(join.values, join.errors, stopped_early=True), None))
 
     def _cancel_children(self, join: _Join) -> None:
         join.stopped = True
         for child in list(join.active):
+            join.unfinished[child.index] = child
             self._cancel_fiber(child)
         join.active.clear()
 
