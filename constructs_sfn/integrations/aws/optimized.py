@@ -31,7 +31,7 @@ from constructs_sfn.integrations.aws.calls import ApiResult, call_api
 from constructs_sfn.integrations.aws.clients import ClientProvider
 from constructs_sfn.integrations.aws.errors import translate_exception
 from constructs_sfn.integrations.aws.naming import optimized_boto3_service
-from constructs_sfn.integrations.aws.sync_jobs import JobPoller, start_job, start_output, sync_job
+from constructs_sfn.integrations.aws.sync_jobs import JobPoller, SyncJob, start_job, start_output, sync_job
 from constructs_sfn.integrations.execution_shapes import execution_input_text, sync_outcome
 from constructs_sfn.integrations.jsontext import compact_json, json_text_or_value
 from constructs_sfn.integrations.resources import ResourceRef
@@ -72,7 +72,7 @@ class OptimizedIntegrations:
                 return self._start_execution_sync(ref, request)
             spec = sync_job(ref.service, ref.action)
             if spec is not None and ref.pattern == "sync":
-                client = self._client(ref.service, request)
+                client = self._job_client(spec, ref.service, request)
                 return self._jobs.run(spec, client, ref.action, request, service=ref.service)
             return TaskOutcome.failure(
                 ErrorName.RUNTIME,
@@ -84,11 +84,15 @@ class OptimizedIntegrations:
         if key == ("bedrock", "invokeModel"):
             return invoke_model(request, lambda service: self._client(service, request), self._shape)
         spec = sync_job(ref.service, ref.action)
-        if spec is not None and spec.start is not None:
-            # An action Step Functions names itself (EMR addStep is AddJobFlowSteps).
-            started = start_job(spec, self._client(ref.service, request), ref.action, request, service=ref.service)
+        if spec is not None and (spec.start is not None or spec.client is not None):
+            # An action Step Functions names itself (EMR addStep is AddJobFlowSteps), or one served
+            # by another client than the service's usual one (Bedrock's control plane).
+            client = self._job_client(spec, ref.service, request)
+            started = start_job(spec, client, ref.action, request, service=ref.service)
             if isinstance(started, TaskOutcome):
                 return started
+            if spec.start is None:
+                return TaskOutcome.success(self._shape(started))
             fields = start_output(spec, started, request.parameters)
             return TaskOutcome.success(self._shape(dataclasses.replace(started, body=fields)))
         parameters = request.parameters
@@ -190,6 +194,11 @@ class OptimizedIntegrations:
             service=service,
             dates="millis",
         )
+
+    def _job_client(self, spec: SyncJob, service: str, request: TaskRequest) -> Any:
+        if spec.client is not None:
+            return self._clients.client(spec.client, default_region=_region_of(request))
+        return self._client(service, request)
 
     def _client(self, service: str, request: TaskRequest) -> Any:
         return self._clients.client(optimized_boto3_service(service), default_region=_region_of(request))

@@ -41,7 +41,7 @@ from constructs_sfn.integrations.aws.errors import translate_exception
 from constructs_sfn.integrations.aws.shapes import coerce_parameters, convert_response
 from constructs_sfn.integrations.jsontext import compact_json
 
-__all__ = ["SYNC_JOBS", "JobPoller", "Ref", "SyncJob", "start_job", "sync_job"]
+__all__ = ["SYNC_JOBS", "JobPoller", "Ref", "SyncJob", "start_job", "start_output", "sync_job"]
 
 Path = tuple[str | int, ...]
 
@@ -84,6 +84,8 @@ class SyncJob:
     """A job that reached a success status still failed when a container exited non-zero (ECS)."""
     start_failures: bool = False
     """A start answer with a non-empty ``Failures`` list fails the task (ECS RunTask)."""
+    client: str | None = None
+    """The boto3 client when it is not the service's usual one (Bedrock's control plane, ``bedrock``)."""
 
 
 def _ids(*statuses: str) -> frozenset[str]:
@@ -247,6 +249,18 @@ SYNC_JOBS: dict[tuple[str, str], SyncJob] = {
         succeeded=_ids("TERMINATED"),
         failed=_ids("TERMINATED_WITH_ERRORS"),
         output="fields",
+    ),
+    # https://docs.aws.amazon.com/step-functions/latest/dg/connect-bedrock.html
+    ("bedrock", "createModelCustomizationJob"): SyncJob(
+        client="bedrock",
+        describe="GetModelCustomizationJob",
+        describe_args={"JobIdentifier": Ref("params", ("JobName",))},
+        job=(),
+        status=("Status",),
+        succeeded=_ids("Completed"),
+        failed=_ids("Failed", "Stopped"),
+        cancel="StopModelCustomizationJob",
+        cancel_args={"JobIdentifier": Ref("params", ("JobName",))},
     ),
     # https://docs.aws.amazon.com/step-functions/latest/dg/connect-athena.html
     ("athena", "startQueryExecution"): SyncJob(

@@ -22,6 +22,7 @@ from constructs_sfn.integrations.aws.bedrock import parse_s3_uri
 from constructs_sfn.local import LocalStepFunctions
 
 from ..conftest import RequestFactory
+from .test_optimized import FakeClient
 
 MODEL = "amazon.titan-text-express-v1"
 ROLE = "arn:aws:iam::123456789012:role/sfn"
@@ -203,3 +204,72 @@ def test_invoke_model_in_an_execution(bedrock: tuple[Any, Stubber]) -> None:
     assert json.loads(described["output"]) == {"name": "Ada"}
     events = sfn.get_execution_history(executionArn=started["executionArn"])["events"]
     assert [event["type"] for event in events][2:5] == ["TaskScheduled", "TaskStarted", "TaskSucceeded"]
+
+
+def test_invoke_model_on_moto(session: Any, moto_endpoint: str, make_request: RequestFactory) -> None:
+    """The whole HTTP path: the JSON Body reaches moto's Bedrock Runtime as JSON text (moto parses
+    it and answers an empty JSON object), and the streamed answer comes back parsed."""
+    sdk = Boto3Integrations(session=session, endpoint_url=moto_endpoint)
+    outcome = sdk.invoke(
+        make_request(
+            "arn:aws:states:::bedrock:invokeModel",
+            {"ModelId": MODEL, "Body": {"inputText": "hi"}, "ContentType": "application/json"},
+        )
+    )
+    assert outcome.error is None, outcome.error
+    assert (outcome.output["Body"], outcome.output["ContentType"]) == ({}, "application/json")
+
+
+def _customization(name: str) -> dict[str, Any]:
+    return {
+        "JobName": name,
+        "CustomModelName": f"{name}-model",
+        "RoleArn": ROLE,
+        "BaseModelIdentifier": MODEL,
+        "TrainingDataConfig": {"S3Uri": "s3://train/data.jsonl"},
+        "OutputDataConfig": {"S3Uri": "s3://train/out/"},
+        "HyperParameters": {"epochCount": "1"},
+    }
+
+
+def test_model_customization_job_on_moto(
+    session: Any, moto_endpoint: str, direct: Any, make_request: RequestFactory
+) -> None:
+    """connect-bedrock.html: CreateModelCustomizationJob runs as request-response or .sync (on
+    Bedrock's control plane, not the runtime). moto's jobs stay InProgress, so the .sync task
+    times out and the job is stopped."""
+    sdk = Boto3Integrations(session=session, endpoint_url=moto_endpoint, job_poll_interval=60.0)
+    name = f"tune-{uuid.uuid4().hex[:8]}"
+    created = sdk.invoke(make_request("arn:aws:states:::bedrock:createModelCustomizationJob", _customization(name)))
+    assert created.error is None, created.error
+    assert created.output["JobArn"].endswith(f"model-customization-job/{name}")
+    waited = sdk.invoke(
+        make_request(
+            "arn:aws:states:::bedrock:createModelCustomizationJob.sync",
+            _customization(f"{name}-sync"),
+            timeout_seconds=300.0,
+        )
+    )
+    assert not waited.completes
+    assert waited.submitted_output["JobArn"].endswith(f"{name}-sync")
+    job = direct("bedrock").get_model_customization_job(jobIdentifier=f"{name}-sync")
+    assert job["status"] == "Stopped"
+
+
+@pytest.mark.parametrize(("final", "error"), [("Completed", None), ("Failed", "States.TaskFailed")])
+def test_model_customization_job_sync_completes(final: str, error: str | None, make_request: RequestFactory) -> None:
+    """connect-bedrock.html: createModelCustomizationJob.sync ends with the job's description once
+    it is Completed; Failed fails the task with States.TaskFailed."""
+    statuses = iter(["InProgress", final])
+    client = FakeClient(
+        "bedrock",
+        create_model_customization_job={"jobArn": "arn:job/tune", "ResponseMetadata": {"HTTPStatusCode": 200}},
+        get_model_customization_job=lambda **kwargs: {"jobName": "tune", "status": next(statuses)},
+    )
+    outcome = Boto3Integrations(client_factory=lambda service: client).invoke(
+        make_request("arn:aws:states:::bedrock:createModelCustomizationJob.sync", _customization("tune"))
+    )
+    assert (outcome.error.error if outcome.error else None) == error
+    if error is None:
+        assert outcome.output == {"JobName": "tune", "Status": "Completed"}
+    assert client.calls[1] == ("get_model_customization_job", {"jobIdentifier": "tune"})

@@ -601,7 +601,7 @@ def test_every_row_names_a_real_describe_and_cancel_call() -> None:
 
     session = botocore.session.get_session()
     for (service, action), spec in SYNC_JOBS.items():
-        model = session.get_service_model(optimized_boto3_service(service))
+        model = session.get_service_model(spec.client or optimized_boto3_service(service))
         start = operation_name(spec.start or action)
         for operation in (start, spec.describe, spec.cancel):
             assert operation is None or operation in model.operation_names, (service, operation)
