@@ -22,6 +22,7 @@ import socketserver
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -57,7 +58,9 @@ class EndpointServer:
     the environment (:meth:`EndpointSettings.from_environment`).
     ``port``: 0 picks a free port (see :attr:`url`). ``allow_remote``: needed to bind an address
     that is not loopback (there is no authentication). ``tick_seconds``: how often wall-clock time
-    is handed to the virtual clock (0 disables it: time then only moves inside executions).
+    is handed to the client's virtual clock (``advance_clock``); 0 disables it, and time then only
+    moves inside executions. Default: - every second for the client built here, never for a
+    ``client`` passed in (its clock is the caller's: a ``RealClock`` must not be advanced).
 
     Use it as a context manager, or call :meth:`start` and :meth:`close`.
     """
@@ -71,7 +74,7 @@ class EndpointServer:
         settings: EndpointSettings | None = None,
         allow_remote: bool = False,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        tick_seconds: float = 1.0,
+        tick_seconds: float | None = None,
     ) -> None:
         if not allow_remote and not is_loopback(host):
             raise PermissionError(
@@ -81,7 +84,9 @@ class EndpointServer:
         self.settings = settings if settings is not None else EndpointSettings.from_environment()
         self.client = client if client is not None else self.settings.build_client()
         self.max_body_bytes = max_body_bytes
-        self._tick_seconds = tick_seconds
+        self._tick_seconds = tick_seconds if tick_seconds is not None else (1.0 if client is None else 0.0)
+        self._in_flight = 0
+        self._idle = threading.Condition()
         self._httpd = _HTTPServer(host, port, self)
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
@@ -115,13 +120,28 @@ class EndpointServer:
         return self
 
     def close(self) -> None:
-        """Stop accepting requests, let the requests being served finish, release the port."""
+        """Stop accepting connections, let requests being answered finish (for up to 10 s), release
+        the port. Idle keep-alive connections are dropped."""
         self._stopping.set()
         if self._threads:
             self._httpd.shutdown()
         for thread in self._threads:
             thread.join(timeout=10)
+        with self._idle:
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=10)
         self._httpd.server_close()
+
+    @contextlib.contextmanager
+    def serving(self) -> Iterator[None]:
+        """Held by the HTTP handler while it answers one request (what :meth:`close` waits for)."""
+        with self._idle:
+            self._in_flight += 1
+        try:
+            yield
+        finally:
+            with self._idle:
+                self._in_flight -= 1
+                self._idle.notify_all()
 
     def __enter__(self) -> EndpointServer:
         return self.start()
@@ -237,8 +257,9 @@ class _Handler(BaseHTTPRequestHandler):
         if len(body) < length:  # the client went away mid-body
             self.close_connection = True
             return
-        status, payload, request_id = endpoint.answer(method, self.headers, body)
-        self._write(status, payload, request_id)
+        with endpoint.serving():
+            status, payload, request_id = endpoint.answer(method, self.headers, body)
+            self._write(status, payload, request_id)
 
     def _send(self, status: int, code: str, message: str, *, close: bool) -> None:
         if close:
