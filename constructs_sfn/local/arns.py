@@ -85,6 +85,13 @@ class ParsedArn:
         """For a state machine ARN: the version number or alias name, if any."""
         return self.names[1] if self.kind == ResourceKind.STATE_MACHINE and len(self.names) > 1 else None
 
+    @property
+    def map_state_label(self) -> str | None:
+        """For ``stateMachine:<name>/<label>`` (a Distributed Map state of the machine): the label."""
+        if self.kind != ResourceKind.STATE_MACHINE or "/" not in self.names[0]:
+            return None
+        return self.names[0].partition("/")[2]
+
 
 # How many name segments each resource type takes (minimum, maximum).
 _SEGMENTS = {

@@ -467,6 +467,7 @@ class LocalStepFunctions(VersionOperations, AliasOperations, TaggingOperations):
         operation = "DeleteStateMachine"
         self._validate(operation, _given(stateMachineArn=stateMachineArn))
         parsed = self._parse(stateMachineArn, (ResourceKind.STATE_MACHINE,), operation)
+        self._refuse_map_state_arn(parsed, operation)
         if parsed.qualifier is None:
             self._state_machines.pop(parsed.arn, None)
         return self._ok({})
@@ -1018,6 +1019,7 @@ class LocalStepFunctions(VersionOperations, AliasOperations, TaggingOperations):
 
     def _machine(self, arn: str, operation: str) -> tuple[StateMachineRecord, StateMachineVersion | None]:
         parsed = self._parse(arn, (ResourceKind.STATE_MACHINE,), operation)
+        self._refuse_map_state_arn(parsed, operation)
         record = self._state_machines.get(parsed.base_state_machine_arn)
         if record is None:
             raise self._error(AwsErrorCode.STATE_MACHINE_DOES_NOT_EXIST, _no_machine(arn), operation)
@@ -1040,6 +1042,13 @@ class LocalStepFunctions(VersionOperations, AliasOperations, TaggingOperations):
             return record, None, alias
         record, version = self._machine(arn, operation)
         return record, version, None
+
+    def _refuse_map_state_arn(self, parsed: ParsedArn, operation: str) -> None:
+        # "If you provide a qualified state machine ARN that refers to a Distributed Map state, the
+        # request fails with ValidationException" (StartExecution, DescribeStateMachine, ...).
+        if parsed.map_state_label is not None:
+            message = f"Invalid Arn: '{parsed.arn}' refers to a Distributed Map state, not to a state machine"
+            raise self._error(AwsErrorCode.VALIDATION, message, operation)
 
     def _check_tag_count(self, arn: str, tags: list[Mapping[str, str]] | None, operation: str) -> None:
         count = len(merged_tags((), tags or ()))

@@ -306,6 +306,24 @@ class TestExecutionsThroughAnAlias:
         assert (described["status"], described.get("output")) == ("SUCCEEDED", "2")
 
 
+def test_a_distributed_map_state_arn_is_refused(sfn: LocalStepFunctions) -> None:
+    """ "If you provide a qualified state machine ARN that refers to a Distributed Map state, the
+    request fails with ValidationException"
+    (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html, and the
+    same on the DescribeStateMachine and DeleteStateMachine pages)."""
+    arn = create(sfn, "m")
+    labelled = f"{arn}/mapStateLabel"
+    for call in (
+        lambda: sfn.start_execution(stateMachineArn=labelled),
+        lambda: sfn.describe_state_machine(stateMachineArn=labelled),
+        lambda: sfn.delete_state_machine(stateMachineArn=labelled),
+    ):
+        with pytest.raises(ClientError) as refused:
+            call()
+        assert error_of(refused)[0] == "ValidationException"
+    assert sfn.describe_state_machine(stateMachineArn=arn)["stateMachineArn"] == arn
+
+
 OPERATIONS: list[tuple[str, Callable[[LocalStepFunctions, str], Any]]] = [
     ("list_state_machine_aliases", lambda c, arn: c.list_state_machine_aliases(stateMachineArn=arn)),
     (

@@ -49,3 +49,14 @@ def test_execution_segments() -> None:
     assert isinstance(parse_arn(SCOPE.execution("m", "e"), allowed=allowed), ParsedArn)
     assert isinstance(parse_arn(SCOPE.express_execution("m", "e", "u"), allowed=allowed), ParsedArn)
     assert isinstance(parse_arn(SCOPE.execution("m", "e") + ":x", allowed=allowed), str)
+
+
+def test_map_state_label() -> None:
+    """``stateMachine:<name>/<label>`` names a Distributed Map state of the machine
+    (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html)."""
+    labelled = parse_arn(SCOPE.state_machine("m") + "/mapStateLabel", allowed=MACHINES)
+    plain = parse_arn(SCOPE.state_machine("m") + ":PROD", allowed=MACHINES)
+    assert isinstance(labelled, ParsedArn)
+    assert isinstance(plain, ParsedArn)
+    assert labelled.map_state_label == "mapStateLabel"
+    assert plain.map_state_label is None
