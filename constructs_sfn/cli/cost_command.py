@@ -34,6 +34,9 @@ The runs are recorded histories (GetExecutionHistory JSON files, e.g. one per sc
 runs of a definition: give the definition and one --input per scenario. Durations come from the
 histories; a local run's clock is virtual (only Wait states and retry back-off take time), so
 give --seconds for a realistic EXPRESS duration.
+
+Exit status: 0 when the estimate was printed, 2 for a usage error (a missing or invalid file, a
+bad option).
 """
 _EPILOG = """\
 examples:

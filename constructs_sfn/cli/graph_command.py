@@ -36,7 +36,8 @@ Draw a state machine as a graph laid out like the Step Functions console (top to
 branches side by side, Parallel branches and Map item processors as nested boxes), by Graphviz
 'dot', which must be installed (Debian/Ubuntu: apt-get install graphviz).
 
-Without a run, --format svg writes a static SVG of the definition (for READMEs and PR comments).
+Without a run, --format svg (or png) writes a static image of the definition (for READMEs and PR
+comments); with a run, the image is coloured by it.
 With a run, the HTML report colours each state by outcome (succeeded, failed, caught, retried,
 not reached), highlights the path taken, shows Map item counts by outcome, and shows a state's
 input, output, error, retries and timings when you click it; it ends with the STANDARD versus
@@ -102,9 +103,10 @@ def register_graph(commands: Any) -> None:
     )
     parser.add_argument(
         "--format",
-        choices=("html", "svg"),
+        choices=("html", "svg", "png"),
         default=None,
-        help="html: the interactive report (default); svg: the drawing alone (default when FILE ends in .svg)",
+        help="html: the interactive report (default); svg or png: the drawing alone (the default when FILE "
+        "ends in .svg or .png)",
     )
     parser.add_argument("--title", default=None, help="the report's title (default: the state machine's name)")
     add_price_options(parser)
@@ -276,12 +278,13 @@ def run_machine_locally(machine: MachineSource, input_option: str, args: argpars
 
 def run_graph(args: argparse.Namespace) -> int:
     """Write the SVG or HTML that ``args`` ask for; return the exit status."""
-    from constructs_sfn.visual import HistoryError, LayoutError, graph_report, graph_svg
+    from constructs_sfn.visual import HistoryError, LayoutError, graph_png, graph_report, graph_svg
 
     machine = pick_machine(args.source, args.state_machine)
     definition = machine_definition(machine)
     output = Path(args.output) if args.output else None
-    chosen = args.format or ("svg" if output is not None and output.suffix.lower() == ".svg" else "html")
+    suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    chosen = args.format or (suffix if suffix in ("svg", "png") else "html")
     if output is None:
         output = Path(f"{machine.name}.{chosen}")
     check_numbers(args)
@@ -294,10 +297,12 @@ def run_graph(args: argparse.Namespace) -> int:
     elif args.input is not None:
         history = run_machine_locally(machine, args.input, args)
     try:
-        if chosen == "svg":
-            text = graph_svg(definition, history, timeout=args.layout_timeout)
+        if chosen == "png":
+            content: str | bytes = graph_png(definition, history, timeout=args.layout_timeout)
+        elif chosen == "svg":
+            content = graph_svg(definition, history, timeout=args.layout_timeout)
         else:
-            text = graph_report(
+            content = graph_report(
                 definition,
                 history,
                 title=args.title or machine.name,
@@ -311,7 +316,10 @@ def run_graph(args: argparse.Namespace) -> int:
     except HistoryError as error:
         raise UsageError(f"{args.execution}: {error}") from None
     try:
-        output.write_text(text, encoding="utf-8")
+        if isinstance(content, bytes):
+            output.write_bytes(content)
+        else:
+            output.write_text(content, encoding="utf-8")
     except OSError as error:
         raise UsageError(f"{output}: cannot be written: {error.strerror or error}") from None
     emit(f"wrote {output}", sys.stderr)

@@ -1,7 +1,7 @@
 """See a run: the state machine as a graph, a run's outcomes drawn on it, and its cost.
 
-* :func:`graph_svg` - the definition laid out by Graphviz ``dot`` as SVG (a static export, or
-  coloured by a run's history).
+* :func:`graph_svg` / :func:`graph_png` - the definition laid out by Graphviz ``dot`` as SVG or
+  PNG (a static export, or coloured by a run's history).
 * :func:`graph_report` - one self-contained HTML file: the graph coloured by outcome with the
   path taken highlighted, a details panel per state (input, output, error, retries, timings),
   and the STANDARD versus EXPRESS cost estimate.
@@ -17,7 +17,7 @@ from constructs_sfn.visual.cost import CostEstimate, PriceError, Prices, RunUsag
 from constructs_sfn.visual.graph_model import StateGraph, build_graph
 from constructs_sfn.visual.history_input import HistoryError, history_events
 from constructs_sfn.visual.layout import LayoutError
-from constructs_sfn.visual.render import graph_report, graph_svg, run_locally
+from constructs_sfn.visual.render import graph_png, graph_report, graph_svg, run_locally
 from constructs_sfn.visual.run_overlay import RunOverlay, StateRun, Visit, run_overlay
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "Visit",
     "build_graph",
     "estimate_cost",
+    "graph_png",
     "graph_report",
     "graph_svg",
     "history_events",

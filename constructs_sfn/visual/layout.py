@@ -12,7 +12,7 @@ import re
 import shutil
 import subprocess
 
-__all__ = ["DEFAULT_TIMEOUT_SECONDS", "LayoutError", "dot_program", "render_svg"]
+__all__ = ["DEFAULT_TIMEOUT_SECONDS", "LayoutError", "dot_program", "render_png", "render_svg"]
 
 DEFAULT_TIMEOUT_SECONDS = 60.0
 """Enough for definitions of thousands of states; a layout that takes longer is stopped."""
@@ -37,10 +37,21 @@ def dot_program() -> str:
 
 def render_svg(dot_text: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> str:
     """The SVG drawing of ``dot_text`` (the ``<svg>`` element only, ready to inline in HTML)."""
+    svg = _run_dot(dot_text, "svg", timeout).decode("utf-8", "replace")
+    # The XML declaration, DOCTYPE and generator comment are not allowed inside HTML.
+    return _PROLOG.sub("", svg, count=1).strip() + "\n"
+
+
+def render_png(dot_text: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> bytes:
+    """The drawing of ``dot_text`` as a PNG image (for places that show no SVG)."""
+    return _run_dot(dot_text, "png", timeout)
+
+
+def _run_dot(dot_text: str, output_format: str, timeout: float) -> bytes:
     program = dot_program()
     try:
         finished = subprocess.run(  # noqa: S603 - fixed program and arguments, input on stdin
-            [program, "-Tsvg"],
+            [program, f"-T{output_format}"],
             input=dot_text.encode("utf-8"),
             capture_output=True,
             timeout=timeout,
@@ -54,6 +65,4 @@ def render_svg(dot_text: str, *, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> st
         message = finished.stderr.decode("utf-8", "replace").strip().splitlines()
         detail = message[0] if message else f"exit status {finished.returncode}"
         raise LayoutError(f"Graphviz 'dot' failed: {detail}")
-    svg = finished.stdout.decode("utf-8", "replace")
-    # The XML declaration, DOCTYPE and generator comment are not allowed inside HTML.
-    return _PROLOG.sub("", svg, count=1).strip() + "\n"
+    return finished.stdout

@@ -9,11 +9,11 @@ from constructs_sfn.asl.model.states import StateMachineDefinition
 from constructs_sfn.visual.cost import CostEstimate, Prices, estimate_cost, run_usage
 from constructs_sfn.visual.dot_source import dot_source
 from constructs_sfn.visual.graph_model import build_graph
-from constructs_sfn.visual.layout import DEFAULT_TIMEOUT_SECONDS, render_svg
+from constructs_sfn.visual.layout import DEFAULT_TIMEOUT_SECONDS, render_png, render_svg
 from constructs_sfn.visual.report import report_data, report_html
 from constructs_sfn.visual.run_overlay import RunOverlay, run_overlay
 
-__all__ = ["graph_report", "graph_svg", "run_locally"]
+__all__ = ["graph_png", "graph_report", "graph_svg", "run_locally"]
 
 
 def graph_svg(
@@ -25,6 +25,17 @@ def graph_svg(
     """The definition drawn as SVG; with a ``history``, coloured by the run's outcomes."""
     overlay = None if history is None else run_overlay(history, definition)
     return render_svg(dot_source(build_graph(definition), overlay), timeout=timeout)
+
+
+def graph_png(
+    definition: StateMachineDefinition,
+    history: Any = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT_SECONDS,
+) -> bytes:
+    """The same drawing as :func:`graph_svg`, as a PNG image."""
+    overlay = None if history is None else run_overlay(history, definition)
+    return render_png(dot_source(build_graph(definition), overlay), timeout=timeout)
 
 
 def graph_report(

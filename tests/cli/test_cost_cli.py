@@ -91,3 +91,14 @@ def test_mistakes_are_one_line_errors(cli, json_file, tmp_path: Path, args: list
     assert done.returncode == 2
     assert message in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_help_is_written_for_users(cli) -> None:
+    done = cli("cost", "--help")
+    assert done.returncode == 0
+    assert "``" not in done.stdout
+    assert ":class:" not in done.stdout
+    assert "Exit status" in done.stdout
+    for option in ("--input", "--definition", "--prices", "--per-month", "--seconds", "--json"):
+        assert option in done.stdout
+    assert "cost" in cli("--help").stdout

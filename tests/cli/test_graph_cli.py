@@ -71,6 +71,9 @@ def test_static_svg_of_the_definition(cli, json_file, tmp_path: Path) -> None:
     assert (tmp_path / "again.svg").read_text().startswith("<svg")
     assert cli("graph", "shop.asl.json").returncode == 0
     assert (tmp_path / "shop.html").read_text().startswith("<!DOCTYPE html>")
+    # A PNG for places that show no SVG, coloured by a local run.
+    assert cli("graph", "shop.asl.json", "--input", '{"total": 0}', "-o", "run.png").returncode == 0
+    assert (tmp_path / "run.png").read_bytes().startswith(b"\x89PNG")
 
 
 def test_html_from_a_local_run_with_a_mock_test_case(cli, json_file, tmp_path: Path) -> None:
@@ -167,5 +170,9 @@ def test_missing_graphviz_is_a_usage_error(cli, json_file, tmp_path: Path) -> No
 def test_help_names_the_options(cli) -> None:
     done = cli("graph", "--help")
     assert done.returncode == 0
+    assert "``" not in done.stdout
+    assert ":class:" not in done.stdout
+    assert "Exit status" in done.stdout
+    assert "graph" in cli("--help").stdout
     for option in ("--execution", "--input", "--format", "--prices", "--per-month", "--mock-config"):
         assert option in done.stdout

@@ -52,3 +52,11 @@ def test_a_layout_past_its_time_limit_is_stopped() -> None:
 def test_dot_refusing_its_input_is_reported() -> None:
     with pytest.raises(LayoutError, match=r"Graphviz 'dot' failed: .*syntax error"):
         render_svg("digraph { a -> }")
+
+
+def test_png_export() -> None:
+    from constructs_sfn.visual import graph_png
+
+    png = graph_png(shop_definition())
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(png) > 1000
