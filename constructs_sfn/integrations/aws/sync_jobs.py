@@ -337,7 +337,8 @@ class JobPoller:
         elapsed = 0.0
         polls = 0
         while True:
-            if deadline is not None and elapsed >= deadline:
+            if deadline is not None and elapsed + self._interval >= deadline:
+                # The next poll would come at or after the deadline, when the task has timed out.
                 self._cancel(spec, client, params, body, service=service)
                 return TaskOutcome(completes=False, submitted=True, submitted_output=submitted)
             if polls >= self._max_polls:
