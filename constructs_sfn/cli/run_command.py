@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from constructs_sfn.asl.errors import ErrorName
@@ -14,7 +15,7 @@ from constructs_sfn.cli.console import UsageError, emit, json_text, option_text,
 from constructs_sfn.cli.handlers import load_handler, parse_handler_spec, resolve_function
 from constructs_sfn.cli.sources import MachineSource, pick_machine
 from constructs_sfn.cli.timeline import TimelineRecorder, aws_json_value, render_event_table, render_timeline
-from constructs_sfn.integrations import MOCK_CONFIG_ENV_VAR, MockConfig, MockConfigError, TaskServices
+from constructs_sfn.integrations import MOCK_CONFIG_ENV_VAR, FunctionRef, MockConfig, MockConfigError, TaskServices
 from constructs_sfn.integrations.resources import parse_resource
 from constructs_sfn.local import LocalStepFunctions
 from constructs_sfn.local.definitions import check_definition
@@ -147,7 +148,7 @@ class _ExplainedUnbound:
         kind = parse_resource(request.resource).kind
         ways = ["mock it (--mock-config FILE --test-case NAME)"]
         if kind == "lambda-function" or request.resource.startswith("arn:aws:states:::lambda:invoke"):
-            ways.append("bind a Python handler (--handler FUNCTION=module:function)")
+            ways.append(f"bind a Python handler (--handler {_function_of(request)}=module:function)")
         if kind in ("optimized", "aws-sdk", "lambda-function") and not self.aws:
             ways.append("call AWS with --aws (endpoint from AWS_ENDPOINT_URL)")
         if kind == "activity":
@@ -157,6 +158,19 @@ class _ExplainedUnbound:
             f"{', or '.join(ways)}."
         )
         return TaskOutcome.failure(ErrorName.RUNTIME, cause)
+
+
+def _function_of(request: TaskRequest) -> str:
+    """How ``--handler`` names the function a Lambda Task calls: a template's construct path
+    (the placeholder ``<Shop/ChargeFn>``), else the function name; FUNCTION when unknown."""
+    target = request.resource
+    if parse_resource(target).kind != "lambda-function":
+        parameters = request.parameters if isinstance(request.parameters, Mapping) else {}
+        target = parameters.get("FunctionName") if isinstance(parameters.get("FunctionName"), str) else ""
+    function = FunctionRef.parse(target) if target else None
+    if function is None:
+        return "FUNCTION"
+    return function.name[1:-1] if function.name.startswith("<") else function.name
 
 
 def _mock_config(args: argparse.Namespace, machine: MachineSource) -> MockConfig | None:

@@ -216,7 +216,7 @@ class TestMocks:
         assert "error: States.Runtime" in result.stdout
         cause = result.stdout.split("cause: ", 1)[1]
         assert f"resource '{CHARGE_ARN}' of state 'Charge'" in cause
-        for option in ("--mock-config FILE --test-case NAME", "--handler FUNCTION=module:function", "--aws"):
+        for option in ("--mock-config FILE --test-case NAME", "--handler Charge=module:function", "--aws"):
             assert option in cause
 
 
@@ -301,6 +301,11 @@ class TestTemplates:
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
         assert 'output: {"paid":9}' in result.stdout
+
+    def test_an_unserved_function_is_named_by_its_construct_path(self, cli: Cli, shop: Path) -> None:
+        result = cli("run", shop, "--state-machine", "Orders")
+        assert result.returncode == 1
+        assert "bind a Python handler (--handler Shop/ChargeFn=module:function)" in result.stdout
 
     def test_handler_for_a_function_the_app_does_not_have(self, cli: Cli, shop: Path, tmp_path: Path) -> None:
         handlers(tmp_path, failures=0)
