@@ -166,7 +166,8 @@ def _function_of(request: TaskRequest) -> str:
     target = request.resource
     if parse_resource(target).kind != "lambda-function":
         parameters = request.parameters if isinstance(request.parameters, Mapping) else {}
-        target = parameters.get("FunctionName") if isinstance(parameters.get("FunctionName"), str) else ""
+        name = parameters.get("FunctionName")
+        target = name if isinstance(name, str) else ""
     function = FunctionRef.parse(target) if target else None
     if function is None:
         return "FUNCTION"
