@@ -214,7 +214,16 @@ def _check_result_writer(sink: ProblemSink, writer: Any, location: str, language
 _RUNNABLE_READER_RESOURCES = ("arn:aws:states:::s3:getObject", "arn:aws:states:::s3:listObjectsV2")
 _RUNNABLE_INPUT_TYPES = ("CSV", "JSON", "JSONL", "MANIFEST")
 _RUNNABLE_READER_CONFIG = frozenset(
-    {"InputType", "CSVHeaderLocation", "CSVHeaders", "CSVDelimiter", "MaxItems", "MaxItemsPath", "ManifestType"}
+    {
+        "InputType",
+        "CSVHeaderLocation",
+        "CSVHeaders",
+        "CSVDelimiter",
+        "MaxItems",
+        "MaxItemsPath",
+        "ManifestType",
+        "Transformation",
+    }
 )
 _RUNNABLE_WRITER_RESOURCES = ("arn:aws:states:::s3:putObject",)
 
@@ -240,6 +249,15 @@ def refuse_unimplemented_map_fields(doc: Mapping[str, Any], where: str) -> None:
         config = reader.get("ReaderConfig")
         if isinstance(config, Mapping):
             here = _pointer(where, "ItemReader", "ReaderConfig")
+            transformation = config.get("Transformation")
+            if transformation is not None and (
+                transformation not in ("NONE", "LOAD_AND_FLATTEN") or resource != _RUNNABLE_READER_RESOURCES[1]
+            ):
+                _refuse(
+                    f"The local executor runs ReaderConfig Transformation NONE or LOAD_AND_FLATTEN with "
+                    f"{_RUNNABLE_READER_RESOURCES[1]} only, not {transformation!r} with '{resource}'",
+                    _pointer(here, "Transformation"),
+                )
             for field in config:
                 if field not in _RUNNABLE_READER_CONFIG:
                     _refuse(

@@ -150,6 +150,8 @@ def open_items(
     first = source.invoke(resource, parameters)
     if resource.endswith("listObjectsV2"):
         items: Iterator[Any] = _listed(source, resource, parameters, first)
+        if config.get("Transformation") == "LOAD_AND_FLATTEN":
+            items = _loaded(source, config, parameters, items)
     else:
         items = _decoded(source, config, first)
     return itertools.islice(items, max_items) if max_items is not None else items
@@ -173,6 +175,19 @@ def _listed(source: _Reader, resource: str, parameters: Any, page: Any) -> Itera
         following = dict(parameters) if isinstance(parameters, Mapping) else {}
         following["ContinuationToken"] = token
         page = source.invoke(resource, following)
+
+
+def _loaded(source: _Reader, config: Mapping[str, Any], parameters: Any, listed: Iterator[Any]) -> Iterator[Any]:
+    """``Transformation: LOAD_AND_FLATTEN``: every listed object read, its items flattened into one
+    stream, each object decoded as ``InputType`` says (JSON when it is not given)."""
+    bucket = parameters.get("Bucket") if isinstance(parameters, Mapping) else None
+    for entry in listed:
+        key = entry.get("Key") if isinstance(entry, Mapping) else None
+        if not isinstance(key, str) or key.endswith("/"):
+            continue  # a folder placeholder has nothing to load
+        yield from _decoded(
+            source, config, source.invoke("arn:aws:states:::s3:getObject", {"Bucket": bucket, "Key": key})
+        )
 
 
 def _body_of(output: Any) -> Any:

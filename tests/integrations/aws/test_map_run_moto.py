@@ -1,7 +1,7 @@
 """Distributed Maps end to end: LocalStepFunctions, boto3 to a moto S3 on loopback, results read back.
 
 Readers (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemreader.html): JSON,
-JSONL, CSV, an S3 Inventory MANIFEST and listObjectsV2 (paged); batching
+JSONL, CSV, an S3 Inventory MANIFEST and listObjectsV2 (paged, and with LOAD_AND_FLATTEN); batching
 (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itembatcher.html); tolerated
 failures under and over the threshold (https://docs.aws.amazon.com/step-functions/latest/dg/maprun-fail-threshold.html);
 the ResultWriter's files (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html)
@@ -165,6 +165,19 @@ def test_list_objects_pages_in_batches(sfn: LocalStepFunctions, s3: Any, bucket:
         {"keys": ["docs/d2.txt", "docs/d3.txt"], "run": "n1"},
         {"keys": ["docs/d4.txt"], "run": "n1"},
     ]
+
+
+def test_list_objects_load_and_flatten_reads_each_listed_object(sfn: LocalStepFunctions, s3: Any, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="parts/a.jsonl", Body=b'{"n": 1}\n{"n": 2}\n')
+    s3.put_object(Bucket=bucket, Key="parts/b.jsonl", Body=b'{"n": 3}\n')
+    reader = {
+        "Resource": "arn:aws:states:::s3:listObjectsV2",
+        "ReaderConfig": {"InputType": "JSONL", "Transformation": "LOAD_AND_FLATTEN"},
+        "Parameters": {"Bucket": bucket, "Prefix": "parts/"},
+    }
+    described = run(sfn, map_job(reader, PASS))
+    assert described["status"] == "SUCCEEDED", described.get("cause")
+    assert json.loads(described["output"]) == [{"n": 1}, {"n": 2}, {"n": 3}]
 
 
 def csv_rows(s3: Any, bucket: str, bad: set[int], rows: int = 10) -> dict[str, Any]:
