@@ -14,7 +14,20 @@ from typing import Any, TextIO
 
 from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
 
-__all__ = ["UsageError", "emit", "json_text", "one_line", "option_text", "parse_json_option", "read_text"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "UsageError",
+    "emit",
+    "json_text",
+    "one_line",
+    "option_text",
+    "parse_json_option",
+    "read_text",
+]
+
+
+MAX_FILE_BYTES = 64 * 2**20
+"""The largest file read (a template of a big app is a few MiB; AWS caps a definition at 1 MiB)."""
 
 
 class UsageError(Exception):
@@ -47,11 +60,14 @@ def read_text(path: Path) -> str:
         shown = str(path).replace("\x00", "\\x00")
         raise UsageError(f"{shown}: cannot be read: embedded null byte in the path")
     try:
-        data = path.read_bytes()
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # bounded: /dev/zero or a huge file cannot exhaust memory
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file or directory") from None
     except OSError as error:
         raise UsageError(f"{path}: {error.strerror or error}") from error
+    if len(data) > MAX_FILE_BYTES:
+        raise UsageError(f"{path}: larger than {MAX_FILE_BYTES // 2**20} MiB; not a file this command reads")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -86,6 +86,11 @@ class TestInput:
     def test_refused(self, machine: Path, capsys: pytest.CaptureFixture[str], text: str, detail: str) -> None:
         assert detail in refused(capsys, ["run", str(machine), "--input", text])
 
+    def test_an_endless_input_file_is_read_bounded(self, machine: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        line = refused(capsys, ["run", str(machine), "--input", "@/dev/zero"])
+        assert line == "constructs-sfn: /dev/zero: larger than 64 MiB; not a file this command reads"
+        assert "larger than 64 MiB" in refused(capsys, ["validate", "/dev/zero"])
+
     def test_an_input_file_that_is_not_utf8(
         self, machine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:

@@ -220,6 +220,14 @@ class TestMocks:
             assert option in cause
 
 
+def test_an_unserved_lambda_invoke_names_its_function(cli: Cli, tmp_path: Path, json_file: JsonFile) -> None:
+    task = {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Arguments": {"FunctionName": "Ship"}}
+    definition = {"QueryLanguage": "JSONata", "StartAt": "Ship", "States": {"Ship": {**task, "End": True}}}
+    result = cli("run", json_file(tmp_path / "ship.json", definition))
+    assert result.returncode == 1
+    assert "bind a Python handler (--handler Ship=module:function)" in result.stdout
+
+
 class TestHandlers:
     @pytest.mark.parametrize(
         ("spec", "message"),
