@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 import constructs_sfn.asl.jsonata  # noqa: F401 - see the note below
 from constructs_sfn.asl import DefinitionError, Execution, VirtualClock, parse_definition
 from constructs_sfn.asl.model.states import StateMachineDefinition
-from constructs_sfn.local.teststate import run_test_state
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
+from constructs_sfn.local.teststate import run_test_state
 
 # Importing the JSONata engine raises sys.setrecursionlimit (jsonata-python does it at import).
 # Doing that here, before Hypothesis records the limit, keeps Hypothesis from failing the first
