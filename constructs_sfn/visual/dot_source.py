@@ -31,6 +31,7 @@ OUTCOME_STYLES = {
     "failed": OutcomeStyle("#fde0dd", "#d13212", "#16191f", "Failed"),
     "caught": OutcomeStyle("#ffe8cc", "#ec7211", "#16191f", "Caught"),
     "retried": OutcomeStyle("#fff3bf", "#b08800", "#16191f", "Retried, then succeeded"),
+    "aborted": OutcomeStyle("#ece6f5", "#7b5ea7", "#16191f", "Aborted"),
     "running": OutcomeStyle("#dbeafe", "#0972d3", "#16191f", "In progress"),
     "not_reached": OutcomeStyle("#f2f3f3", "#aab7b8", "#687078", "Not reached"),
     "child_runs": OutcomeStyle("#eef2f7", "#7d8998", "#414d5c", "Ran in child executions (see their histories)"),

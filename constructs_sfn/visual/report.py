@@ -194,6 +194,7 @@ g.node.state.selected path, g.node.state.selected polygon { stroke: #0972d3; str
 .status-FAILED, .status-TIMED_OUT, .status-ABORTED, .outcome-failed { background: #fde0dd; border-color: #d13212; }
 .outcome-caught { background: #ffe8cc; border-color: #ec7211; }
 .outcome-retried { background: #fff3bf; border-color: #b08800; }
+.outcome-aborted { background: #ece6f5; border-color: #7b5ea7; }
 .status-RUNNING, .outcome-running { background: #dbeafe; border-color: #0972d3; }
 .outcome-not_reached, .outcome-definition, .outcome-child_runs { background: #f2f3f3; border-color: #aab7b8; }
 pre { background: #f4f4f4; border: 1px solid #e1e4e6; border-radius: 4px; padding: 6px 8px; margin: 2px 0 8px;

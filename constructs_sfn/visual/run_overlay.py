@@ -24,7 +24,7 @@ from constructs_sfn.visual.history_input import HistoryEvent, history_events
 
 __all__ = ["OUTCOMES", "Attempt", "RunOverlay", "StateRun", "Visit", "run_overlay"]
 
-OUTCOMES = ("failed", "caught", "retried", "succeeded", "running", "not_reached")
+OUTCOMES = ("failed", "caught", "aborted", "retried", "running", "succeeded", "not_reached")
 """Worst first: a state visited several times (in a Map, in a loop) shows its worst outcome."""
 
 _ATTEMPT_STARTS = {
@@ -82,15 +82,19 @@ class Visit:
     cause: str | None = None
     ended_at: datetime | None = None
     """When the visit ended: its exit, or the event that failed it."""
+    aborted: bool = False
+    """Stopped from outside: another branch or iteration failed, or the execution was stopped."""
 
     @property
     def outcome(self) -> str:
-        """``succeeded``, ``retried``, ``caught``, ``failed`` or ``running``."""
+        """``succeeded``, ``retried``, ``caught``, ``failed``, ``aborted`` or ``running``."""
         last_failed = bool(self.attempts) and self.attempts[-1].failed
         if self.exited:
             if last_failed or (self.error is not None and not self.attempts):
                 return "caught"
             return "retried" if len(self.attempts) > 1 else "succeeded"
+        if self.aborted and self.error is None:
+            return "aborted"
         return "failed" if self.error is not None or self.ended_at is not None else "running"
 
     @property
@@ -238,6 +242,11 @@ class _Reader:
             self.entered(event, kind.removesuffix("StateEntered"))
         elif kind.endswith("StateExited"):
             self.exited(event)
+        elif kind.endswith("StateAborted"):  # TaskStateAborted, WaitStateAborted, MapStateAborted ...
+            entered_id = self.walk(event.previous_id, lambda entered: True)
+            if entered_id is not None:
+                visit = self.visit_at[entered_id]
+                visit.aborted, visit.ended_at = True, event.timestamp
         elif kind in _ITERATION_OUTCOMES or kind == "MapIterationStarted":
             name = _text(details.get("name"))
             run = self.states.get(name or "")
@@ -327,25 +336,34 @@ class _Reader:
         return None
 
     def settle(self) -> None:
-        """Errors the history holds only at the end: the state that failed the execution."""
-        ended = self.overlay.status != "RUNNING"
-        open_visits = [visit for visit in self.visit_at.values() if not visit.exited]
-        if not ended or not open_visits:
+        """What the history says only at its end: which open state failed the execution."""
+        if self.overlay.status == "RUNNING":
             return
-        last = max(open_visits, key=lambda visit: visit.entered_id)
-        if last.error is None and self.overlay.status in ("FAILED", "TIMED_OUT"):
-            last.error = self.overlay.error or ("States.Timeout" if self.overlay.status == "TIMED_OUT" else None)
-            last.cause = self.overlay.cause
+        open_visits = [visit for visit in self.visit_at.values() if not visit.exited]
         for visit in open_visits:
             if visit.ended_at is None:
                 visit.ended_at = self.overlay.stopped_at
-        # A Map/Parallel that failed the execution without a *Failed event of its own (stopped by
-        # the failure of a state inside it) takes that state's error.
+        if self.overlay.status == "ABORTED":
+            for visit in open_visits:
+                visit.aborted = True
+            return
+        failed = self.overlay.status in ("FAILED", "TIMED_OUT")
+        leaves = [visit for visit in open_visits if self.type_at(visit.entered_id) not in ("Map", "Parallel")]
+        if failed and leaves and not any(visit.error is not None for visit in leaves):
+            # No event named the failing state (a Choice without a match, a bad path, the
+            # execution timing out): the latest state still open is where it happened.
+            culprit = max(leaves, key=lambda visit: visit.entered_id)
+            culprit.error = self.overlay.error or ("States.Timeout" if self.overlay.status == "TIMED_OUT" else None)
+            culprit.cause = self.overlay.cause
         for visit in open_visits:
-            if visit.error is None and visit is not last and self.overlay.status in ("FAILED", "TIMED_OUT"):
-                name = self.name_at[visit.entered_id]
-                if self.states[name].state_type in ("Map", "Parallel") and visit.entered_id < last.entered_id:
-                    visit.error, visit.cause = last.error, last.cause
+            if visit.error is not None:
+                continue
+            if failed and self.type_at(visit.entered_id) in ("Map", "Parallel"):
+                # Failed because a state inside it did, without a *Failed event of its own.
+                visit.error, visit.cause = self.overlay.error, self.overlay.cause
+            else:
+                # Open with no error of its own: stopped because another branch or iteration failed.
+                visit.aborted = True
 
 
 def _text(value: Any) -> str | None:

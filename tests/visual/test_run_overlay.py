@@ -118,3 +118,74 @@ def test_interleaved_parallel_branches_are_attributed_by_previous_event_id() -> 
     both = overlay.states["Both"]
     assert (both.outcome, both.visits[0].error) == ("failed", "BError")
     assert overlay.seconds == 3.0
+
+
+def test_a_branch_stopped_by_its_sibling_failing_is_aborted() -> None:
+    """ "When one branch fails, the whole Parallel state fails" and the other branches are stopped
+    (https://docs.aws.amazon.com/step-functions/latest/dg/state-parallel.html)."""
+    import json
+
+    from constructs_sfn.asl import parse_definition
+    from constructs_sfn.visual import run_locally
+
+    definition = parse_definition(
+        json.dumps(
+            {
+                "StartAt": "Both",
+                "States": {
+                    "Both": {
+                        "Type": "Parallel",
+                        "End": True,
+                        "Branches": [
+                            {"StartAt": "Slow", "States": {"Slow": {"Type": "Wait", "Seconds": 10, "End": True}}},
+                            {"StartAt": "Boom", "States": {"Boom": {"Type": "Fail", "Error": "Boom"}}},
+                        ],
+                    }
+                },
+            }
+        )
+    )
+    overlay = run_overlay(run_locally(definition, {}), definition)
+    assert overlay.states["Slow"].outcome == "aborted"
+    assert overlay.states["Boom"].outcome == "failed"
+    assert (overlay.states["Both"].outcome, overlay.states["Both"].visits[0].error) == ("failed", "Boom")
+
+
+def test_stopped_execution_leaves_its_open_states_aborted() -> None:
+    import json
+
+    client = LocalStepFunctions()
+    activity = client.create_activity(name="approve")["activityArn"]
+    definition = {"StartAt": "Hold", "States": {"Hold": {"Type": "Task", "Resource": activity, "End": True}}}
+    arn = client.create_state_machine(name="hold", definition=json.dumps(definition), roleArn="arn:aws:iam::1:role/r")[
+        "stateMachineArn"
+    ]
+    run = client.start_execution(stateMachineArn=arn, input="{}")
+    running = run_overlay(client.get_execution_history(executionArn=run["executionArn"]))
+    assert (running.status, running.states["Hold"].outcome) == ("RUNNING", "running")
+    client.stop_execution(executionArn=run["executionArn"], error="Ops", cause="stopped by hand")
+    stopped = run_overlay(client.get_execution_history(executionArn=run["executionArn"]))
+    assert (stopped.status, stopped.states["Hold"].outcome) == ("ABORTED", "aborted")
+
+
+def test_state_without_a_failure_event_takes_the_execution_error() -> None:
+    """A Choice with no matching rule and no Default fails with States.NoChoiceMatched; the history
+    has no event for that state's failure, only ExecutionFailed."""
+    import json
+
+    from constructs_sfn.asl import parse_definition
+    from constructs_sfn.visual import run_locally
+
+    definition = parse_definition(
+        json.dumps(
+            {
+                "StartAt": "Pick",
+                "States": {
+                    "Pick": {"Type": "Choice", "Choices": [{"Variable": "$.a", "IsPresent": True, "Next": "Done"}]},
+                    "Done": {"Type": "Succeed"},
+                },
+            }
+        )
+    )
+    pick = run_overlay(run_locally(definition, {}), definition).states["Pick"]
+    assert (pick.outcome, pick.visits[0].error) == ("failed", "States.NoChoiceMatched")
