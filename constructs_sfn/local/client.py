@@ -75,7 +75,7 @@ from constructs_sfn.local.shapes import (
     sync_execution_shape,
 )
 from constructs_sfn.local.tagging import MAX_TAGS, TaggingOperations, merged_tags, too_many_tags_message
-from constructs_sfn.local.versions import MAX_VERSIONS, VersionOperations
+from constructs_sfn.local.versions import MAX_VERSIONS, VersionOperations, find_version
 
 if TYPE_CHECKING:
     from botocore.errorfactory import BaseClientExceptions
@@ -1018,6 +1018,16 @@ class LocalStepFunctions(VersionOperations, AliasOperations, TaggingOperations):
         return body
 
     def _machine(self, arn: str, operation: str) -> tuple[StateMachineRecord, StateMachineVersion | None]:
+        """The state machine ``arn`` names, and its version for a version ARN (an alias ARN names none)."""
+        record, version, alias = self._qualified(arn, operation)
+        if alias is not None:
+            raise self._error(AwsErrorCode.STATE_MACHINE_DOES_NOT_EXIST, _no_machine(arn), operation)
+        return record, version
+
+    def _qualified(
+        self, arn: str, operation: str
+    ) -> tuple[StateMachineRecord, StateMachineVersion | None, AliasRecord | None]:
+        """Like :meth:`_machine`, and an alias ARN names its alias (the version is chosen per execution)."""
         parsed = self._parse(arn, (ResourceKind.STATE_MACHINE,), operation)
         self._refuse_map_state_arn(parsed, operation)
         record = self._state_machines.get(parsed.base_state_machine_arn)
@@ -1025,22 +1035,13 @@ class LocalStepFunctions(VersionOperations, AliasOperations, TaggingOperations):
             raise self._error(AwsErrorCode.STATE_MACHINE_DOES_NOT_EXIST, _no_machine(arn), operation)
         qualifier = parsed.qualifier
         if qualifier is None:
-            return record, None
-        for version in record.versions:
-            if str(version.number) == qualifier:
-                return record, version
-        raise self._error(AwsErrorCode.STATE_MACHINE_DOES_NOT_EXIST, _no_machine(arn), operation)
-
-    def _qualified(
-        self, arn: str, operation: str
-    ) -> tuple[StateMachineRecord, StateMachineVersion | None, AliasRecord | None]:
-        """Like :meth:`_machine`, and an alias ARN names its alias (the version is chosen per execution)."""
-        parsed = self._parse(arn, (ResourceKind.STATE_MACHINE,), operation)
-        record = self._state_machines.get(parsed.base_state_machine_arn)
-        alias = record.aliases.get(parsed.qualifier) if record is not None and parsed.qualifier else None
-        if record is not None and alias is not None:
+            return record, None, None
+        alias = record.aliases.get(qualifier)
+        if alias is not None:
             return record, None, alias
-        record, version = self._machine(arn, operation)
+        version = find_version(record, qualifier)
+        if version is None:
+            raise self._error(AwsErrorCode.STATE_MACHINE_DOES_NOT_EXIST, _no_machine(arn), operation)
         return record, version, None
 
     def _refuse_map_state_arn(self, parsed: ParsedArn, operation: str) -> None:
