@@ -22,8 +22,9 @@ GLUE_ENDPOINT, SAGE_MAKER_ENDPOINT, STEP_FUNCTIONS_ENDPOINT for the services Tas
 (others resolve as boto3 resolves them: AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE>).
 Options win over the environment.
 
-Time is virtual: Wait states and retry back-off complete at once; task-token timeouts and
-heartbeats expire in wall-clock time. Stop with Ctrl-C or SIGTERM.
+Time (--time): virtual (default): Wait states and retry back-off complete at once, task-token
+timeouts and heartbeats expire in wall-clock time; real: executions also wait out every Wait
+state and back-off in wall-clock time, as Step Functions Local does. Stop with Ctrl-C or SIGTERM.
 """
 
 
@@ -48,6 +49,12 @@ def register_serve(commands: Any) -> None:
     parser.add_argument("--region", default=None, help="region in ARNs (default: $AWS_DEFAULT_REGION, else us-east-1)")
     parser.add_argument(
         "--account", default=None, help="account id in ARNs (default: $AWS_ACCOUNT_ID, else 123456789012)"
+    )
+    parser.add_argument(
+        "--time",
+        choices=("virtual", "real"),
+        default="virtual",
+        help="virtual: Wait states and back-off take no wall time (default); real: they take their wall time",
     )
     parser.add_argument(
         "--allow-remote",
@@ -80,7 +87,7 @@ def run_serve(args: argparse.Namespace) -> int:
         )
     try:
         settings = EndpointSettings.from_environment(
-            region=args.region, account_id=args.account, mock_config=args.mock_config
+            region=args.region, account_id=args.account, mock_config=args.mock_config, time_mode=args.time
         )
         server = EndpointServer(host=args.host, port=args.port, settings=settings, allow_remote=args.allow_remote)
     except (EndpointConfigError, IntegrationConfigError) as error:
@@ -106,7 +113,7 @@ def run_serve(args: argparse.Namespace) -> int:
         mocks = f", mock config {settings.mock_config}" if settings.mock_config else ""
         print(
             f"constructs-sfn serve: listening on {server.url} (region {settings.region}, "
-            f"account {settings.account_id}{mocks})",
+            f"account {settings.account_id}, {settings.time_mode} time{mocks})",
             flush=True,
         )
         while not stop.wait(0.5):

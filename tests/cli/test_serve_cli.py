@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -79,9 +80,11 @@ def isolated_aws_env(**extra: str) -> dict[str, str]:
 class Served:
     """A running ``constructs-sfn serve`` process and its URL."""
 
-    def __init__(self, process: subprocess.Popen[str], url: str) -> None:
+    def __init__(self, process: subprocess.Popen[str], url: str, banner: str) -> None:
         self.process = process
         self.url = url
+        self.banner = banner
+        """The "listening on" line."""
 
     def stop(self, sig: int = signal.SIGTERM) -> tuple[int, str, str]:
         """Send ``sig``; the exit status and the rest of stdout and stderr."""
@@ -107,7 +110,7 @@ def start_serve(*args: str, env: dict[str, str] | None = None) -> Served:
         _, err = process.communicate(timeout=30)
         pytest.fail(f"constructs-sfn serve did not start: {line!r} {err!r}")
     url = line.split("listening on ", 1)[1].split(" ", 1)[0]
-    return Served(process, url)
+    return Served(process, url, line.strip())
 
 
 def aws(served: Served, *args: str) -> Any:
@@ -235,6 +238,24 @@ def test_signals_stop_the_server_cleanly(sig: int) -> None:
         pass
 
 
+def test_real_time_mode() -> None:
+    """``--time real``: a Wait state takes its wall-clock time, as in Step Functions Local."""
+    running = start_serve("--time", "real")
+    try:
+        assert "real time" in running.banner
+        remote = boto3_client(running.url)
+        definition = json.dumps({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": True}}})
+        arn = remote.create_state_machine(name="w", definition=definition, roleArn=ROLE)["stateMachineArn"]
+        execution = remote.start_execution(stateMachineArn=arn)["executionArn"]
+        assert remote.describe_execution(executionArn=execution)["status"] == "RUNNING"
+        deadline = time.monotonic() + 10
+        while remote.describe_execution(executionArn=execution)["status"] == "RUNNING" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert remote.describe_execution(executionArn=execution)["status"] == "SUCCEEDED"
+    finally:
+        running.stop()
+
+
 def test_sdk_tasks_reach_the_endpoints_step_functions_local_reads(moto_endpoint: str) -> None:
     """``SQS_ENDPOINT`` sends ``sqs:sendMessage`` Tasks to a moto server, as Step Functions Local does."""
     import boto3
@@ -300,6 +321,7 @@ def test_non_loopback_needs_allow_remote() -> None:
         (["--account", "42"], {}, "account '42'"),
         ([], {"LAMBDA_ENDPOINT": "localhost:3001"}, "LAMBDA_ENDPOINT='localhost:3001'"),
         (["--port", "70000"], {}, "port 70000"),
+        (["--time", "warp"], {}, "invalid choice: 'warp'"),
     ],
 )
 def test_configuration_errors_are_one_line(args: list[str], env: dict[str, str], expected: str) -> None:

@@ -14,12 +14,18 @@ SDKs talk to it unchanged. See ``docs/endpoint.md``.
 from __future__ import annotations
 
 from constructs_sfn.local.endpoint.server import DEFAULT_MAX_BODY_BYTES, EndpointServer, is_loopback
-from constructs_sfn.local.endpoint.settings import SERVICE_ENDPOINT_VARIABLES, EndpointConfigError, EndpointSettings
+from constructs_sfn.local.endpoint.settings import (
+    SERVICE_ENDPOINT_VARIABLES,
+    TIME_MODES,
+    EndpointConfigError,
+    EndpointSettings,
+)
 from constructs_sfn.local.endpoint.wire import WireError
 
 __all__ = [
     "DEFAULT_MAX_BODY_BYTES",
     "SERVICE_ENDPOINT_VARIABLES",
+    "TIME_MODES",
     "EndpointConfigError",
     "EndpointServer",
     "EndpointSettings",

@@ -6,10 +6,12 @@ stalled client cannot hold a thread forever. Every answer is AWS-shaped JSON wit
 ``x-amzn-RequestId`` header; an unexpected failure is logged here and answered as
 ``InternalFailure``, never as a traceback.
 
-**Time.** The client runs on a virtual clock that starts at the wall-clock time the server starts.
-Wait states and retry back-off complete at once (their timestamps move on as on AWS), while a
-ticker lets wall-clock time pass for executions paused on the outside world: a task token's
-``TimeoutSeconds`` or ``HeartbeatSeconds`` expires after that many real seconds.
+**Time.** The client runs on a virtual clock that starts at the wall-clock time the server starts,
+and a ticker hands it the wall-clock time that passes. In the ``virtual`` mode (the default) Wait
+states and retry back-off complete at once (their timestamps move on as on AWS), while a task
+token's ``TimeoutSeconds`` or ``HeartbeatSeconds`` expires after that many real seconds. In the
+``real`` mode executions also pause at every Wait and back-off, and go on when the ticker has let
+that much time pass, as in Step Functions Local; no request ever sleeps.
 """
 
 from __future__ import annotations
@@ -84,7 +86,11 @@ class EndpointServer:
         self.settings = settings if settings is not None else EndpointSettings.from_environment()
         self.client = client if client is not None else self.settings.build_client()
         self.max_body_bytes = max_body_bytes
-        self._tick_seconds = tick_seconds if tick_seconds is not None else (1.0 if client is None else 0.0)
+        if tick_seconds is None:
+            # Real time needs a fine tick: a Wait state ends within one tick of its due time.
+            own = 0.1 if self.settings.time_mode == "real" else 1.0
+            tick_seconds = own if client is None else 0.0
+        self._tick_seconds = tick_seconds
         self._in_flight = 0
         self._idle = threading.Condition()
         self._httpd = _HTTPServer(host, port, self)

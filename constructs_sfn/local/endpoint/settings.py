@@ -20,7 +20,10 @@ from typing import Any
 from constructs_sfn.asl.runtime import VirtualClock
 from constructs_sfn.local.client import LocalStepFunctions
 
-__all__ = ["SERVICE_ENDPOINT_VARIABLES", "EndpointConfigError", "EndpointSettings"]
+__all__ = ["SERVICE_ENDPOINT_VARIABLES", "TIME_MODES", "EndpointConfigError", "EndpointSettings"]
+
+TIME_MODES = ("virtual", "real")
+"""How time passes for executions (see :attr:`EndpointSettings.time_mode`)."""
 
 SERVICE_ENDPOINT_VARIABLES: Mapping[str, str] = {
     "LAMBDA_ENDPOINT": "lambda",
@@ -59,8 +62,13 @@ class EndpointSettings:
     """Path of a ``MockConfigFile.json``; executions started as ``<arn>#<TestCase>`` use it."""
     service_endpoints: Mapping[str, str] = field(default_factory=dict)
     """boto3 service name (``lambda``, ``sqs``) -> endpoint URL for Task states calling it."""
+    time_mode: str = "virtual"
+    """``virtual``: Wait states and retry back-off complete at once; ``real``: executions pause at
+    every timer and wall-clock time lets them go on, as in Step Functions Local."""
 
     def __post_init__(self) -> None:
+        if self.time_mode not in TIME_MODES:
+            raise EndpointConfigError(f"time mode {self.time_mode!r} is not one of {', '.join(TIME_MODES)}")
         if not _REGION.match(self.region):
             raise EndpointConfigError(f"region {self.region!r} is not an AWS region name such as us-east-1")
         if not _ACCOUNT.match(self.account_id):
@@ -77,6 +85,7 @@ class EndpointSettings:
         region: str | None = None,
         account_id: str | None = None,
         mock_config: str | None = None,
+        time_mode: str = "virtual",
     ) -> EndpointSettings:
         """Settings from ``environ`` (default: ``os.environ``); the keyword arguments win over it."""
         env = os.environ if environ is None else environ
@@ -92,13 +101,15 @@ class EndpointSettings:
             account_id=_first(account_id, env.get("AWS_ACCOUNT_ID"), DEFAULT_ACCOUNT_ID),
             mock_config=_first(mock_config, env.get("SFN_MOCK_CONFIG")) or None,
             service_endpoints=endpoints,
+            time_mode=time_mode,
         )
 
     def build_client(self, *, start: datetime | None = None) -> LocalStepFunctions:
         """A :class:`LocalStepFunctions` with these settings, on a virtual clock starting at ``start``.
 
-        Default start: now (wall clock, millisecond precision). Raises ``MockConfigError`` for a
-        mock configuration that cannot be read.
+        Default start: now (wall clock, millisecond precision). In the ``real`` time mode executions
+        pause at their timers (``pause_at_timers``) until ``advance_clock`` lets time pass. Raises
+        ``MockConfigError`` for a mock configuration that cannot be read.
         """
         instant = start or datetime.now(UTC)
         instant = instant.replace(microsecond=instant.microsecond // 1000 * 1000)
@@ -107,6 +118,7 @@ class EndpointSettings:
             account_id=self.account_id,
             services=self.task_services(),
             clock=VirtualClock(instant),
+            pause_at_timers=self.time_mode == "real",
         )
 
     def task_services(self) -> Any:

@@ -1,14 +1,17 @@
-"""Starting and stopping the endpoint: in-flight requests finish, the clock ticker's defaults."""
+"""Starting and stopping the endpoint, and its clock: in-flight requests finish, the ticker, real time."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from typing import Any
 
-from constructs_sfn.local.endpoint import EndpointServer, EndpointSettings
+import pytest
 
-from .conftest import boto3_client
+from constructs_sfn.local.endpoint import EndpointConfigError, EndpointServer, EndpointSettings
+
+from .conftest import ROLE, boto3_client
 
 
 class _SlowClient:
@@ -53,3 +56,30 @@ def test_the_ticker_advances_only_clocks_it_owns() -> None:
         time.sleep(0.4)
     assert len(ticked.advanced) >= 3
     assert all(0 < seconds < 1 for seconds in ticked.advanced)
+
+
+def test_real_time_mode_waits_out_wait_states() -> None:
+    """``time_mode="real"``: a 1-second Wait keeps the execution RUNNING for about a second of
+    wall-clock time, as Step Functions Local runs it (Wait state:
+    https://docs.aws.amazon.com/step-functions/latest/dg/state-wait.html)."""
+    settings = EndpointSettings.from_environment({}, time_mode="real")
+    definition = json.dumps({"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": True}}})
+    with EndpointServer(port=0, settings=settings) as server:
+        remote = boto3_client(server.url)
+        arn = remote.create_state_machine(name="w", definition=definition, roleArn=ROLE)["stateMachineArn"]
+        began = time.monotonic()
+        execution = remote.start_execution(stateMachineArn=arn)["executionArn"]
+        assert remote.describe_execution(executionArn=execution)["status"] == "RUNNING"
+        described = remote.describe_execution(executionArn=execution)
+        while described["status"] == "RUNNING" and time.monotonic() - began < 10:
+            time.sleep(0.05)
+            described = remote.describe_execution(executionArn=execution)
+        waited = time.monotonic() - began
+    assert described["status"] == "SUCCEEDED"
+    assert 0.9 <= waited < 3
+    assert (described["stopDate"] - described["startDate"]).total_seconds() >= 1
+
+
+def test_an_unknown_time_mode_is_refused() -> None:
+    with pytest.raises(EndpointConfigError, match="time mode 'warp' is not one of virtual, real"):
+        EndpointSettings.from_environment({}, time_mode="warp")
