@@ -190,6 +190,9 @@ def _mock_config(args: argparse.Namespace, machine: MachineSource) -> MockConfig
     except MockConfigError as error:
         hint = " (--name sets the state machine's name)" if "has no state machine" in str(error) else ""
         raise UsageError(f"{error}{hint}") from None
+    if args.test_case is None and args.mock_config is not None:
+        # As with Step Functions Local, mocks apply only to executions started for a test case.
+        emit("constructs-sfn: note: --mock-config without --test-case: no state is mocked", sys.stderr)
     return config
 
 

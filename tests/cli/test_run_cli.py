@@ -171,6 +171,15 @@ class TestMocks:
         assert declined.returncode == 1
         assert "retried 2x after RuntimeError, RuntimeError; caught RuntimeError -> Refund" in declined.stdout
 
+    def test_a_mock_config_without_a_test_case_mocks_nothing(
+        self, cli: Cli, checkout: Path, tmp_path: Path, json_file: JsonFile
+    ) -> None:
+        mocks = json_file(tmp_path / "MockConfigFile.json", self.MOCKS)
+        result = cli("run", checkout, "--mock-config", mocks)
+        assert result.returncode == 1
+        assert "error: States.Runtime" in result.stdout
+        assert result.stderr.strip() == "constructs-sfn: note: --mock-config without --test-case: no state is mocked"
+
     def test_sfn_mock_config_variable(self, cli: Cli, checkout: Path, tmp_path: Path, json_file: JsonFile) -> None:
         mocks = json_file(tmp_path / "MockConfigFile.json", self.MOCKS)
         result = cli("run", checkout, "--test-case", "Paid", env={"SFN_MOCK_CONFIG": str(mocks)})
