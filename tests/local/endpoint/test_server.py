@@ -18,8 +18,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from constructs_sfn.local.endpoint import EndpointServer, EndpointSettings, is_loopback
-from constructs_sfn.local.endpoint.operations import call_operation
-from constructs_sfn.local.endpoint.wire import WireError
 
 from .conftest import ROLE, boto3_client
 
