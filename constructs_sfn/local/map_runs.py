@@ -64,8 +64,9 @@ def describe_map_run_shape(run: MapRun) -> dict[str, Any]:
         "status": run.effective_status(),
         "startDate": run.start_date,
     }
-    if run.stop_date is not None:
-        body["stopDate"] = run.stop_date
+    stop_date = run.effective_stop_date()
+    if stop_date is not None:
+        body["stopDate"] = stop_date
     body["maxConcurrency"] = run.max_concurrency
     body["toleratedFailurePercentage"] = run.tolerated_failure_percentage
     body["toleratedFailureCount"] = run.tolerated_failure_count
@@ -83,8 +84,9 @@ def map_run_list_item(run: MapRun) -> dict[str, Any]:
         "stateMachineArn": run.state_machine_arn,
         "startDate": run.start_date,
     }
-    if run.stop_date is not None:
-        item["stopDate"] = run.stop_date
+    stop_date = run.effective_stop_date()
+    if stop_date is not None:
+        item["stopDate"] = stop_date
     return item
 
 

@@ -141,3 +141,19 @@ def test_list_map_runs_pages(sfn: LocalStepFunctions) -> None:
     first, second = (page["mapRuns"][0] for page in pages)
     assert first["startDate"] >= second["startDate"]  # newest first
     assert first["mapRunArn"] != second["mapRunArn"]
+
+
+def test_a_map_run_whose_parent_timed_out_is_aborted(sfn: LocalStepFunctions) -> None:
+    processor = {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "Hold",
+        "States": {"Hold": {"Type": "Wait", "Seconds": 60, "End": True}},
+    }
+    text = definition({"Job": {"Type": "Map", "ItemProcessor": processor, "End": True}}, TimeoutSeconds=30)
+    execution = start(sfn, text, [1, 2])
+    described = sfn.describe_execution(executionArn=execution)
+    assert described["status"] == "TIMED_OUT"
+    [listed] = sfn.list_map_runs(executionArn=execution)["mapRuns"]
+    map_run = sfn.describe_map_run(mapRunArn=listed["mapRunArn"])
+    assert map_run["status"] == "ABORTED"
+    assert map_run["stopDate"] == described["stopDate"]

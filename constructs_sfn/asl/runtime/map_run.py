@@ -98,10 +98,16 @@ class MapRun:
         return self.arn.rsplit(":", 1)[-1]
 
     def effective_status(self) -> str:
-        """The status, ABORTED when the parent was stopped while the run was going."""
-        if self.status == "RUNNING" and self.parent is not None and self.parent.status == "ABORTED":
+        """The status; ABORTED when the parent ended (stopped, timed out) while the run was going."""
+        if self.status == "RUNNING" and self.parent is not None and self.parent.status != "RUNNING":
             return "ABORTED"
         return self.status
+
+    def effective_stop_date(self) -> datetime | None:
+        """When the run ended: its own end, else the parent's when the parent ended first."""
+        if self.stop_date is None and self.parent is not None and self.parent.status != "RUNNING":
+            return self.parent.stop_date
+        return self.stop_date
 
     def finish(self, status: str, when: datetime) -> None:
         """The run ended."""
