@@ -1,0 +1,140 @@
+"""The worked examples of the developer guide's Map state page.
+
+Page: https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-map-state.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docs_support import FakeService, Worker, run, succeeded
+
+from constructs_sfn.asl.services import TaskOutcome, TaskRequest
+
+SHIP_VAL = "arn:aws:lambda:us-east-1:123456789012:function:ship-val"
+SHIPPED = [
+    {"prod": "R31", "dest-code": 9511, "quantity": 1344},
+    {"prod": "S39", "dest-code": 9511, "quantity": 40},
+    {"prod": "R31", "dest-code": 9833, "quantity": 12},
+    {"prod": "R40", "dest-code": 9860, "quantity": 887},
+    {"prod": "R40", "dest-code": 9511, "quantity": 1220},
+]
+INPUT = {"ship-date": "2016-03-14T01:59:00Z", "detail": {"delivery-partner": "UQS", "shipped": SHIPPED}}
+ITERATOR = {"StartAt": "Validate", "States": {"Validate": {"Type": "Task", "Resource": SHIP_VAL, "End": True}}}
+
+
+def validate_all(**extra: Any) -> dict[str, Any]:
+    """The page's ``Validate-All`` state as a one-state machine."""
+    state = {
+        "Type": "Map",
+        "InputPath": "$.detail",
+        "ItemsPath": "$.shipped",
+        "MaxConcurrency": 0,
+        "Iterator": ITERATOR,
+        "ResultPath": "$.detail.shipped",
+        "End": True,
+        **extra,
+    }
+    return {"StartAt": "Validate-All", "States": {"Validate-All": state}}
+
+
+def test_each_item_of_items_path_is_one_invocation() -> None:
+    """The page's first example: ``ship-val`` is called once per element of ``detail.shipped`` with
+    that element as its input; ResultPath ``$.detail.shipped`` overwrites the array (in the raw
+    input) with the array of iteration outputs.
+    """
+    worker = Worker(lambda item: {"valid": item["quantity"] < 1000, "prod": item["prod"]})
+
+    output = succeeded(validate_all(), INPUT, worker=worker)
+
+    assert sorted(map(repr, worker.inputs)) == sorted(map(repr, SHIPPED))
+    assert output == {
+        "ship-date": "2016-03-14T01:59:00Z",
+        "detail": {
+            "delivery-partner": "UQS",
+            "shipped": [{"valid": item["quantity"] < 1000, "prod": item["prod"]} for item in SHIPPED],
+        },
+    }
+
+
+def test_parameters_combine_the_item_and_a_field_of_the_map_input() -> None:
+    """The page's second example: ``parcel`` from ``$$.Map.Item.Value`` and ``courier`` from the Map
+    state's effective input (after InputPath), for every iteration.
+    """
+    worker = Worker(lambda event: event)
+    parameters = {"parcel.$": "$$.Map.Item.Value", "courier.$": "$.delivery-partner"}
+
+    output = succeeded(validate_all(Parameters=parameters), INPUT, worker=worker)
+
+    assert {"parcel": SHIPPED[0], "courier": "UQS"} in worker.inputs
+    assert output["detail"]["shipped"] == [{"parcel": item, "courier": "UQS"} for item in SHIPPED]
+    assert output["ship-date"] == "2016-03-14T01:59:00Z"
+
+
+def test_max_concurrency_one_runs_the_items_in_order() -> None:
+    """``MaxConcurrency`` 1 runs one iteration at a time, in the order of the array."""
+    worker = Worker(lambda item: item["prod"])
+
+    output = succeeded(validate_all(MaxConcurrency=1), INPUT, worker=worker)
+
+    assert worker.inputs == SHIPPED
+    assert output["detail"]["shipped"] == [item["prod"] for item in SHIPPED]
+
+
+def test_without_items_path_the_input_must_be_the_array() -> None:
+    """``ItemsPath`` defaults to ``$``: the whole effective input is the array of items; the Map
+    state's output is the array of iteration outputs.
+    """
+    definition = {
+        "StartAt": "M",
+        "States": {
+            "M": {
+                "Type": "Map",
+                "Iterator": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+                "End": True,
+            }
+        },
+    }
+
+    assert succeeded(definition, [1, "two", {"three": 3}]) == [1, "two", {"three": 3}]
+
+
+def test_items_path_that_is_not_an_array_fails_the_state() -> None:
+    """The 2023 page says ItemsPath must identify a JSON array; the current page
+    (https://docs.aws.amazon.com/step-functions/latest/dg/input-output-itemspath.html) also accepts an
+    object (one iteration per key-value pair, tested in tests/asl/runtime/test_map_input.py). Any
+    other value, here a string, fails the execution with ``States.Runtime`` naming the path.
+    """
+    definition = {
+        "StartAt": "M",
+        "States": {
+            "M": {
+                "Type": "Map",
+                "ItemsPath": "$.ship-date",
+                "Iterator": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+                "End": True,
+            }
+        },
+    }
+
+    execution = run(definition, INPUT)
+
+    assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
+    assert "$.ship-date" in (execution.cause or "")
+
+
+def test_one_failing_iteration_fails_the_map_state() -> None:
+    """If any iteration fails, the whole Map state fails (here: the execution, with that error)."""
+
+    def validate(request: TaskRequest) -> TaskOutcome:
+        if request.parameters["prod"] == "S39":
+            return TaskOutcome.failure("InvalidProduct", "S39 is not valid")
+        return TaskOutcome.success(request.parameters)
+
+    worker = FakeService(validate)
+
+    execution = run(validate_all(MaxConcurrency=1), INPUT, worker=worker)
+
+    assert (execution.status, execution.error, execution.cause) == ("FAILED", "InvalidProduct", "S39 is not valid")
+    # MaxConcurrency 1: nothing after the failing second item was started.
+    assert [request.parameters["prod"] for request in worker.requests] == ["R31", "S39"]

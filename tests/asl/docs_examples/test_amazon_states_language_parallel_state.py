@@ -1,0 +1,168 @@
+"""The worked examples of the developer guide's Parallel state page.
+
+Page: https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-parallel-state.html
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from docs_support import entered, run, succeeded
+
+from constructs_sfn.asl import DefinitionError, parse_definition
+from constructs_sfn.asl.services import TaskOutcome, TaskRequest
+
+FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:"
+SWF_TASK = "arn:aws:swf:us-east-1:123456789012:task:"
+
+
+def branch(name: str, resource: str) -> dict[str, Any]:
+    """One branch of one Task state."""
+    return {"StartAt": name, "States": {name: {"Type": "Task", "Resource": resource, "End": True}}}
+
+
+class ByResource:
+    """Answers each Task by the last part of its Resource."""
+
+    def __init__(self, **answers: Any) -> None:
+        self.answers = answers
+        self.requests: list[TaskRequest] = []
+
+    def invoke(self, request: TaskRequest) -> TaskOutcome:
+        """Look the resource's last name up."""
+        self.requests.append(request)
+        answer = self.answers[request.resource.rsplit(":", 1)[-1]]
+        return answer if isinstance(answer, TaskOutcome) else TaskOutcome.success(answer(request.parameters))
+
+
+def test_branches_run_on_the_same_input_and_output_one_element_each() -> None:
+    """The page's ``LookupCustomerInfo``: both lookups get the state's input; the output is an array
+    with one element per branch, in branch order.
+    """
+    definition = {
+        "Comment": "Parallel Example.",
+        "StartAt": "LookupCustomerInfo",
+        "States": {
+            "LookupCustomerInfo": {
+                "Type": "Parallel",
+                "End": True,
+                "Branches": [
+                    branch("LookupAddress", FUNCTION + "AddressFinder"),
+                    branch("LookupPhone", FUNCTION + "PhoneFinder"),
+                ],
+            }
+        },
+    }
+    worker = ByResource(AddressFinder=lambda _p: {"address": "1 Main St"}, PhoneFinder=lambda _p: "555-0100")
+
+    output = succeeded(definition, {"customer": 7}, worker=worker)
+
+    assert output == [{"address": "1 Main St"}, "555-0100"]
+    assert [r.parameters for r in worker.requests] == [{"customer": 7}, {"customer": 7}]
+
+
+def test_fun_with_math_outputs_five_and_one() -> None:
+    """The page's ``FunWithMath``: ``[3, 2]`` goes to both Add and Subtract; the output is ``[5, 1]``.
+
+    The page writes the tasks as ``arn:aws:swf:...:task:<name>`` resources (the ASL specification's
+    example); they are kept as written, and a worker keyed by the resource's last name answers them.
+    """
+    definition = {
+        "StartAt": "FunWithMath",
+        "States": {
+            "FunWithMath": {
+                "Type": "Parallel",
+                "End": True,
+                "Branches": [branch("Add", SWF_TASK + "Add"), branch("Subtract", SWF_TASK + "Subtract")],
+            }
+        },
+    }
+    worker = ByResource(Add=lambda pair: pair[0] + pair[1], Subtract=lambda pair: pair[0] - pair[1])
+
+    assert succeeded(definition, [3, 2], worker=worker) == [5, 1]
+
+
+def test_result_path_inserts_the_branch_array_into_the_input() -> None:
+    """The output array can be put into the input with ResultPath in the usual way."""
+    definition = {
+        "StartAt": "P",
+        "States": {
+            "P": {
+                "Type": "Parallel",
+                "ResultPath": "$.results",
+                "End": True,
+                "Branches": [
+                    {"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": 1, "End": True}}},
+                    {"StartAt": "B", "States": {"B": {"Type": "Pass", "Result": "two", "End": True}}},
+                ],
+            }
+        },
+    }
+
+    assert succeeded(definition, {"keep": True}) == {"keep": True, "results": [1, "two"]}
+
+
+def test_a_failing_branch_fails_the_parallel_state_and_the_execution() -> None:
+    """A branch that reaches a Fail state fails the whole Parallel state; without a Catch the
+    execution fails with that branch's error and cause.
+    """
+    definition = {
+        "StartAt": "P",
+        "States": {
+            "P": {
+                "Type": "Parallel",
+                "Next": "After",
+                "Branches": [
+                    {"StartAt": "Ok", "States": {"Ok": {"Type": "Pass", "End": True}}},
+                    {"StartAt": "Bad", "States": {"Bad": {"Type": "Fail", "Error": "Oops", "Cause": "branch 2"}}},
+                ],
+            },
+            "After": {"Type": "Succeed"},
+        },
+    }
+
+    execution = run(definition, {})
+
+    assert (execution.status, execution.error, execution.cause) == ("FAILED", "Oops", "branch 2")
+    assert "After" not in entered(execution)
+
+
+def test_a_caught_branch_failure_goes_to_the_fallback() -> None:
+    """The failure can be handled by the Parallel state itself (its Catch)."""
+    definition = {
+        "StartAt": "P",
+        "States": {
+            "P": {
+                "Type": "Parallel",
+                "Catch": [{"ErrorEquals": ["Oops"], "Next": "Fallback"}],
+                "End": True,
+                "Branches": [
+                    {"StartAt": "Bad", "States": {"Bad": {"Type": "Fail", "Error": "Oops", "Cause": "branch 1"}}}
+                ],
+            },
+            "Fallback": {"Type": "Pass", "End": True},
+        },
+    }
+
+    assert succeeded(definition, {}) == {"Error": "Oops", "Cause": "branch 1"}
+
+
+def test_a_branch_state_cannot_go_outside_its_branch() -> None:
+    """Each branch is self-contained: a ``Next`` naming a state outside the branch is rejected."""
+    definition = {
+        "StartAt": "P",
+        "States": {
+            "P": {
+                "Type": "Parallel",
+                "Next": "Outside",
+                "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Outside"}}}],
+            },
+            "Outside": {"Type": "Succeed"},
+        },
+    }
+
+    with pytest.raises(DefinitionError) as raised:
+        parse_definition(definition)
+
+    assert "Outside" in str(raised.value)
