@@ -35,9 +35,13 @@ from constructs_sfn.local.endpoint.wire import CONTENT_TYPE, WireError, decode_r
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "EndpointServer", "is_loopback"]
 
-DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024
+DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 """Largest request body accepted: room for a 1 MiB definition written with ``\\uXXXX`` escapes."""
 _MAX_CONNECTIONS = 256
+_LARGE_BODY_BYTES = 1024 * 1024
+_LARGE_BODIES_AT_ONCE = 2
+"""Bodies over 1 MiB are read and decoded two at a time: decoded JSON can take many times its
+text's size, and this keeps the memory of 256 connections bounded."""
 _SOCKET_TIMEOUT_SECONDS = 60.0
 _LOG = logging.getLogger(__name__)
 
@@ -191,6 +195,7 @@ class _HTTPServer(ThreadingHTTPServer):
     def __init__(self, host: str, port: int, endpoint: EndpointServer) -> None:
         self.endpoint = endpoint
         self._slots = threading.BoundedSemaphore(_MAX_CONNECTIONS)
+        self.large_bodies = threading.BoundedSemaphore(_LARGE_BODIES_AT_ONCE)
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
         self.address_family = infos[0][0] if infos else socket.AF_INET
         super().__init__((host, port), _Handler)
@@ -259,6 +264,14 @@ class _Handler(BaseHTTPRequestHandler):
             message = f"The request body of {length} bytes is over the limit of {endpoint.max_body_bytes} bytes"
             self._send(413, "RequestEntityTooLargeException", message, close=True)
             return
+        if length > _LARGE_BODY_BYTES:
+            with self.server.large_bodies:
+                self._read_and_answer(method, length)
+        else:
+            self._read_and_answer(method, length)
+
+    def _read_and_answer(self, method: str, length: int) -> None:
+        endpoint = self.server.endpoint
         body = self.rfile.read(length) if length else b""
         if len(body) < length:  # the client went away mid-body
             self.close_connection = True

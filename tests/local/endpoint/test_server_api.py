@@ -84,3 +84,15 @@ def test_describe_state_machine_for_execution_and_stop(remote: Any) -> None:
     assert isinstance(stopped["stopDate"], datetime)
     described = remote.describe_execution(executionArn=execution)
     assert (described["status"], described["error"], described["cause"]) == ("ABORTED", "Operator", "no longer needed")
+
+
+def test_a_definition_near_the_one_mib_limit(remote: Any) -> None:
+    """Definitions up to 1,048,576 characters are accepted (CreateStateMachine's limit): such a
+    body, non-ASCII text escaped as ``\\uXXXX`` by boto3, passes the endpoint's body limit."""
+    text = "é" * 1_000_000  # 6 MB on the wire, past the 1 MiB mark where bodies are read two at a time
+    definition = json.dumps(
+        {"StartAt": "Big", "States": {"Big": {"Type": "Pass", "Result": text, "End": True}}}, ensure_ascii=False
+    )
+    assert len(definition) <= 1_048_576
+    arn = remote.create_state_machine(name="big", definition=definition, roleArn=ROLE)["stateMachineArn"]
+    assert remote.describe_state_machine(stateMachineArn=arn)["definition"] == definition
