@@ -84,6 +84,8 @@ class Visit:
     """When the visit ended: its exit, or the event that failed it."""
     aborted: bool = False
     """Stopped from outside: another branch or iteration failed, or the execution was stopped."""
+    ended: bool = False
+    """It ended without exiting: failed, aborted, or its execution ended (timestamps aside)."""
 
     @property
     def outcome(self) -> str:
@@ -95,7 +97,7 @@ class Visit:
             return "retried" if len(self.attempts) > 1 else "succeeded"
         if self.aborted and self.error is None:
             return "aborted"
-        return "failed" if self.error is not None or self.ended_at is not None else "running"
+        return "failed" if self.ended or self.error is not None else "running"
 
     @property
     def seconds(self) -> float | None:
@@ -246,7 +248,7 @@ class _Reader:
             entered_id = self.walk(event.previous_id, lambda entered: True)
             if entered_id is not None:
                 visit = self.visit_at[entered_id]
-                visit.aborted, visit.ended_at = True, event.timestamp
+                visit.aborted, visit.ended, visit.ended_at = True, True, event.timestamp
         elif kind in _ITERATION_OUTCOMES or kind == "MapIterationStarted":
             name = _text(details.get("name"))
             run = self.states.get(name or "")
@@ -266,7 +268,7 @@ class _Reader:
         if name in self.fail_errors:
             visit.error, visit.cause = self.fail_errors[name]
         if state_type == "Fail":
-            visit.ended_at = event.timestamp  # a Fail state ends where it is entered
+            visit.ended, visit.ended_at = True, event.timestamp  # a Fail state ends where it is entered
         run.visits.append(visit)
         self.visit_at[event.id] = visit
         self.name_at[event.id] = name
@@ -311,7 +313,7 @@ class _Reader:
             attempt = visit.attempts[-1]
             attempt.failed, attempt.error, attempt.cause = True, error, cause
             visit.error, visit.cause = error, cause
-            visit.ended_at = event.timestamp
+            visit.ended, visit.ended_at = True, event.timestamp
 
     def type_at(self, entered_id: int) -> str:
         return self.states[self.name_at[entered_id]].state_type
@@ -341,6 +343,7 @@ class _Reader:
             return
         open_visits = [visit for visit in self.visit_at.values() if not visit.exited]
         for visit in open_visits:
+            visit.ended = True
             if visit.ended_at is None:
                 visit.ended_at = self.overlay.stopped_at
         if self.overlay.status == "ABORTED":
@@ -349,14 +352,16 @@ class _Reader:
             return
         failed = self.overlay.status in ("FAILED", "TIMED_OUT")
         leaves = [visit for visit in open_visits if self.type_at(visit.entered_id) not in ("Map", "Parallel")]
+        culprit = None
         if failed and leaves and not any(visit.error is not None for visit in leaves):
-            # No event named the failing state (a Choice without a match, a bad path, the
-            # execution timing out): the latest state still open is where it happened.
+            # No event named the failing state (a Choice without a match, a bad path, a Fail state
+            # with a computed or no error, the execution timing out): the latest state still open
+            # is where it happened.
             culprit = max(leaves, key=lambda visit: visit.entered_id)
             culprit.error = self.overlay.error or ("States.Timeout" if self.overlay.status == "TIMED_OUT" else None)
             culprit.cause = self.overlay.cause
         for visit in open_visits:
-            if visit.error is not None:
+            if visit.error is not None or visit is culprit or self.type_at(visit.entered_id) == "Fail":
                 continue
             if failed and self.type_at(visit.entered_id) in ("Map", "Parallel"):
                 # Failed because a state inside it did, without a *Failed event of its own.
