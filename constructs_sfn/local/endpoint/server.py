@@ -164,6 +164,7 @@ class EndpointServer:
         try:
             request = decode_request(method, headers, body)
             response = call_operation(self.client, request.action, request.params)
+            payload = encode_body(response)
         except WireError as error:
             return error.status, encode_error(error.code, error.message), error.request_id or _request_id()
         except Exception as error:
@@ -171,7 +172,7 @@ class EndpointServer:
             message = f"The local endpoint failed: {type(error).__name__}: {error}"
             return 500, encode_error("InternalFailure", message), _request_id()
         metadata = response.get("ResponseMetadata") or {}
-        return 200, encode_body(response), str(metadata.get("RequestId") or _request_id())
+        return 200, payload, str(metadata.get("RequestId") or _request_id())
 
     def _tick(self) -> None:
         last = time.monotonic()

@@ -204,6 +204,9 @@ def test_keep_alive_survives_errors(server: EndpointServer) -> None:
 class _BrokenClient:
     """A client whose every call fails unexpectedly."""
 
+    def list_activities(self, *, maxResults: int | None = None, nextToken: str | None = None) -> dict[str, Any]:  # noqa: N803 - boto3's names
+        return {"activities": [object()]}  # nothing JSON can write
+
     def list_state_machines(self, *, maxResults: int | None = None, nextToken: str | None = None) -> dict[str, Any]:  # noqa: N803 - boto3's names
         raise RuntimeError("disk on fire")
 
@@ -212,6 +215,8 @@ def test_an_unexpected_failure_is_an_internal_failure_without_traceback() -> Non
     settings = EndpointSettings.from_environment({})
     with EndpointServer(_BrokenClient(), port=0, settings=settings, tick_seconds=0) as broken:  # type: ignore[arg-type]
         assert_error(send(broken), 500, "InternalFailure", "RuntimeError", "disk on fire")
+        unwritable = send(broken, target="AWSStepFunctions.ListActivities")
+        assert_error(unwritable, 500, "InternalFailure", "TypeError", "object is not JSON serializable")
         from botocore.exceptions import ClientError
 
         with pytest.raises(ClientError) as raised:
