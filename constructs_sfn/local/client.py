@@ -1114,6 +1114,8 @@ class LocalStepFunctions(VersionOperations, AliasOperations, TaggingOperations):
             partition=self._scope.partition,
             test_case=test_case or None,
             state_machine_type=machine.type,
+            state_machine_version_arn=version.arn if version is not None else None,
+            state_machine_alias_arn=alias.arn if alias is not None else None,
         )
         clock = VirtualClock(start) if isinstance(self._clock, VirtualClock) else self._clock
         execution = Execution(

@@ -275,6 +275,27 @@ class TestExecutionsThroughAnAlias:
         for_execution = sfn.describe_state_machine_for_execution(executionArn=through_alias)
         assert json.loads(for_execution["definition"]) == json.loads(_numbered(2))
 
+    def test_execution_started_event_names_the_alias_and_version(self, sfn: LocalStepFunctions) -> None:
+        """ExecutionStartedEventDetails has ``stateMachineAliasArn`` and ``stateMachineVersionArn``: "used
+        for starting the state machine execution"
+        (https://docs.aws.amazon.com/step-functions/latest/apireference/API_ExecutionStartedEventDetails.html)."""
+        arn = _two_versions(sfn)
+        alias = sfn.create_state_machine_alias(name="PROD", routingConfiguration=_route((f"{arn}:1", 100)))
+        starts = {
+            "alias": sfn.start_execution(stateMachineArn=alias["stateMachineAliasArn"])["executionArn"],
+            "version": sfn.start_execution(stateMachineArn=f"{arn}:2")["executionArn"],
+            "machine": sfn.start_execution(stateMachineArn=arn)["executionArn"],
+        }
+        details = {
+            how: sfn.get_execution_history(executionArn=run)["events"][0]["executionStartedEventDetails"]
+            for how, run in starts.items()
+        }
+        assert details["alias"]["stateMachineAliasArn"] == alias["stateMachineAliasArn"]
+        assert details["alias"]["stateMachineVersionArn"] == f"{arn}:1"
+        assert details["version"]["stateMachineVersionArn"] == f"{arn}:2"
+        assert "stateMachineAliasArn" not in details["version"]
+        assert set(details["machine"]) == {"input", "inputDetails", "roleArn"}
+
     def test_start_sync_execution_through_an_alias(self, sfn: LocalStepFunctions) -> None:
         """StartSyncExecution takes the same qualified ARNs for EXPRESS machines
         (https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartSyncExecution.html)."""

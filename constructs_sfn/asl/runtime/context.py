@@ -32,6 +32,10 @@ class ExecutionContextInfo:
     partition: str = "aws"
     test_case: str | None = None
     state_machine_type: str = "STANDARD"
+    state_machine_version_arn: str | None = None
+    """The version run, for an execution started through a version or an alias ARN."""
+    state_machine_alias_arn: str | None = None
+    """The alias an execution was started through, if any."""
 
     def execution_object(self, input_value: Any, start_time: datetime) -> dict[str, Any]:
         """``$$.Execution``."""
@@ -49,6 +53,15 @@ class ExecutionContextInfo:
                 # "RedriveTime Context object is only available if you've redriven an execution."
                 execution["RedriveTime"] = format_timestamp(self.redrive_time)
         return execution
+
+    def qualified_arns(self) -> dict[str, str]:
+        """The alias and version an execution was started through, as ``ExecutionStarted`` names them."""
+        arns: dict[str, str] = {}
+        if self.state_machine_alias_arn is not None:
+            arns["stateMachineAliasArn"] = self.state_machine_alias_arn
+        if self.state_machine_version_arn is not None:
+            arns["stateMachineVersionArn"] = self.state_machine_version_arn
+        return arns
 
     def state_machine_object(self) -> dict[str, Any]:
         """``$$.StateMachine``."""

@@ -156,6 +156,7 @@ class Execution:
                     "input": self.input_text,
                     "inputDetails": {"truncated": False},
                     "roleArn": self.info.role_arn,
+                    **self.info.qualified_arns(),
                 },
             )
             self._start_timeout()
