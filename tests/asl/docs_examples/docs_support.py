@@ -102,3 +102,9 @@ class FakeService:
         """Record the request and let ``decide`` answer it."""
         self.requests.append(request)
         return self.decide(request)
+
+
+def seconds_of(execution: Execution, event_type: str) -> list[float]:
+    """Seconds after the execution started at which each event of ``event_type`` happened."""
+    start = execution.events[0]["timestamp"]
+    return [(event["timestamp"] - start).total_seconds() for event in execution.events if event["type"] == event_type]
