@@ -84,9 +84,10 @@ class OptimizedIntegrations:
         if key == ("bedrock", "invokeModel"):
             return invoke_model(request, lambda service: self._client(service, request), self._shape)
         spec = sync_job(ref.service, ref.action)
-        if spec is not None and (spec.start is not None or spec.client is not None):
-            # An action Step Functions names itself (EMR addStep is AddJobFlowSteps), or one served
-            # by another client than the service's usual one (Bedrock's control plane).
+        if spec is not None and spec.adapts_start:
+            # An action Step Functions names itself (EMR addStep is AddJobFlowSteps), one served by
+            # another client than the service's usual one (Bedrock's control plane), or one whose
+            # request Step Functions adds to (MediaConvert's tag).
             client = self._job_client(spec, ref.service, request)
             started = start_job(spec, client, ref.action, request, service=ref.service)
             if isinstance(started, TaskOutcome):

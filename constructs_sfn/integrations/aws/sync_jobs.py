@@ -86,6 +86,13 @@ class SyncJob:
     """A start answer with a non-empty ``Failures`` list fails the task (ECS RunTask)."""
     client: str | None = None
     """The boto3 client when it is not the service's usual one (Bedrock's control plane, ``bedrock``)."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Tags Step Functions adds to the ``Tags`` map of the start call (MediaConvert's ``ManagedByService``)."""
+
+    @property
+    def adapts_start(self) -> bool:
+        """Whether the start call differs from a plain call of the action (also for request-response)."""
+        return self.start is not None or self.client is not None or bool(self.tags)
 
 
 def _ids(*statuses: str) -> frozenset[str]:
@@ -262,6 +269,19 @@ SYNC_JOBS: dict[tuple[str, str], SyncJob] = {
         cancel="StopModelCustomizationJob",
         cancel_args={"JobIdentifier": Ref("params", ("JobName",))},
     ),
+    # https://docs.aws.amazon.com/step-functions/latest/dg/connect-mediaconvert.html
+    ("mediaconvert", "createJob"): SyncJob(
+        describe="GetJob",
+        describe_args={"Id": Ref("start", ("Job", "Id"))},
+        job=("Job",),
+        status=("Status",),
+        succeeded=_ids("COMPLETE"),
+        failed=_ids("ERROR", "CANCELED"),
+        output="describe",
+        cancel="CancelJob",
+        cancel_args={"Id": Ref("start", ("Job", "Id"))},
+        tags={"ManagedByService": "AWSStepFunctions"},
+    ),
     # https://docs.aws.amazon.com/step-functions/latest/dg/connect-athena.html
     ("athena", "startQueryExecution"): SyncJob(
         describe="GetQueryExecution",
@@ -297,6 +317,9 @@ def start_job(
     if spec is not None and spec.start is not None:
         operation = spec.start
         params = _renamed(params, spec.renames)
+    if spec is not None and spec.tags and isinstance(params, Mapping):
+        given = params.get("Tags")
+        params = {**params, "Tags": {**(given if isinstance(given, Mapping) else {}), **spec.tags}}
     return call_api(client, operation, params, request=request, style="optimized", service=service, dates="millis")
 
 

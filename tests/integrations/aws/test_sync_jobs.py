@@ -718,3 +718,27 @@ def test_retry_of_a_failed_job_submits_a_new_one() -> None:
     assert types.count("TaskSubmitted") == 2
     assert types.count("TaskFailed") == 1
     assert [name for name, _ in client.calls].count("submit_job") == 2
+
+
+def test_mediaconvert_create_job_is_tagged_and_waited_for(make_request: RequestFactory) -> None:
+    """connect-mediaconvert.html: Step Functions adds the tag ManagedByService: AWSStepFunctions to
+    MediaConvert jobs (request-response and .sync); .sync waits for COMPLETE, ERROR fails the task
+    (https://docs.aws.amazon.com/step-functions/latest/dg/connect-mediaconvert.html)."""
+    statuses = iter(["SUBMITTED", "PROGRESSING", "COMPLETE", "ERROR"])
+    client = FakeClient(
+        "mediaconvert",
+        # MediaConvert's API members are PascalCase already (Job, Id, Status).
+        create_job={"Job": {"Id": "mc-1", "Status": "SUBMITTED"}, "ResponseMetadata": META},
+        get_job=lambda **kwargs: {"Job": {"Id": kwargs["Id"], "Status": next(statuses)}},
+    )
+    sdk = Boto3Integrations(client_factory=lambda service: client, job_poll_interval=INTERVAL)
+    params = {"Role": ROLE, "Settings": {"Inputs": []}, "Tags": {"team": "video"}}
+    created = _ok(sdk.invoke(make_request("arn:aws:states:::mediaconvert:createJob", params)))
+    assert created["Job"] == {"Id": "mc-1", "Status": "SUBMITTED"}
+    assert client.calls[0][1]["Tags"] == {"team": "video", "ManagedByService": "AWSStepFunctions"}
+    outcome = sdk.invoke(make_request("arn:aws:states:::mediaconvert:createJob.sync", {"Role": ROLE, "Settings": {}}))
+    assert _ok(outcome) == {"Job": {"Id": "mc-1", "Status": "COMPLETE"}}
+    assert outcome.duration == 3 * INTERVAL
+    assert client.calls[1][1]["Tags"] == {"ManagedByService": "AWSStepFunctions"}
+    error, cause = _error(sdk.invoke(make_request("arn:aws:states:::mediaconvert:createJob.sync", {"Role": ROLE})))
+    assert (error, json.loads(cause)) == ("States.TaskFailed", {"Job": {"Id": "mc-1", "Status": "ERROR"}})
