@@ -15,6 +15,7 @@ right when Map iterations and Parallel branches interleave.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -318,7 +319,7 @@ class _Reader:
     def type_at(self, entered_id: int) -> str:
         return self.states[self.name_at[entered_id]].state_type
 
-    def walk(self, start: int, wanted: Any, inner_errors: list[Visit] | None = None) -> int | None:
+    def walk(self, start: int, wanted: Callable[[int], bool], inner_errors: list[Visit] | None = None) -> int | None:
         """The nearest entered event up the chain that ``wanted(id)`` accepts, skipping finished states."""
         current = start
         for _ in range(len(self.events) + 1):  # the chain is acyclic; the bound guards bad input
