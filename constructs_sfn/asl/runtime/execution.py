@@ -104,9 +104,6 @@ class Execution:
         self.rng = random.Random(rng_seed)
         self.history = History(enabled=record_history)
         self.host = host
-        self.pause_at_timers = pause_at_timers
-        """True: every timer (Wait, retry back-off, task duration, timeouts) pauses the execution
-        until :meth:`advance_clock` or :meth:`advance_to_next_timer` lets time pass."""
         self.scheduler = Scheduler(self.clock, pause_at_timers=pause_at_timers)
         self.status = "RUNNING"
         self.output: Any = None
@@ -130,13 +127,25 @@ class Execution:
         self._started = False
         self.observer = observer
         """Receives :class:`TraceEvent` objects as the execution runs (None: nobody watches)."""
-        self.redrive_count = self.info.redrive_count
-        """How many times the execution was redriven (``redriveCount``)."""
-        self.redrive_date: datetime | None = self.info.redrive_time
-        """When it was last redriven (``redriveDate``; None: never)."""
-        self._root_frame: Frame | None = None
 
     # -- public API -----------------------------------------------------------------------------
+    # (Properties rather than attributes: each attribute more makes every execution bigger.)
+    @property
+    def pause_at_timers(self) -> bool:
+        """True: every timer (Wait, retry back-off, task duration, timeouts) pauses the execution
+        until :meth:`advance_clock` or :meth:`advance_to_next_timer` lets time pass."""
+        return self.scheduler.pause_at_timers
+
+    @property
+    def redrive_count(self) -> int:
+        """How many times the execution was redriven (``redriveCount``)."""
+        return self.info.redrive_count
+
+    @property
+    def redrive_date(self) -> datetime | None:
+        """When it was last redriven (``redriveDate``; None: never)."""
+        return self.info.redrive_time
+
     @property
     def events(self) -> list[dict[str, Any]]:
         """The history events, as ``GetExecutionHistory`` returns them."""
@@ -162,7 +171,7 @@ class Execution:
             self._start_timeout()
             if self.observer is not None:
                 self.observer.on_event(self, TraceEvent(TraceKind.EXECUTION_STARTED, ""))
-            root = self._root_frame = Frame(self.definition, cursor=0)
+            root = Frame(self.definition, cursor=0)
             self.scheduler.start(self._root_fiber(root))
         else:
             self.scheduler.run()
@@ -213,28 +222,31 @@ class Execution:
         failed or were stopped, and the history goes on after an ``ExecutionRedriven`` event.
         Whether AWS would allow the redrive is the caller's question; returns the redrive date.
         """
-        if self.status in ("RUNNING", "SUCCEEDED") or self._root_frame is None:
-            raise ValueError(f"Execution is {self.status} and cannot be redriven")
         earlier = self.scheduler.root
+        root = earlier.frame if earlier is not None else None
+        if self.status in ("RUNNING", "SUCCEEDED") or not isinstance(root, Frame):
+            raise ValueError(f"Execution is {self.status} and cannot be redriven")
         now = self.clock.now()
-        self.redrive_count += 1
-        self.redrive_date = now
-        self.info = replace(self.info, redrive_count=self.redrive_count, redrive_time=now)
+        pause_at_timers = self.scheduler.pause_at_timers
+        self.info = replace(self.info, redrive_count=self.redrive_count + 1, redrive_time=now)
         self.execution_object = self.info.execution_object(self.input_value, self.start_date)
         self.status, self.error, self.cause = "RUNNING", None, None
         self.output = self.output_text = self.stop_date = None
-        redriven = self.history.add("ExecutionRedriven", now, self.history.last_id, {"redriveCount": self.redrive_count})
-        self._root_frame.cursor = redriven
-        self.scheduler = Scheduler(self.clock, pause_at_timers=self.pause_at_timers)
+        details = {"redriveCount": self.redrive_count}
+        redriven = self.history.add("ExecutionRedriven", now, self.history.last_id, details)
+        root.cursor = redriven
+        self.scheduler = Scheduler(self.clock, pause_at_timers=pause_at_timers)
         self._start_timeout()
-        self.scheduler.start(self._root_fiber(self._root_frame), resume_from=earlier)
+        self.scheduler.start(self._root_fiber(root), resume_from=earlier)
         self._settle()
         return now
 
     def _start_timeout(self) -> None:
-        # The state machine's TimeoutSeconds, capped by the longest run AWS allows the type.
+        # The state machine's TimeoutSeconds (counted afresh by each redriven attempt), capped by
+        # the longest an execution of the type may stay open, counted from its start.
         timeout = self.definition.timeout_seconds
         limit = EXPRESS_MAX_SECONDS if self.info.state_machine_type == "EXPRESS" else STANDARD_MAX_SECONDS
+        limit = max(limit - self.seconds_since_start(), 0.0)
         timeout = limit if timeout is None else min(timeout, limit)
         self.scheduler.guard_timer(timeout, self._on_execution_timeout)
 
