@@ -76,7 +76,7 @@ def test_real_time_mode_waits_out_wait_states() -> None:
             described = remote.describe_execution(executionArn=execution)
         waited = time.monotonic() - began
     assert described["status"] == "SUCCEEDED"
-    assert 0.9 <= waited < 3
+    assert 0.9 <= waited < 8  # waited for the Wait, and was not stuck (generous: shared CI machines)
     assert (described["stopDate"] - described["startDate"]).total_seconds() >= 1
 
 
