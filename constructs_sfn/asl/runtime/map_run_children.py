@@ -22,6 +22,7 @@ from constructs_sfn.asl.jsonpath.jsontext import to_json_text
 from constructs_sfn.asl.runtime.clock import VirtualClock
 from constructs_sfn.asl.runtime.context import ExecutionContextInfo
 from constructs_sfn.asl.runtime.execution import Execution
+from constructs_sfn.asl.runtime.trace import TraceEvent, TraceKind
 
 if TYPE_CHECKING:
     from constructs_sfn.asl.model.states import MapState, StateMachineDefinition
@@ -93,6 +94,26 @@ def select_item(
     return state.item_selector.evaluate(effective, item_context, frame.variables, ex.rng)
 
 
+class _ParentObserver:
+    """Hands a child's trace events to the parent's observer as the parent's own.
+
+    The processor's states carry their pointers from the parent definition's root
+    (``/States/Map/ItemProcessor/States/Step``), so coverage, fault matrices and timelines see a
+    child's states where they are, as they did when iterations ran inside the parent. The child's
+    own start and end are left out: to an observer they are the Map's iteration, not an execution.
+    """
+
+    __slots__ = ("parent",)
+
+    def __init__(self, parent: Execution) -> None:
+        self.parent = parent
+
+    def on_event(self, execution: Execution, event: TraceEvent) -> None:
+        del execution
+        if event.kind not in (TraceKind.EXECUTION_STARTED, TraceKind.EXECUTION_ENDED) and self.parent.observer:
+            self.parent.observer.on_event(self.parent, event)
+
+
 def _identity(ex: Execution, run: MapRun) -> tuple[str, str, str]:
     """The child's (name, execution ARN, state machine ARN) as AWS forms them."""
     info = ex.info
@@ -134,6 +155,7 @@ def run_child(ex: Execution, state: MapState, run: MapRun, value: Any, start_at:
         rng_seed=ex.rng.getrandbits(64),
         record_history=keep_history,
         host=ex.host,
+        observer=_ParentObserver(ex) if ex.observer is not None else None,
     )
     if len(child.input_text) > MAX_CHILD_INPUT_BYTES // 4 and len(child.input_text.encode()) > MAX_CHILD_INPUT_BYTES:
         return ChildOutcome(

@@ -32,6 +32,7 @@ from constructs_sfn.asl.runtime.map_run import MapRun, map_runs_of
 from constructs_sfn.asl.runtime.map_run_children import ChildOutcome, run_child, select_item
 from constructs_sfn.asl.runtime.map_run_writer import ResultWriter, transformed_values, writer_config
 from constructs_sfn.asl.runtime.scheduler import Sleep
+from constructs_sfn.asl.runtime.trace import TraceEvent, TraceKind
 
 if TYPE_CHECKING:
     from constructs_sfn.asl.model.states import MapState
@@ -155,6 +156,8 @@ def run_map_run(
             None if item_keys is None else item_keys[index],
         )  # fmt: skip
         start_at = heapq.heappop(free) if max_concurrency and len(free) >= max_concurrency else base
+        if ex.observer is not None:
+            ex.observer.on_event(ex, TraceEvent(TraceKind.ITERATION_STARTED, state.pointer, state.name, index=index))
         run.items.started(unit.item_count)
         run.executions.started(1)
         outcome = run_child(ex, state, run, value, start_at)

@@ -323,3 +323,33 @@ def test_a_writer_resource_the_executor_does_not_run_is_refused_when_parsed() ->
     with pytest.raises(DefinitionError) as raised:
         parse_definition(distributed({"Item": {"Type": "Pass", "End": True}}, ResultWriter=writer))
     assert raised.value.location == "/States/S/ResultWriter/Resource"
+
+
+class Recording:
+    """An observer that keeps (execution, kind, pointer) of every trace event."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[Any, str, str]] = []
+
+    def on_event(self, execution: Any, event: Any) -> None:
+        self.seen.append((execution, str(event.kind), event.pointer))
+
+
+def test_an_observer_sees_the_childrens_states_as_the_parents_iterations() -> None:
+    from constructs_sfn.asl.runtime import Execution, VirtualClock
+
+    observer = Recording()
+    execution = Execution(
+        parse_definition(distributed(fail_when_negative(), ToleratedFailureCount=1)),
+        [{"v": 1}, {"v": -1}],
+        clock=VirtualClock.fixed(),
+        observer=observer,
+    ).run()
+    assert execution.status == "SUCCEEDED"
+    assert {seen[0] for seen in observer.seen} == {execution}  # the children's events come as the parent's
+    kinds = [kind for _, kind, _ in observer.seen]
+    assert kinds.count("execution_started") == kinds.count("execution_ended") == 1
+    assert kinds.count("iteration_started") == 2
+    entered = [pointer for _, kind, pointer in observer.seen if kind == "state_entered"]
+    assert "/States/S/ItemProcessor/States/Bad" in entered
+    assert entered.count("/States/S/ItemProcessor/States/Check") == 2
