@@ -121,6 +121,17 @@ def start_moto() -> tuple[subprocess.Popen[str], str]:
     raise SystemExit("moto_server did not start")
 
 
+def rss_mib(pid: int) -> float | None:
+    """Resident memory of process ``pid`` in MiB (Linux ``/proc``), None where unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
 def stop(process: subprocess.Popen[str]) -> None:
     process.send_signal(signal.SIGTERM)
     try:
@@ -229,15 +240,17 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace, command: str
         "two-state Pass/Succeed machine. Both servers run in their own process on loopback, one after the",
         "other: ours is `constructs-sfn serve`, moto is `moto_server` (which records executions without",
         "running their definitions). Lost = executions a client was told were started that ListExecutions",
-        "did not list afterwards. Load generators and servers share the machine's CPUs.",
+        "did not list afterwards. Server RSS is the server process's resident memory at the end (moto_server",
+        "is a Flask app; ours holds every execution with its history). Load generators and servers share",
+        "the machine's CPUs, which other work may use too: compare the two rows, not runs on different days.",
         "",
-        "| server | requests | requests/s | p50 ms | p95 ms | started | listed | lost | errors |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| server | requests | requests/s | p50 ms | p95 ms | started | listed | lost | errors | server RSS MiB |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     lines.extend(
         f"| {row['server']} | {row['requests']} | {row['requests_per_second']:.0f} | "
         f"{row['latency_ms_p50']:.2f} | {row['latency_ms_p95']:.2f} | {row['executions_started']} | "
-        f"{row['executions_listed']} | {row['lost']} | {row['errors']} |"
+        f"{row['executions_listed']} | {row['lost']} | {row['errors']} | {_mib(row['server_rss_mib'])} |"
         for row in results
     )
     lines += ["", f"Ours answered **{ratio:.2f}x** as many requests per second as moto."]
@@ -245,6 +258,10 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace, command: str
         if row["error_samples"]:
             lines += ["", f"Errors from {row['server']} (samples):", *[f"- `{e}`" for e in row["error_samples"]]]
     return "\n".join(lines) + "\n"
+
+
+def _mib(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0f}"
 
 
 def main() -> int:
@@ -263,6 +280,7 @@ def main() -> int:
         try:
             print(f"{name}: {url}, {args.clients} clients for {args.seconds:g} s ...", flush=True)
             row = measure(name, url, clients=args.clients, processes=args.processes, seconds=args.seconds)
+            row["server_rss_mib"] = rss_mib(process.pid)
             print(json.dumps(row, indent=1), flush=True)
             results.append(row)
         finally:
