@@ -20,6 +20,7 @@ from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 from constructs_sfn.integrations.nested import NestedExecutions
 from constructs_sfn.local import LocalStepFunctions
 from constructs_sfn.local.aliases import MAX_ALIASES
+from constructs_sfn.local.service_model import operation_model
 
 from .helpers import create, definition, error_of
 
@@ -325,6 +326,58 @@ class TestExecutionsThroughAnAlias:
         run = sfn.start_execution(stateMachineArn=parent)["executionArn"]
         described = sfn.describe_execution(executionArn=run)
         assert (described["status"], described.get("output")) == ("SUCCEEDED", "2")
+
+
+def test_every_refusal_is_an_error_the_api_model_lists(sfn: LocalStepFunctions) -> None:
+    """Each refusal's code is one the API reference lists for the operation (ValidationException, a
+    common error of every operation, aside)."""
+    arn = _two_versions(sfn)
+    alias = sfn.create_state_machine_alias(name="A", routingConfiguration=_route((f"{arn}:1", 100)))
+    alias_arn = alias["stateMachineAliasArn"]
+    refusals: list[tuple[str, Callable[[], Any]]] = [
+        (
+            "CreateStateMachineAlias",
+            lambda: sfn.create_state_machine_alias(name="B", routingConfiguration=_route(("x", 100))),
+        ),
+        (
+            "CreateStateMachineAlias",
+            lambda: sfn.create_state_machine_alias(name="B", routingConfiguration=_route((f"{arn}:7", 100))),
+        ),
+        (
+            "CreateStateMachineAlias",
+            lambda: sfn.create_state_machine_alias(name="A", routingConfiguration=_route((f"{arn}:2", 100))),
+        ),
+        (
+            "CreateStateMachineAlias",
+            lambda: sfn.create_state_machine_alias(name="B", routingConfiguration=_route((f"{arn}:1", 99))),
+        ),
+        ("DescribeStateMachineAlias", lambda: sfn.describe_state_machine_alias(stateMachineAliasArn="x")),
+        ("DescribeStateMachineAlias", lambda: sfn.describe_state_machine_alias(stateMachineAliasArn=f"{arn}:NO")),
+        ("UpdateStateMachineAlias", lambda: sfn.update_state_machine_alias(stateMachineAliasArn="x", description="d")),
+        (
+            "UpdateStateMachineAlias",
+            lambda: sfn.update_state_machine_alias(stateMachineAliasArn=f"{arn}:NO", description="d"),
+        ),
+        (
+            "UpdateStateMachineAlias",
+            lambda: sfn.update_state_machine_alias(
+                stateMachineAliasArn=alias_arn, routingConfiguration=_route((f"{arn}:9", 100))
+            ),
+        ),
+        ("DeleteStateMachineAlias", lambda: sfn.delete_state_machine_alias(stateMachineAliasArn="x")),
+        ("DeleteStateMachineAlias", lambda: sfn.delete_state_machine_alias(stateMachineAliasArn=f"{arn}:NO")),
+        ("ListStateMachineAliases", lambda: sfn.list_state_machine_aliases(stateMachineArn="x")),
+        ("ListStateMachineAliases", lambda: sfn.list_state_machine_aliases(stateMachineArn=f"{SM}:no")),
+        ("ListStateMachineAliases", lambda: sfn.list_state_machine_aliases(stateMachineArn=f"{arn}:9")),
+        ("ListStateMachineAliases", lambda: sfn.list_state_machine_aliases(stateMachineArn=arn, nextToken="t")),
+        ("StartExecution", lambda: sfn.start_execution(stateMachineArn=f"{arn}:NO")),
+        ("ListExecutions", lambda: sfn.list_executions(stateMachineArn=f"{arn}:NO")),
+    ]
+    for operation, call in refusals:
+        with pytest.raises(ClientError) as refused:
+            call()
+        listed = {shape.name for shape in operation_model(operation).error_shapes}
+        assert error_of(refused)[0] in listed | {"ValidationException"}, operation
 
 
 def test_a_distributed_map_state_arn_is_refused(sfn: LocalStepFunctions) -> None:

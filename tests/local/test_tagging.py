@@ -16,6 +16,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 from constructs_sfn.local import LocalStepFunctions
+from constructs_sfn.local.service_model import operation_model
 from constructs_sfn.local.tagging import MAX_TAGS, merged_tags
 
 from .helpers import create, definition, error_of
@@ -112,6 +113,28 @@ class TestErrors:
         with pytest.raises(ParamValidationError):
             sfn.tag_resource(resourceArn=arn, tags=[{"key": "", "value": "v"}])
         assert _listed(sfn, arn) == []
+
+
+def test_every_refusal_is_an_error_the_api_model_lists(sfn: LocalStepFunctions) -> None:
+    """Each refusal's code is one the API reference lists for the operation (ValidationException, a
+    common error of every operation, aside)."""
+    arn = create(sfn, "m", tags=_tags(50))
+    refusals: list[tuple[str, Callable[[], Any]]] = [
+        ("TagResource", lambda: sfn.tag_resource(resourceArn="x", tags=[])),
+        ("TagResource", lambda: sfn.tag_resource(resourceArn=f"{SM}:no", tags=[])),
+        ("TagResource", lambda: sfn.tag_resource(resourceArn=arn, tags=[{"key": "new", "value": ""}])),
+        ("UntagResource", lambda: sfn.untag_resource(resourceArn="x", tagKeys=[])),
+        ("UntagResource", lambda: sfn.untag_resource(resourceArn=f"{SM}:no", tagKeys=[])),
+        ("ListTagsForResource", lambda: sfn.list_tags_for_resource(resourceArn="x")),
+        ("ListTagsForResource", lambda: sfn.list_tags_for_resource(resourceArn=f"{SM}:no")),
+        ("CreateStateMachine", lambda: create(sfn, "n", tags=_tags(51))),
+        ("CreateActivity", lambda: sfn.create_activity(name="a", tags=_tags(51))),
+    ]
+    for operation, call in refusals:
+        with pytest.raises(ClientError) as refused:
+            call()
+        listed = {shape.name for shape in operation_model(operation).error_shapes}
+        assert error_of(refused)[0] in listed | {"ValidationException"}, operation
 
 
 def test_merged_tags_keeps_first_position_and_last_value() -> None:

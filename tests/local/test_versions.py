@@ -15,6 +15,7 @@ from botocore.exceptions import ClientError, ParamValidationError
 
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 from constructs_sfn.local import LocalStepFunctions
+from constructs_sfn.local.service_model import operation_model
 from constructs_sfn.local.versions import MAX_VERSIONS, is_version_qualifier
 
 from .helpers import CALLBACK, FAIL, PASS, RecordingService, create, definition, error_of
@@ -207,6 +208,29 @@ class TestStartAndDescribe:
         with pytest.raises(ClientError) as gone:
             sfn.describe_state_machine(stateMachineArn=f"{arn}:1")
         assert error_of(gone)[0] == "StateMachineDoesNotExist"
+
+
+def test_every_refusal_is_an_error_the_api_model_lists(sfn: LocalStepFunctions) -> None:
+    """Each refusal's code is one the API reference lists for the operation (ValidationException, a
+    common error of every operation, aside)."""
+    arn = create(sfn, "m", publish=True)
+    sfn.create_state_machine_alias(
+        name="A", routingConfiguration=[{"stateMachineVersionArn": f"{arn}:1", "weight": 100}]
+    )
+    refusals: list[tuple[str, Callable[[], Any]]] = [
+        ("PublishStateMachineVersion", lambda: sfn.publish_state_machine_version(stateMachineArn="x")),
+        ("PublishStateMachineVersion", lambda: sfn.publish_state_machine_version(stateMachineArn=f"{SM}:no")),
+        ("PublishStateMachineVersion", lambda: sfn.publish_state_machine_version(stateMachineArn=arn, revisionId="r")),
+        ("ListStateMachineVersions", lambda: sfn.list_state_machine_versions(stateMachineArn="x")),
+        ("ListStateMachineVersions", lambda: sfn.list_state_machine_versions(stateMachineArn=arn, nextToken="t")),
+        ("DeleteStateMachineVersion", lambda: sfn.delete_state_machine_version(stateMachineVersionArn="x")),
+        ("DeleteStateMachineVersion", lambda: sfn.delete_state_machine_version(stateMachineVersionArn=f"{arn}:1")),
+    ]
+    for operation, call in refusals:
+        with pytest.raises(ClientError) as refused:
+            call()
+        listed = {shape.name for shape in operation_model(operation).error_shapes}
+        assert error_of(refused)[0] in listed | {"ValidationException"}, operation
 
 
 def test_version_helpers() -> None:
