@@ -137,6 +137,9 @@ def run_map_run(
         raise _failed(ex, frame, run, failure) from None
     limits = _Tolerance(*tolerance, total=len(items) if items is not None else None)
     results: list[Any] | None = None if writer is not None else []
+    # An observer may follow the run's counters (a command-line progress display): it is called
+    # after every child with the MapRun, whose ``items`` counts are live.
+    progress = getattr(ex.observer, "on_map_run_progress", None)
     first_error: StatesError | None = None
     failed_items = 0
     base = ex.clock.now()
@@ -171,6 +174,8 @@ def run_map_run(
             run.items.values["resultsWritten"] += unit.item_count
             run.executions.values["resultsWritten"] += 1
         index += 1
+        if progress is not None:
+            progress(ex, run)
         if not outcome.succeeded:
             failed_items += unit.item_count
             if first_error is None:

@@ -353,3 +353,22 @@ def test_an_observer_sees_the_childrens_states_as_the_parents_iterations() -> No
     entered = [pointer for _, kind, pointer in observer.seen if kind == "state_entered"]
     assert "/States/S/ItemProcessor/States/Bad" in entered
     assert entered.count("/States/S/ItemProcessor/States/Check") == 2
+
+
+def test_an_observer_can_follow_the_map_runs_counters() -> None:
+    from constructs_sfn.asl.runtime import Execution, VirtualClock
+
+    class Progress(Recording):
+        def __init__(self) -> None:
+            super().__init__()
+            self.counts: list[tuple[int, int]] = []
+
+        def on_map_run_progress(self, execution: Any, run: Any) -> None:
+            self.counts.append((run.items.values["succeeded"], run.items.values["failed"]))
+
+    observer = Progress()
+    definition = distributed(fail_when_negative(), ToleratedFailureCount=1)
+    Execution(
+        parse_definition(definition), [{"v": 1}, {"v": -1}, {"v": 2}], clock=VirtualClock.fixed(), observer=observer
+    ).run()
+    assert observer.counts == [(1, 0), (1, 1), (2, 1)]
