@@ -30,8 +30,9 @@ from constructs_sfn.integrations.aws.bedrock import invoke_model
 from constructs_sfn.integrations.aws.calls import ApiResult, call_api
 from constructs_sfn.integrations.aws.clients import ClientProvider
 from constructs_sfn.integrations.aws.errors import translate_exception
+from constructs_sfn.integrations.aws.job_poller import JobPoller, start_job, start_output
 from constructs_sfn.integrations.aws.naming import optimized_boto3_service
-from constructs_sfn.integrations.aws.sync_jobs import JobPoller, SyncJob, start_job, start_output, sync_job
+from constructs_sfn.integrations.aws.sync_jobs import SyncJob, sync_job
 from constructs_sfn.integrations.execution_shapes import execution_input_text, sync_outcome
 from constructs_sfn.integrations.jsontext import compact_json, json_text_or_value
 from constructs_sfn.integrations.resources import ResourceRef
