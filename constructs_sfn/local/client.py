@@ -82,6 +82,8 @@ if TYPE_CHECKING:
     from botocore.exceptions import ClientError
     from botocore.paginate import Paginator
 
+    from constructs_sfn.local.host import ClientHost
+
 __all__ = ["LocalStepFunctions"]
 
 _EXPRESS_MAX_SECONDS = 300
@@ -1261,3 +1263,10 @@ def _recency(record: ExecutionRecord) -> tuple[datetime, int]:
     execution = record.execution
     instant = execution.stop_date if execution.status != "RUNNING" and execution.stop_date else execution.start_date
     return instant, record.sequence
+
+
+if TYPE_CHECKING:
+
+    def _is_a_client_host(client: LocalStepFunctions) -> ClientHost:
+        # mypy proves here that the client has what its operation mixins (versions, aliases, tags) use.
+        return client
