@@ -135,7 +135,8 @@ class RunUsage:
     memory_bytes: int
     """Estimated memory the run held (see the module docstring)."""
     express_blockers: tuple[str, ...] = ()
-    """Why this run could not be an Express execution (too long, ``.sync`` / callback tasks)."""
+    """Why this run could not be an Express execution (``.sync`` / callback tasks); a run longer
+    than :attr:`Prices.express_max_seconds` is flagged by :func:`estimate_cost`."""
 
 
 def run_usage(
@@ -156,8 +157,6 @@ def run_usage(
         patterns = sorted(_callback_resources(definition))
         if patterns:
             blockers.append(f"uses {', '.join(patterns)} (not supported by Express workflows)")
-    if duration > 300.0:
-        blockers.append(f"ran {duration:g} s (Express executions stop after 5 minutes)")
     return RunUsage(overlay.state_transitions, duration, definition_bytes + largest * fan_out, tuple(blockers))
 
 
@@ -299,7 +298,14 @@ def estimate_cost(usages: Sequence[RunUsage], prices: Prices | None = None) -> C
     chunk = chosen.express_memory_increment_mb
     memory = max(usage.memory_bytes for usage in usages)
     memory_mb = max(1, math.ceil(memory / (chunk * _MB))) * chunk
-    blockers = tuple(dict.fromkeys(reason for usage in usages for reason in usage.express_blockers))
+    reasons = [reason for usage in usages for reason in usage.express_blockers]
+    limit = chosen.express_max_seconds
+    reasons += [
+        f"ran {usage.seconds:g} s (Express executions stop after {limit:g} s)"
+        for usage in usages
+        if usage.seconds > limit
+    ]
+    blockers = tuple(dict.fromkeys(reasons))
     return CostEstimate(
         runs=len(usages),
         transitions=sum(usage.transitions for usage in usages) / len(usages),

@@ -69,11 +69,16 @@ def test_no_break_even_when_standard_stays_cheaper() -> None:
 def test_several_runs_average_and_blockers_are_kept() -> None:
     runs = [
         usage(transitions=4, seconds=1),
-        RunUsage(8, 3, 10, ("ran 400 s (Express executions stop after 5 minutes)",)),
+        RunUsage(8, 399, 10, ("uses .sync (not supported by Express workflows)",)),
     ]
     estimate = estimate_cost(runs)
-    assert (estimate.runs, estimate.transitions, estimate.seconds) == (2, 6, 2)
-    assert estimate.express_blockers == ("ran 400 s (Express executions stop after 5 minutes)",)
+    assert (estimate.runs, estimate.transitions, estimate.seconds) == (2, 6, 200)
+    assert estimate.express_blockers == (
+        "uses .sync (not supported by Express workflows)",
+        "ran 399 s (Express executions stop after 300 s)",
+    )
+    longer = load_prices({"express_max_seconds": 400})
+    assert estimate_cost(runs, longer).express_blockers == ("uses .sync (not supported by Express workflows)",)
     assert any("Express is not an option" in line for line in estimate.summary())
 
 
