@@ -306,7 +306,13 @@ _SCRIPT = r"""
   }
 
   document.querySelectorAll("g.node.state").forEach(function (g) {
-    g.addEventListener("click", function () { show(g.id.replace(/^state-/, "")); });
+    var nodeId = g.id.replace(/^state-/, "");
+    g.setAttribute("tabindex", "0");  // reachable with Tab; Enter or Space opens the details
+    g.setAttribute("role", "button");
+    g.addEventListener("click", function () { show(nodeId); });
+    g.addEventListener("keydown", function (event) {
+      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); show(nodeId); }
+    });
   });
   showRun();
   showCost();

@@ -117,7 +117,8 @@ def test_retried_and_caught_states_in_the_browser(browser: Any, tmp_path: Path) 
     )
     try:
         assert "outcome-caught" in (page.get_attribute(charge, "class") or "")
-        page.click(charge)
+        page.focus(charge)
+        page.keyboard.press("Enter")  # the keyboard opens the details as a click does
         details = page.inner_text("#details")
         assert "Attempt 1 failed: Busy" in details
         assert "Attempt 2 failed: Declined" in details
