@@ -182,7 +182,7 @@ def machine_definition(machine: MachineSource) -> StateMachineDefinition:
 
 def load_history_file(path: Path) -> Any:
     """A history file's events; a :class:`UsageError` when it is not JSON or not a history."""
-    from constructs_sfn.visual import HistoryError, history_events
+    from constructs_sfn.visual import HistoryError, read_history
 
     try:
         document = parse_json_text(read_text(path))
@@ -190,7 +190,7 @@ def load_history_file(path: Path) -> Any:
         detail = error.message or "no JSON value"
         raise UsageError(f"{path}: not JSON (line {error.line}, column {error.column}): {detail}") from None
     try:
-        history_events(document)
+        read_history(document)
     except HistoryError as error:
         raise UsageError(f"{path}: {error}") from None
     return document

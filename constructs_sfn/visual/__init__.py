@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from constructs_sfn.visual.cost import CostEstimate, PriceError, Prices, RunUsage, estimate_cost, load_prices, run_usage
 from constructs_sfn.visual.graph_model import StateGraph, build_graph
-from constructs_sfn.visual.history_input import HistoryError, history_events
+from constructs_sfn.visual.history_input import HistoryError, read_history
 from constructs_sfn.visual.layout import LayoutError
 from constructs_sfn.visual.render import graph_png, graph_report, graph_svg, run_locally
 from constructs_sfn.visual.run_overlay import RunOverlay, StateRun, Visit, run_overlay
@@ -36,7 +36,7 @@ __all__ = [
     "graph_png",
     "graph_report",
     "graph_svg",
-    "history_events",
+    "read_history",
     "load_prices",
     "run_locally",
     "run_overlay",

@@ -1,6 +1,6 @@
 """Execution history as users hand it to us: checked, ordered, with real timestamps.
 
-:func:`history_events` accepts what ``GetExecutionHistory`` returns through boto3, the AWS CLI or
+:func:`read_history` accepts what ``GetExecutionHistory`` returns through boto3, the AWS CLI or
 :class:`~constructs_sfn.local.LocalStepFunctions` (``{"events": [...]}``, in either order), a bare
 list of events, or :attr:`Execution.events <constructs_sfn.asl.Execution.events>`. Timestamps may
 be ``datetime`` objects, ISO 8601 text (the AWS CLI's form, ``Z`` or an offset) or epoch seconds
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-__all__ = ["HistoryError", "HistoryEvent", "history_events", "parse_timestamp"]
+__all__ = ["HistoryError", "HistoryEvent", "read_history", "parse_timestamp"]
 
 
 class HistoryError(Exception):
@@ -38,7 +38,7 @@ class HistoryEvent:
     """The event's ``...EventDetails`` object (empty when it has none)."""
 
 
-def history_events(value: Any) -> list[HistoryEvent]:
+def read_history(value: Any) -> list[HistoryEvent]:
     """The events of a history in id order; raises :class:`HistoryError` for any other shape."""
     base = ""
     if isinstance(value, Mapping):

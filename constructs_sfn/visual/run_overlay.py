@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from constructs_sfn.asl.model.states import FailState, MapState, ParallelState, State, StateMachineDefinition
-from constructs_sfn.visual.history_input import HistoryEvent, history_events
+from constructs_sfn.visual.history_input import HistoryEvent, read_history
 
 __all__ = ["OUTCOMES", "Attempt", "RunOverlay", "StateRun", "Visit", "run_overlay"]
 
@@ -175,7 +175,7 @@ class RunOverlay:
 
 
 def run_overlay(history: Any, definition: StateMachineDefinition | None = None) -> RunOverlay:
-    """Read a history (any form :func:`~.history_input.history_events` takes) into an overlay.
+    """Read a history (any form :func:`~.history_input.read_history` takes) into an overlay.
 
     With the ``definition``, state types come from it and a Fail state with a fixed ``Error`` /
     ``Cause`` shows them (the history records a Fail state's error only when it ends the
@@ -188,7 +188,7 @@ def run_overlay(history: Any, definition: StateMachineDefinition | None = None) 
             types[state.name] = state.type
             if isinstance(state, FailState) and (isinstance(state.error, str) or isinstance(state.cause, str)):
                 fail_errors[state.name] = (_text(state.error), _text(state.cause))
-    reader = _Reader(history_events(history), types, fail_errors)
+    reader = _Reader(read_history(history), types, fail_errors)
     return reader.read()
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from constructs_sfn.visual import HistoryError, history_events
+from constructs_sfn.visual import HistoryError, read_history
 from constructs_sfn.visual.history_input import parse_timestamp
 
 EVENTS = [
@@ -26,9 +26,9 @@ EVENTS = [
 
 
 def test_events_object_list_and_reverse_order_read_the_same() -> None:
-    forward = history_events({"events": EVENTS})
+    forward = read_history({"events": EVENTS})
     assert [event.id for event in forward] == [1, 2]
-    assert [event.id for event in history_events(list(reversed(EVENTS)))] == [1, 2]
+    assert [event.id for event in read_history(list(reversed(EVENTS)))] == [1, 2]
     assert forward[1].details == {"name": "P", "input": "{}"}
     assert forward[0].timestamp == datetime(2024, 1, 1, tzinfo=UTC)
     assert forward[1].timestamp == datetime(2024, 1, 1, 0, 0, 1, 500000, tzinfo=UTC)
@@ -56,5 +56,5 @@ def test_timestamp_forms() -> None:
 )
 def test_bad_histories_name_the_pointer(value: object, message: str) -> None:
     with pytest.raises(HistoryError) as raised:
-        history_events(value)
+        read_history(value)
     assert str(raised.value).startswith(message)
