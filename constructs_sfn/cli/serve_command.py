@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 import threading
@@ -61,6 +62,9 @@ def register_serve(commands: Any) -> None:
         action="store_true",
         help="allow a --host that is not a loopback address (the endpoint has no authentication)",
     )
+    parser.add_argument(
+        "--verbose", action="store_true", help="log every request to stderr: action, outcome, status, request id, ms"
+    )
     parser.set_defaults(handler=run_serve)
 
 
@@ -79,6 +83,12 @@ def run_serve(args: argparse.Namespace) -> int:
     from constructs_sfn.integrations import IntegrationConfigError
     from constructs_sfn.local.endpoint import EndpointConfigError, EndpointServer, EndpointSettings, is_loopback
 
+    if args.verbose:
+        stream = logging.StreamHandler(sys.stderr)
+        stream.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        logger = logging.getLogger("constructs_sfn.local.endpoint")
+        logger.addHandler(stream)
+        logger.setLevel(logging.INFO)
     remote = not is_loopback(args.host)
     if remote and not args.allow_remote:
         return _fail(

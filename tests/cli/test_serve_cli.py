@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import signal
 import socket
@@ -236,6 +237,19 @@ def test_signals_stop_the_server_cleanly(sig: int) -> None:
     host, port = running.url.removeprefix("http://").rsplit(":", 1)
     with pytest.raises(OSError), socket.create_connection((host, int(port)), timeout=5):
         pass
+
+
+def test_verbose_logs_every_request() -> None:
+    running = start_serve("--verbose")
+    remote = boto3_client(running.url)
+    listed = remote.list_activities()
+    with pytest.raises(remote.exceptions.InvalidArn):
+        remote.describe_activity(activityArn="nope")
+    status, _, err = running.stop()
+    assert status == 0
+    request_id = listed["ResponseMetadata"]["RequestId"]
+    assert re.search(rf"ListActivities OK 200 {request_id} [0-9.]+ ms", err), err
+    assert "DescribeActivity InvalidArn 400" in err
 
 
 def test_real_time_mode() -> None:

@@ -160,19 +160,32 @@ class EndpointServer:
         self.close()
 
     def answer(self, method: str, headers: Any, body: bytes) -> tuple[int, bytes, str]:
-        """Status, body and request id for one request (what the HTTP handler sends)."""
+        """Status, body and request id for one request (what the HTTP handler sends).
+
+        Each answer is logged at INFO on this module's logger (action, outcome, milliseconds):
+        ``constructs-sfn serve --verbose`` shows them.
+        """
+        began = time.perf_counter()
+        action = "-"
         try:
             request = decode_request(method, headers, body)
+            action = request.action
             response = call_operation(self.client, request.action, request.params)
             payload = encode_body(response)
         except WireError as error:
-            return error.status, encode_error(error.code, error.message), error.request_id or _request_id()
+            answer = error.status, encode_error(error.code, error.message), error.request_id or _request_id()
+            outcome = error.code
         except Exception as error:
             _LOG.exception("the local endpoint failed on a request")
             message = f"The local endpoint failed: {type(error).__name__}: {error}"
-            return 500, encode_error("InternalFailure", message), _request_id()
-        metadata = response.get("ResponseMetadata") or {}
-        return 200, payload, str(metadata.get("RequestId") or _request_id())
+            answer, outcome = (500, encode_error("InternalFailure", message), _request_id()), "InternalFailure"
+        else:
+            metadata = response.get("ResponseMetadata") or {}
+            answer, outcome = (200, payload, str(metadata.get("RequestId") or _request_id())), "OK"
+        if _LOG.isEnabledFor(logging.INFO):
+            elapsed = (time.perf_counter() - began) * 1000
+            _LOG.info("%s %s %d %s %.1f ms", action, outcome, answer[0], answer[2], elapsed)
+        return answer
 
     def _tick(self) -> None:
         last = time.monotonic()
