@@ -69,10 +69,10 @@ def test_complex_retry_counts_each_retrier_across_the_state() -> None:
     ErrorA and ErrorB match the first retrier (waits of 1 and 2 seconds), ErrorC the second (5 s). The
     page then claims the fourth error, ErrorB, waits 4 seconds and only the fifth is caught "because
     ErrorB has reached its limit": that contradicts itself (a 4-second wait would be the first
-    retrier's *third* retry, beyond its MaxAttempts of 2) and the States Language specification, where
-    the count belongs to the retrier, not to an error name. Following the rule the page states first
-    (and the specification), the fourth error finds the first retrier used up and is caught: four
-    attempts, the Catch sends the execution to ``Z``.
+    retrier's *third* retry, beyond its MaxAttempts of 2) and the Errors page
+    (amazon-states-language-errors.html), which tells the same scenario with four failures: the fourth,
+    ErrorB, finds the first retrier's ceiling reached and is caught. The count belongs to the retrier,
+    not to an error name, so four attempts are made and the Catch sends the execution to ``Z``.
     """
     errors: Iterator[str] = iter(["ErrorA", "ErrorB", "ErrorC", "ErrorB", "ErrorB"])
     worker = FakeService(lambda _request: TaskOutcome.failure(next(errors)))
