@@ -244,7 +244,7 @@ def _scalar_plan(operation: str, shape: Shape) -> tuple[dict[str, tuple[type, in
         python_type = _SCALAR_TYPES.get(member.type_name)
         if python_type is not None:
             members[name] = (python_type, member.metadata.get("min"))
-    return members, frozenset(shape.required_members)  # type: ignore[attr-defined]
+    return members, frozenset(shape.required_members)
 
 
 def _passes_boto3_checks(operation: str, shape: Shape, params: Mapping[str, Any]) -> bool:
@@ -252,6 +252,7 @@ def _passes_boto3_checks(operation: str, shape: Shape, params: Mapping[str, Any]
     exactly its modelled type and at least its minimum, and every required member is given.
     Anything else (including containers) goes through botocore itself, for its exact report."""
     members, required = _scalar_plan(operation, shape)
+    value: Any
     for name, value in params.items():
         plan = members.get(name)
         if plan is None or type(value) is not plan[0]:
