@@ -90,6 +90,8 @@ _EXPRESS_MAX_SECONDS = 300
 _TYPES = ("STANDARD", "EXPRESS")
 _TASK_GONE = "Task Timed Out: 'Provided task does not exist anymore'"
 _NOT_SUPPORTED = "This operation is not supported by this type of state machine"
+_CHILD_TIMER_LIMIT = 100_000
+"""With pause_at_timers, the most timers a nested child execution fires on its own before it stays RUNNING."""
 
 
 def _millis(instant: datetime) -> datetime:
@@ -1217,6 +1219,13 @@ class _ChildExecutions:
             body = client.start_sync_execution(stateMachineArn=state_machine_arn, name=name, input=input_text)
         else:
             started = client.start_execution(stateMachineArn=state_machine_arn, name=name, input=input_text)
+            if client.pause_at_timers:
+                # A parent's .sync task cannot wait for a child that pauses later, so the child's
+                # own clock runs through its timers (it still waits for callbacks).
+                child = client.local_execution(started["executionArn"])
+                for _ in range(_CHILD_TIMER_LIMIT):
+                    if child.advance_to_next_timer() is None:
+                        break
             body = client.describe_execution(executionArn=started["executionArn"])
         body.pop("ResponseMetadata", None)
         return body

@@ -93,8 +93,6 @@ def redrive(record: ExecutionRecord, client_token: str | None, now: datetime, op
         earlier = record.redrive_tokens.get(client_token)
         if earlier is not None and now - earlier[0] <= REDRIVE_TOKEN_LIFETIME:
             return earlier[1]
-    if record.state_machine_type != "STANDARD":
-        raise aws_error(EXECUTION_NOT_REDRIVABLE, "Execution of an EXPRESS state machine cannot be redriven", operation)
     reason = not_redrivable_reason(record, now)
     if reason is not None:
         raise aws_error(EXECUTION_NOT_REDRIVABLE, f"{reason}: '{record.arn}'", operation)

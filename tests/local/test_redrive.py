@@ -255,6 +255,47 @@ class TestRedriveParallelAndMap:
         body = described(sfn, arn)
         assert (body["status"], json.loads(body["output"]), body["redriveCount"]) == ("SUCCEEDED", [1, 2, 3, 4, 5], 2)
 
+    def test_a_failed_iteration_resumes_at_the_state_it_failed_in(self) -> None:
+        work = Work("check-2")
+        sfn = client(work)
+        text = definition(
+            {
+                "Each": {
+                    "Type": "Map",
+                    "ItemsPath": "$.items",
+                    "ItemSelector": {"n.$": "$$.Map.Item.Value"},
+                    "ItemProcessor": {
+                        "StartAt": "Fetch",
+                        "States": {
+                            "Fetch": {
+                                "Type": "Task",
+                                "Resource": FUNCTION,
+                                "Parameters": {"name.$": "States.Format('fetch-{}', $.n)"},
+                                "ResultPath": None,
+                                "Next": "Check",
+                            },
+                            "Check": {
+                                "Type": "Task",
+                                "Resource": FUNCTION,
+                                "Parameters": {"name.$": "States.Format('check-{}', $.n)"},
+                                "OutputPath": "$.did",
+                                "End": True,
+                            },
+                        },
+                    },
+                    "End": True,
+                }
+            }
+        )
+        arn = run(sfn, text, {"items": [1, 2, 3]})
+        assert work.calls == ["fetch-1", "check-1", "fetch-2", "check-2"]  # the failure stops the Map
+        work.broken.clear()
+        work.calls.clear()
+        sfn.redrive_execution(executionArn=arn)
+        assert work.calls == ["check-2", "fetch-3", "check-3"]  # item 2 resumes at Check, not Fetch
+        body = described(sfn, arn)
+        assert (body["status"], json.loads(body["output"])) == ("SUCCEEDED", ["check-1", "check-2", "check-3"])
+
 
 class TestWhenRedriveIsRefused:
     def test_a_succeeded_execution(self) -> None:
@@ -302,6 +343,15 @@ class TestWhenRedriveIsRefused:
         code, message = not_redrivable(sfn, missing)
         assert (code, message) == ("ExecutionDoesNotExist", f"Execution Does Not Exist: '{missing}'")
         assert not_redrivable(sfn, "not-an-arn")[0] == "InvalidArn"
+
+    def test_an_express_execution(self) -> None:
+        sfn = LocalStepFunctions()
+        machine = create(sfn, name="fast", text=FAIL, type="EXPRESS")
+        arn = sfn.start_execution(stateMachineArn=machine)["executionArn"]
+        assert not_redrivable(sfn, arn) == (
+            "InvalidArn",
+            "Invalid Arn: 'Resource type not valid in this context: express'",
+        )
 
     def test_timed_out_and_aborted_executions_can_be_redriven(self) -> None:
         sfn = LocalStepFunctions(pause_at_timers=True)

@@ -287,3 +287,32 @@ class TestHeartbeats:
         events = sfn.get_execution_history(executionArn=arn)["events"]
         timed_out = next(event for event in events if event["type"] == "TaskTimedOut")
         assert timed_out["timestamp"] == START + timedelta(seconds=60)
+
+
+def test_a_nested_sync_child_runs_its_timers_and_the_parent_waits_as_long() -> None:
+    """A ``states:startExecution.sync:2`` task lasts as long as its child execution
+    (https://docs.aws.amazon.com/step-functions/latest/dg/connect-stepfunctions.html)."""
+    from constructs_sfn.integrations import NestedExecutions
+
+    sfn = LocalStepFunctions(services=NestedExecutions(), pause_at_timers=True)
+    child = create(sfn, name="child", text=WAIT_THEN_PASS)
+    parent_text = definition(
+        {
+            "Go": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                "Parameters": {"StateMachineArn": child},
+                "OutputPath": "$.Output",
+                "End": True,
+            }
+        }
+    )
+    arn = sfn.start_execution(stateMachineArn=create(sfn, name="parent", text=parent_text))["executionArn"]
+    assert described(sfn, arn)["status"] == "RUNNING"
+    assert sfn.advance_to_next_timer() == 10.0
+    body = described(sfn, arn)
+    assert (body["status"], body["output"], body["stopDate"]) == (
+        "SUCCEEDED",
+        '"rested"',
+        START + timedelta(seconds=10),
+    )

@@ -244,11 +244,10 @@ class Execution:
     def _start_timeout(self) -> None:
         # The state machine's TimeoutSeconds (counted afresh by each redriven attempt), capped by
         # the longest an execution of the type may stay open, counted from its start.
-        timeout = self.definition.timeout_seconds
-        limit = EXPRESS_MAX_SECONDS if self.info.state_machine_type == "EXPRESS" else STANDARD_MAX_SECONDS
-        limit = max(limit - self.seconds_since_start(), 0.0)
-        timeout = limit if timeout is None else min(timeout, limit)
-        self.scheduler.guard_timer(timeout, self._on_execution_timeout)
+        declared = self.definition.timeout_seconds
+        longest = EXPRESS_MAX_SECONDS if self.info.state_machine_type == "EXPRESS" else STANDARD_MAX_SECONDS
+        limit = max(longest - self.seconds_since_start(), 0.0)
+        self.scheduler.guard_timer(limit if declared is None else min(declared, limit), self._on_execution_timeout)
 
     def stop(self, error: str | None = None, cause: str | None = None) -> None:
         """Abort the execution (``StopExecution``)."""
