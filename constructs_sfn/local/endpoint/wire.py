@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -35,10 +36,12 @@ _ACCEPTED_CONTENT_TYPES = frozenset({CONTENT_TYPE, "application/json"})
 _SERVICE_NAMESPACE = "com.amazonaws.swf.service.v2.model"
 """Where Step Functions' modelled errors live (what AWS puts before ``#`` in ``__type``)."""
 _CORAL_NAMESPACE = "com.amazon.coral.service"
-"""Where the errors of AWS's front end live (serialization, unknown operation, validation)."""
-_CORAL_CODES = frozenset(
-    {"SerializationException", "UnknownOperationException", "RequestEntityTooLargeException", "ValidationException"}
-)
+"""Where the errors of AWS's front end live (serialization, unknown operation)."""
+_CORAL_CODES = frozenset({"SerializationException", "UnknownOperationException", "RequestEntityTooLargeException"})
+_VALIDATOR_NAMESPACE = "com.amazon.coral.validate"
+_VALIDATOR_MESSAGE = re.compile(r"^\d+ validation errors? detected: ")
+"""AWS's request validator (model constraints) words its ``ValidationException`` this way; the
+service's own ``ValidationException`` (a rule of Step Functions) lives in the service namespace."""
 
 
 class WireError(Exception):
@@ -99,7 +102,12 @@ def encode_body(body: Mapping[str, Any]) -> bytes:
 
 def encode_error(code: str, message: str) -> bytes:
     """An error body as AWS sends it: ``__type`` with the error's namespace, and ``message``."""
-    namespace = _CORAL_NAMESPACE if code in _CORAL_CODES else _SERVICE_NAMESPACE
+    if code in _CORAL_CODES:
+        namespace = _CORAL_NAMESPACE
+    elif code == "ValidationException" and _VALIDATOR_MESSAGE.match(message):
+        namespace = _VALIDATOR_NAMESPACE
+    else:
+        namespace = _SERVICE_NAMESPACE
     return json.dumps({"__type": f"{namespace}#{code}", "message": message}).encode("ascii")
 
 

@@ -63,3 +63,7 @@ def test_encode_error_namespaces() -> None:
     assert service == {"__type": "com.amazonaws.swf.service.v2.model#ExecutionDoesNotExist", "message": "gone"}
     front = json.loads(encode_error("SerializationException", "bad"))
     assert front["__type"] == "com.amazon.coral.service#SerializationException"
+    constraint = json.loads(encode_error("ValidationException", "1 validation error detected: Value null at 'name'"))
+    assert constraint["__type"] == "com.amazon.coral.validate#ValidationException"
+    rule = json.loads(encode_error("ValidationException", "Version description can only be set when publish is true"))
+    assert rule["__type"] == "com.amazonaws.swf.service.v2.model#ValidationException"
