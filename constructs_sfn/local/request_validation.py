@@ -252,12 +252,12 @@ def _passes_boto3_checks(operation: str, shape: Shape, params: Mapping[str, Any]
     exactly its modelled type and at least its minimum, and every required member is given.
     Anything else (including containers) goes through botocore itself, for its exact report."""
     members, required = _scalar_plan(operation, shape)
-    value: Any
     for name, value in params.items():
         plan = members.get(name)
         if plan is None or type(value) is not plan[0]:
             return False
         minimum = plan[1]
-        if minimum is not None and (len(value) if plan[0] is str else value) < minimum:
+        measured: Any = value  # the type check above narrows ``value`` to ``object`` for mypy
+        if minimum is not None and (len(measured) if plan[0] is str else measured) < minimum:
             return False
     return required.issubset(params.keys())
