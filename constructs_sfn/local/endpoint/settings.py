@@ -15,10 +15,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.runtime import VirtualClock
 from constructs_sfn.local.client import LocalStepFunctions
+
+if TYPE_CHECKING:
+    from constructs_sfn.integrations import TaskServices
 
 __all__ = ["SERVICE_ENDPOINT_VARIABLES", "TIME_MODES", "EndpointConfigError", "EndpointSettings"]
 
@@ -121,7 +124,7 @@ class EndpointSettings:
             pause_at_timers=self.time_mode == "real",
         )
 
-    def task_services(self) -> Any:
+    def task_services(self) -> TaskServices:
         """The Task services: the mock configuration, nested executions, then boto3 SDK calls."""
         from constructs_sfn.integrations import Boto3Integrations, MockConfig, TaskServices
 
