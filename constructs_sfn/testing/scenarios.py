@@ -111,9 +111,10 @@ class Expectation:
         if self.status is not None and run.status != self.status:
             found.append(f"status: expected {self.status}, got {run.status}")
         if self.error is not None and run.error != self.error:
-            found.append(f"error: expected {self.error!r}, got {run.error!r}")
+            found.append(f"error: expected {self.error}, got {run.error or 'no error'}")
         if self.cause_includes is not None and self.cause_includes not in (run.cause or ""):
-            found.append(f"cause: expected to include {self.cause_includes!r}, got {run.cause!r}")
+            got = "no cause" if run.cause is None else run.cause  # the cause as the text it is, not a repr
+            found.append(f"cause: expected to include {to_json_text(self.cause_includes)}, got {got}")
         if self.output is not None and _canonical(run.output) != _canonical(self.output):
             found.append(f"output: expected {to_json_text(self.output)}, got {to_json_text(run.output)}")
         for key, value in (self.output_includes or {}).items():
