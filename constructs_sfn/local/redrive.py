@@ -46,11 +46,11 @@ REDRIVE_TOKEN_LIFETIME = timedelta(minutes=15)
 def not_redrivable_reason(record: ExecutionRecord, now: datetime) -> str | None:
     """Why ``RedriveExecution`` would refuse ``record`` at ``now`` (AWS's reason text), or None."""
     execution = record.execution
-    # The execution's own clock may be ahead of the client's (Wait states jump it forward).
-    now = max(now, execution.clock.now())
     status = execution.status
     if status in ("RUNNING", "SUCCEEDED"):
         return f"Execution is {status} and cannot be redriven"
+    # The execution's own clock may be ahead of the client's (Wait states jump it forward).
+    now = max(now, execution.clock.now())
     if execution.history.last_id >= REDRIVE_EVENT_LIMIT:
         return "Execution history event limit exceeded"
     if now - execution.start_date >= MAX_OPEN_TIME:

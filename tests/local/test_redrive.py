@@ -368,6 +368,69 @@ class TestWhenRedriveIsRefused:
         assert sfn.run_until_finished(aborted)["status"] == "SUCCEEDED"
 
 
+class TestRedriveAgain:
+    def test_a_timed_out_callback_task_gets_a_new_token(self, service: Any) -> None:
+        sfn = LocalStepFunctions(services=service)
+        text = definition(
+            {
+                "Ask": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                    "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+                    "TimeoutSeconds": 60,
+                    "End": True,
+                }
+            }
+        )
+        arn = run(sfn, text)
+        sfn.advance_clock(60)
+        assert described(sfn, arn)["error"] == "States.Timeout"
+        sfn.redrive_execution(executionArn=arn)
+        old, new = service.tokens
+        assert old != new
+        with pytest.raises(sfn.exceptions.TaskTimedOut):
+            sfn.send_task_success(taskToken=old, output="{}")
+        sfn.send_task_success(taskToken=new, output='{"late": false}')
+        body = described(sfn, arn)
+        assert (body["status"], body["output"], body["redriveCount"]) == ("SUCCEEDED", '{"late":false}', 1)
+
+    def test_stopped_again_and_redriven_again(self) -> None:
+        sfn = LocalStepFunctions(pause_at_timers=True)
+        arn = run(sfn, definition({"Nap": {"Type": "Wait", "Seconds": 30, "End": True}}))
+        for count in (1, 2):
+            sfn.stop_execution(executionArn=arn)
+            sfn.redrive_execution(executionArn=arn)
+            assert described(sfn, arn)["redriveCount"] == count
+        body = sfn.run_until_finished(arn)
+        assert body["status"] == "SUCCEEDED"
+        types = [e["type"] for e in events(sfn, arn)]
+        assert types.count("ExecutionAborted") == 2
+        assert types.count("ExecutionRedriven") == 2
+        assert types.count("WaitStateEntered") == 3
+
+    def test_a_history_at_the_event_limit_cannot_be_redriven(self) -> None:
+        sfn = LocalStepFunctions()
+        text = definition(
+            {
+                "Again": {"Type": "Pass", "Next": "Loop"},
+                "Loop": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.stop", "IsPresent": True, "Next": "Done"}],
+                    "Default": "Again",
+                },
+                "Done": {"Type": "Succeed"},
+            }
+        )
+        arn = run(sfn, text)
+        body = described(sfn, arn)
+        assert body["status"] == "FAILED"  # the 25,000 events every execution may record
+        assert (body["redriveStatus"], body["redriveStatusReason"]) == (
+            "NOT_REDRIVABLE",
+            "Execution history event limit exceeded",
+        )
+        assert not_redrivable(sfn, arn)[0] == "ExecutionNotRedrivable"
+
+
 class TestClientToken:
     def test_a_repeated_token_is_answered_without_a_second_redrive(self) -> None:
         sfn = LocalStepFunctions()

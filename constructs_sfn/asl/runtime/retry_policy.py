@@ -31,13 +31,13 @@ def error_matches(error_equals: tuple[str, ...], error: str, aliases: tuple[str,
     return ErrorName.TASK_FAILED in error_equals and error not in (ErrorName.TIMEOUT, ErrorName.RUNTIME)
 
 
-def _matches_error(error_equals: tuple[str, ...], error: StatesError) -> bool:
-    return error_matches(error_equals, error.error, getattr(error, "also_matches", ()))
-
-
 def retrier_index(retriers: tuple[Retrier, ...], error: StatesError) -> int | None:
     """The index of the first retrier whose ``ErrorEquals`` matches ``error`` (None: none does)."""
-    return next((i for i, retrier in enumerate(retriers) if _matches_error(retrier.error_equals, error)), None)
+    aliases = getattr(error, "also_matches", ())
+    for index, retrier in enumerate(retriers):
+        if error_matches(retrier.error_equals, error.error, aliases):
+            return index
+    return None
 
 
 def retry_delay(
@@ -64,4 +64,8 @@ def retry_delay(
 
 def find_catcher(catchers: tuple[Catcher, ...], error: StatesError) -> Catcher | None:
     """The first catcher whose ``ErrorEquals`` matches ``error``."""
-    return next((catcher for catcher in catchers if _matches_error(catcher.error_equals, error)), None)
+    aliases = getattr(error, "also_matches", ())
+    for catcher in catchers:
+        if error_matches(catcher.error_equals, error.error, aliases):
+            return catcher
+    return None
