@@ -12,6 +12,7 @@ Developer guide: https://docs.aws.amazon.com/step-functions/latest/dg/state-map-
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +24,7 @@ from constructs_sfn.asl.runtime.clock import VirtualClock
 from constructs_sfn.asl.runtime.context import ExecutionContextInfo
 from constructs_sfn.asl.runtime.execution import Execution
 from constructs_sfn.asl.runtime.trace import TraceEvent, TraceKind
+from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 
 if TYPE_CHECKING:
     from constructs_sfn.asl.model.states import MapState, StateMachineDefinition
@@ -114,6 +116,30 @@ class _ParentObserver:
             self.parent.observer.on_event(self.parent, event)
 
 
+class _ParentServices:
+    """The parent's task service, asked on the parent's behalf.
+
+    A child's Task request names the Map's own execution and state machine
+    (``execution_arn``/``state_machine_arn``), while its context object (``$$``) stays the
+    child's: to the services a Distributed Map's work is the parent's, as for an inline Map, so a
+    mock configuration's test cases (keyed by the parent machine's name) apply inside the Map Run
+    and invocation numbers (mocked response sequences, handler invocation counts) run across the
+    whole Map Run in item order rather than restarting in every child.
+    """
+
+    __slots__ = ("execution_arn", "inner", "state_machine_arn")
+
+    def __init__(self, parent: Execution) -> None:
+        self.inner = parent.services
+        self.execution_arn = parent.info.execution_arn
+        self.state_machine_arn = parent.info.state_machine_arn
+
+    def invoke(self, request: TaskRequest) -> TaskOutcome:
+        return self.inner.invoke(
+            dataclasses.replace(request, execution_arn=self.execution_arn, state_machine_arn=self.state_machine_arn)
+        )
+
+
 def _identity(ex: Execution, run: MapRun) -> tuple[str, str, str]:
     """The child's (name, execution ARN, state machine ARN) as AWS forms them."""
     info = ex.info
@@ -150,7 +176,7 @@ def run_child(ex: Execution, state: MapState, run: MapRun, value: Any, start_at:
         processor,
         value,
         info=info,
-        services=ex.services,
+        services=_ParentServices(ex),
         clock=VirtualClock(start_at) if isinstance(ex.clock, VirtualClock) else ex.clock,
         rng_seed=ex.rng.getrandbits(64),
         record_history=keep_history,
