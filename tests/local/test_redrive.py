@@ -296,6 +296,34 @@ class TestRedriveParallelAndMap:
         body = described(sfn, arn)
         assert (body["status"], json.loads(body["output"])) == ("SUCCEEDED", ["check-1", "check-2", "check-3"])
 
+    def test_a_map_that_succeeded_with_tolerated_failures_is_not_run_again(self) -> None:
+        work = Work(1, 3)
+        sfn = client(work)
+        text = definition(
+            {
+                "Each": {
+                    "Type": "Map",
+                    "ToleratedFailureCount": 2,
+                    "ItemProcessor": {
+                        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                        "StartAt": "Do",
+                        "States": {"Do": {"Type": "Task", "Resource": FUNCTION, "End": True}},
+                    },
+                    "Next": "Later",
+                },
+                "Later": task("Later", End=True),
+            }
+        )
+        work.broken.add("Later")
+        arn = run(sfn, text, [0, 1, 2, 3])
+        assert described(sfn, arn)["status"] == "FAILED"
+        assert sorted(map(str, work.calls)) == ["0", "1", "2", "3", "Later"]
+        work.broken.clear()
+        work.calls.clear()
+        sfn.redrive_execution(executionArn=arn)
+        assert work.calls == ["Later"]
+        assert described(sfn, arn)["status"] == "SUCCEEDED"
+
 
 class TestWhenRedriveIsRefused:
     def test_a_succeeded_execution(self) -> None:

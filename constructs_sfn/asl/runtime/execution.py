@@ -323,6 +323,8 @@ class Execution:
             context = self.context(state, entered_time, attempt, frame)
             try:
                 outcome = yield from handler(self, frame, state, raw_input, context)
+                if isinstance(state, FORKING_STATES):
+                    self._forget_children()
                 if observer is not None:
                     left = TraceEvent(TraceKind.STATE_LEFT, state.pointer, state.name, next=outcome[0])
                     observer.on_event(self, left)
@@ -355,6 +357,8 @@ class Execution:
                         )
                     raise error from raised if error is not raised else None
                 routed = self.caught(frame, state, catcher, raw_input, error, context)
+                if isinstance(state, FORKING_STATES):
+                    self._forget_children()
                 if observer is not None:
                     index = next(i for i, candidate in enumerate(state.catch) if candidate is catcher)
                     event = TraceEvent(
@@ -362,6 +366,13 @@ class Execution:
                     )
                     observer.on_event(self, event)
                 return routed
+
+    def _forget_children(self) -> None:
+        # A Map or Parallel that ended well (or was caught) is never redriven: drop what the fiber
+        # remembers of its failed children, so a big Map's tolerated failures are not kept.
+        fiber = self.scheduler.current
+        if fiber is not None:
+            fiber.last_join = None
 
     def _trace_retry(self, observer: ExecutionObserver, state: State, error: StatesError, attempt: int) -> None:
         # retry_delay uses the first retrier whose ErrorEquals matches; name that one.
