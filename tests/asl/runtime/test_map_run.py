@@ -372,3 +372,16 @@ def test_an_observer_can_follow_the_map_runs_counters() -> None:
         parse_definition(definition), [{"v": 1}, {"v": -1}, {"v": 2}], clock=VirtualClock.fixed(), observer=observer
     ).run()
     assert observer.counts == [(1, 0), (1, 1), (2, 1)]
+
+
+def test_a_childs_task_is_asked_on_the_parents_behalf_with_the_childs_context() -> None:
+    states = {"Work": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True}}
+    service = FakeService(TaskOutcome.success({"done": True}))
+    execution = execute(distributed(states, Label="Lab"), [1, 2], services=service)
+    assert execution.status == "SUCCEEDED"
+    assert {r.execution_arn for r in service.requests} == {execution.info.execution_arn}
+    assert {r.state_machine_arn for r in service.requests} == {execution.info.state_machine_arn}
+    children = {r.context["Execution"]["Id"] for r in service.requests}
+    assert len(children) == 2
+    assert all(":execution:LocalStateMachine/Lab:" in arn for arn in children)
+    assert {r.context["StateMachine"]["Name"] for r in service.requests} == {"LocalStateMachine/Lab"}
