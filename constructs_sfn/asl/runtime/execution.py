@@ -246,7 +246,7 @@ class Execution:
         # the longest an execution of the type may stay open, counted from its start.
         declared = self.definition.timeout_seconds
         longest = EXPRESS_MAX_SECONDS if self.info.state_machine_type == "EXPRESS" else STANDARD_MAX_SECONDS
-        limit = max(longest - self.seconds_since_start(), 0.0)
+        limit = max(longest - self.seconds_since_start(), 0.0) if self.info.redrive_count else longest
         self.scheduler.guard_timer(limit if declared is None else min(declared, limit), self._on_execution_timeout)
 
     def stop(self, error: str | None = None, cause: str | None = None) -> None:
