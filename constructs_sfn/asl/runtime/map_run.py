@@ -12,6 +12,7 @@ API reference: https://docs.aws.amazon.com/step-functions/latest/apireference/AP
 from __future__ import annotations
 
 import weakref
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from constructs_sfn.asl.runtime.execution import Execution
 
-__all__ = ["COUNTER_NAMES", "MapRun", "MapRunCounts", "map_runs_of"]
+__all__ = ["COUNTER_NAMES", "MAX_KEPT_CHILDREN", "MapRun", "MapRunCounts", "map_runs_of"]
 
 COUNTER_NAMES = (
     "pending",
@@ -34,6 +35,11 @@ COUNTER_NAMES = (
     "pendingRedrive",
 )
 """The keys of ``itemCounts`` and ``executionCounts`` in ``DescribeMapRun``."""
+
+MAX_KEPT_CHILDREN = 10_000
+"""How many STANDARD child executions (with their histories) one Map Run keeps, newest kept. AWS
+keeps them all; a local rehearsal of a million STANDARD children must not hold a million
+histories. The counters count every child regardless."""
 
 _STATUS_COUNTERS = {"SUCCEEDED": "succeeded", "FAILED": "failed", "TIMED_OUT": "timedOut", "ABORTED": "aborted"}
 
@@ -88,8 +94,8 @@ class MapRun:
     stop_date: datetime | None = None
     items: MapRunCounts = field(default_factory=MapRunCounts)
     executions: MapRunCounts = field(default_factory=MapRunCounts)
-    children: list[Execution] = field(default_factory=list)
-    """The STANDARD child executions, in start order."""
+    children: deque[Execution] = field(default_factory=lambda: deque(maxlen=MAX_KEPT_CHILDREN))
+    """The STANDARD child executions, in start order: the last :data:`MAX_KEPT_CHILDREN` of them."""
     parent: Execution | None = None
 
     @property

@@ -385,3 +385,13 @@ def test_a_childs_task_is_asked_on_the_parents_behalf_with_the_childs_context() 
     assert len(children) == 2
     assert all(":execution:LocalStateMachine/Lab:" in arn for arn in children)
     assert {r.context["StateMachine"]["Name"] for r in service.requests} == {"LocalStateMachine/Lab"}
+
+
+def test_only_the_newest_standard_children_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    from constructs_sfn.asl.runtime import map_run
+
+    monkeypatch.setattr(map_run, "MAX_KEPT_CHILDREN", 2)
+    execution = execute(distributed(context_echo()), [1, 2, 3, 4, 5])
+    [run] = map_runs_of(execution)
+    assert [child.input_value for child in run.children] == [4, 5]
+    assert run.executions.values["total"] == 5
