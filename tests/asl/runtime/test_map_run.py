@@ -70,7 +70,7 @@ def test_express_children_have_express_arns_and_no_kept_history() -> None:
     execution = execute(distributed(context_echo(), execution_type="EXPRESS"), [1])
     assert execution.output[0]["id"].startswith("arn:aws:states:us-east-1:123456789012:express:LocalStateMachine/S:")
     [run] = map_runs_of(execution)
-    assert run.children == []
+    assert list(run.children) == []
     assert run.executions.as_dict()["succeeded"] == 1
 
 
