@@ -10,14 +10,14 @@ from typing import Any
 from constructs_sfn.cli.console import UsageError, emit, read_text
 from constructs_sfn.cli.graph_command import (
     add_price_options,
-    add_run_options,
     check_history_matches,
     check_numbers,
     load_history_file,
+    local_run_events,
     machine_definition,
     prices_option,
-    run_machine_locally,
 )
+from constructs_sfn.cli.local_run import add_task_options
 from constructs_sfn.cli.sources import pick_machine
 from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
 
@@ -82,7 +82,7 @@ def register_cost(commands: Any) -> None:
         default=None,
         help="which state machine of a template or cdk.out: its logical id or construct path",
     )
-    add_run_options(parser)
+    add_task_options(parser, prefix="for --input: ")
     add_price_options(parser)
     parser.add_argument("--json", action="store_true", help="print the estimate as JSON")
     parser.set_defaults(handler=run_cost)
@@ -132,7 +132,7 @@ def run_cost(args: argparse.Namespace) -> int:
             raise UsageError(f"{paths[0]}: a state machine source needs --input to run it (one per scenario)")
         machine = pick_machine(args.files[0], args.state_machine)
         definition = machine_definition(machine)
-        runs = [run_machine_locally(machine, given, args) for given in args.inputs]
+        runs = [local_run_events(machine, given, args) for given in args.inputs]
     usages = [run_usage(run_overlay(history, definition), definition, seconds=args.seconds) for history in runs]
     estimate = estimate_cost(usages, prices_option(args.prices))
     if args.json:

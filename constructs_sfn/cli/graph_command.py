@@ -13,24 +13,23 @@ from typing import Any
 
 from constructs_sfn.asl import DefinitionError, parse_definition
 from constructs_sfn.asl.model.states import StateMachineDefinition
-from constructs_sfn.cli.console import UsageError, emit, option_text, parse_json_option, read_text
+from constructs_sfn.cli.console import UsageError, emit, read_text
+from constructs_sfn.cli.local_run import add_task_options, run_locally
 from constructs_sfn.cli.sources import MachineSource, pick_machine
 from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
 
 __all__ = [
     "add_price_options",
-    "add_run_options",
     "check_history_matches",
     "check_numbers",
     "load_history_file",
+    "local_run_events",
     "machine_definition",
     "prices_option",
     "register_graph",
     "run_graph",
-    "run_machine_locally",
 ]
 
-_ROLE_ARN = "arn:aws:iam::123456789012:role/constructs-sfn-local"
 _DESCRIPTION = """\
 Draw a state machine as a graph laid out like the Step Functions console (top to bottom, Choice
 branches side by side, Parallel branches and Map item processors as nested boxes), by Graphviz
@@ -93,7 +92,7 @@ def register_graph(commands: Any) -> None:
         default=None,
         help="run the state machine locally on this input (JSON text, or @FILE) and draw that run",
     )
-    add_run_options(parser)
+    add_task_options(parser, prefix="for --input: ")
     parser.add_argument(
         "-o",
         "--output",
@@ -118,32 +117,6 @@ def register_graph(commands: Any) -> None:
         help="stop Graphviz if the layout takes longer than this (default: 60)",
     )
     parser.set_defaults(handler=run_graph)
-
-
-def add_run_options(parser: argparse.ArgumentParser) -> None:
-    """The options that serve Task states in a local ``--input`` run."""
-    parser.add_argument(
-        "--mock-config",
-        metavar="FILE",
-        default=None,
-        help="for --input: a Step Functions Local mock configuration file (default: the file named by "
-        "SFN_MOCK_CONFIG, if set)",
-    )
-    parser.add_argument(
-        "--test-case",
-        metavar="NAME",
-        default=None,
-        help="for --input: the mock configuration's test case to run (needs a mock configuration)",
-    )
-    parser.add_argument(
-        "--handler",
-        dest="handlers",
-        action="append",
-        default=[],
-        metavar="FUNCTION=MODULE:CALLABLE",
-        help="for --input: serve a Lambda function with a Python handler(event, context) imported from the "
-        "current directory (repeatable)",
-    )
 
 
 def add_price_options(parser: argparse.ArgumentParser) -> None:
@@ -234,46 +207,9 @@ def check_history_matches(history: Any, definition: StateMachineDefinition, sour
         raise UsageError(f"{source}: the history enters states that {label} does not define: {shown}")
 
 
-def run_machine_locally(machine: MachineSource, input_option: str, args: argparse.Namespace) -> list[dict[str, Any]]:
-    """Run ``machine`` on the local client with the input of ``--input``; its history events."""
-    import os
-
-    from botocore.exceptions import ClientError, ParamValidationError
-
-    from constructs_sfn.cli.handlers import load_handler, parse_handler_spec, resolve_function
-    from constructs_sfn.integrations import MOCK_CONFIG_ENV_VAR, MockConfig, MockConfigError, TaskServices
-    from constructs_sfn.local import LocalStepFunctions
-
-    input_text = option_text(input_option)
-    parse_json_option(input_option, "--input")
-    config_path = args.mock_config or os.environ.get(MOCK_CONFIG_ENV_VAR) or None
-    if args.test_case is not None and config_path is None:
-        raise UsageError(f"--test-case {args.test_case}: needs a mock configuration; give --mock-config FILE")
-    config = None
-    if config_path is not None:
-        try:
-            config = MockConfig.from_path(config_path)
-            if args.test_case is not None:
-                config.test_case(machine.name, args.test_case)
-        except MockConfigError as error:
-            raise UsageError(str(error)) from None
-    services = TaskServices(read_env=False)
-    for given in args.handlers:
-        spec = parse_handler_spec(given)
-        services.bind_lambda(resolve_function(spec, machine.machine), load_handler(spec))
-    client = LocalStepFunctions(services=services, mock_config=config, express_history=True)
-    try:
-        created = client.create_state_machine(
-            name=machine.name, definition=machine.definition_text, roleArn=_ROLE_ARN, type=machine.state_machine_type
-        )
-        arn = created["stateMachineArn"] + (f"#{args.test_case}" if args.test_case else "")
-        if machine.state_machine_type == "EXPRESS":
-            body = client.start_sync_execution(stateMachineArn=arn, input=input_text)
-        else:
-            body = client.start_execution(stateMachineArn=arn, input=input_text)
-    except (ClientError, ParamValidationError) as error:
-        raise UsageError(f"{machine.label}: {error}") from None
-    return list(client.local_execution(body["executionArn"]).events)
+def local_run_events(machine: MachineSource, input_option: str, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """The history events of a local run of ``machine`` on ``--input`` (Tasks served as for ``run``)."""
+    return list(run_locally(machine, input_option, args).execution.events)
 
 
 def run_graph(args: argparse.Namespace) -> int:
@@ -295,7 +231,7 @@ def run_graph(args: argparse.Namespace) -> int:
         history = load_history_file(Path(args.execution))
         check_history_matches(history, definition, f"{args.execution}", machine.label)
     elif args.input is not None:
-        history = run_machine_locally(machine, args.input, args)
+        history = local_run_events(machine, args.input, args)
     try:
         if chosen == "png":
             content: str | bytes = graph_png(definition, history, timeout=args.layout_timeout)

@@ -9,9 +9,10 @@ the function by a placeholder (``arn:aws:lambda:...:function:<Shop/ChargeFn>``).
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,14 @@ from constructs_sfn.integrations import FunctionRef
 if TYPE_CHECKING:
     from constructs_sfn.testing.definitions import StateMachineUnderTest
 
-__all__ = ["HandlerSpec", "load_handler", "parse_handler_spec", "resolve_function"]
+__all__ = [
+    "HandlerSpec",
+    "called_functions",
+    "check_handler_is_called",
+    "load_handler",
+    "parse_handler_spec",
+    "resolve_function",
+]
 
 _LAMBDA = "AWS::Lambda::Function"
 
@@ -93,3 +101,66 @@ def resolve_function(spec: HandlerSpec, machine: StateMachineUnderTest | None) -
             hint = f"; the state machine calls these functions of the app: {names}"
         raise UsageError(f"--handler {spec.given}: '{spec.function}' is not a Lambda function name or ARN{hint}")
     return spec.function
+
+
+def called_functions(definition_text: str) -> set[str] | None:
+    """The names of the Lambda functions a definition's Task states call (by function ARN or name,
+    or through ``lambda:invoke``'s ``FunctionName``); None when one is chosen at run time."""
+    names: set[str] = set()
+    for task in _tasks(json.loads(definition_text)):
+        resource = task.get("Resource")
+        if not isinstance(resource, str):
+            continue
+        function = FunctionRef.parse(resource) if resource.startswith("arn:") and ":function:" in resource else None
+        if function is not None:
+            names.add(function.name)
+            continue
+        if ":lambda:invoke" not in resource:
+            continue
+        for field in ("Parameters", "Arguments"):
+            given = task.get(field)
+            if not isinstance(given, Mapping):
+                continue
+            if "FunctionName.$" in given:
+                return None
+            name = given.get("FunctionName")
+            if isinstance(name, str) and not name.lstrip().startswith("{%"):
+                parsed = FunctionRef.parse(name)
+                if parsed is not None:
+                    names.add(parsed.name)
+                    continue
+            if name is not None:
+                return None
+    return names
+
+
+def _tasks(document: Any) -> Iterator[Mapping[str, Any]]:
+    """Every Task state of a definition, inside Parallel branches and Map item processors too."""
+    pending = [document]
+    while pending:
+        machine = pending.pop()
+        states = machine.get("States") if isinstance(machine, Mapping) else None
+        if not isinstance(states, Mapping):
+            continue
+        for state in states.values():
+            if not isinstance(state, Mapping):
+                continue
+            if state.get("Type") == "Task":
+                yield state
+            branches = state.get("Branches")
+            if isinstance(branches, list):
+                pending.extend(branches)
+            pending.extend(state[key] for key in ("ItemProcessor", "Iterator") if key in state)
+
+
+def check_handler_is_called(spec: HandlerSpec, function: str, definition_text: str, label: str) -> None:
+    """A ``--handler`` for a function no Task calls is a mistake (a typo, another machine's
+    function): a :class:`UsageError` listing the functions the machine does call."""
+    called = called_functions(definition_text)
+    bound = FunctionRef.parse(function)
+    if called is None or bound is None or bound.name in called:
+        return
+    shown = ", ".join(sorted(name[1:-1] if name.startswith("<") else name for name in called)) or "none"
+    raise UsageError(
+        f"--handler {spec.given}: no Task state of {label} calls function '{spec.function}' (it calls: {shown})"
+    )

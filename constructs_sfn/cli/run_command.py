@@ -4,26 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Mapping
 from typing import Any
 
-from constructs_sfn.asl.errors import ErrorName
-from constructs_sfn.asl.services import TaskOutcome, TaskRequest
-from constructs_sfn.cli.console import UsageError, emit, json_text, option_text, parse_json_option
-from constructs_sfn.cli.handlers import load_handler, parse_handler_spec, resolve_function
+from constructs_sfn.cli.console import UsageError, emit, json_text, parse_json_option
+from constructs_sfn.cli.local_run import add_task_options, run_locally
 from constructs_sfn.cli.sources import MachineSource, pick_machine
 from constructs_sfn.cli.timeline import TimelineRecorder, aws_json_value, render_event_table, render_timeline
-from constructs_sfn.integrations import MOCK_CONFIG_ENV_VAR, FunctionRef, MockConfig, MockConfigError, TaskServices
-from constructs_sfn.integrations.resources import parse_resource
-from constructs_sfn.local import LocalStepFunctions
 from constructs_sfn.local.definitions import check_definition
 
 __all__ = ["register_run", "run_run"]
 
-_ROLE_ARN = "arn:aws:iam::123456789012:role/constructs-sfn-local"
-_YEAR_SECONDS = 365 * 24 * 3600
 _DESCRIPTION = """\
 Run a state machine on the local executor and print what it did: one line per state (when it
 started, its type, how long it took on the virtual clock, and its outcome: the next state, retries,
@@ -88,36 +79,7 @@ def register_run(commands: Any) -> None:
         default=None,
         help="the state machine type (default: the template's StateMachineType, else STANDARD)",
     )
-    parser.add_argument(
-        "--mock-config",
-        metavar="FILE",
-        default=None,
-        help="a Step Functions Local mock configuration file (MockConfigFile.json); "
-        f"default: the file named by the {MOCK_CONFIG_ENV_VAR} environment variable, if set",
-    )
-    parser.add_argument(
-        "--test-case",
-        metavar="NAME",
-        default=None,
-        help="the test case of the mock configuration to run (the execution is started as "
-        "<state machine ARN>#NAME, as with Step Functions Local); needs a mock configuration",
-    )
-    parser.add_argument(
-        "--handler",
-        dest="handlers",
-        action="append",
-        default=[],
-        metavar="FUNCTION=MODULE:CALLABLE",
-        help="serve a Lambda function with a Python handler(event, context), imported from the current "
-        "directory; FUNCTION is a function name or ARN, or for a template the function's construct "
-        "path or logical id. Repeat for several functions",
-    )
-    parser.add_argument(
-        "--aws",
-        action="store_true",
-        help="send Task states that nothing else serves to AWS through boto3 (credentials, region and "
-        "endpoint as boto3 finds them, e.g. AWS_ENDPOINT_URL for LocalStack or moto)",
-    )
+    add_task_options(parser)
     parser.add_argument(
         "--history",
         action="store_true",
@@ -133,82 +95,6 @@ def register_run(commands: Any) -> None:
     parser.set_defaults(handler=run_run)
 
 
-class _ExplainedUnbound:
-    """The services of a run; a Task nothing serves fails with advice in terms of this command's options."""
-
-    def __init__(self, services: TaskServices, *, aws: bool) -> None:
-        self.services = services
-        self.aws = aws
-
-    def invoke(self, request: TaskRequest) -> TaskOutcome:
-        """Route ``request``; explain how to serve it when nothing does."""
-        outcome = self.services.route(request)
-        if outcome is not None:
-            return outcome
-        kind = parse_resource(request.resource).kind
-        ways = ["mock it (--mock-config FILE --test-case NAME)"]
-        if kind == "lambda-function" or request.resource.startswith("arn:aws:states:::lambda:invoke"):
-            ways.append(f"bind a Python handler (--handler {_function_of(request)}=module:function)")
-        if kind in ("optimized", "aws-sdk", "lambda-function") and not self.aws:
-            ways.append("call AWS with --aws (endpoint from AWS_ENDPOINT_URL)")
-        if kind == "activity":
-            ways.append("activities need a worker, which a local run does not have")
-        cause = (
-            f"Nothing serves resource '{request.resource}' of state '{request.state_name}' in this local run; "
-            f"{', or '.join(ways)}."
-        )
-        return TaskOutcome.failure(ErrorName.RUNTIME, cause)
-
-
-def _function_of(request: TaskRequest) -> str:
-    """How ``--handler`` names the function a Lambda Task calls: a template's construct path
-    (the placeholder ``<Shop/ChargeFn>``), else the function name; FUNCTION when unknown."""
-    target = request.resource
-    if parse_resource(target).kind != "lambda-function":
-        parameters = request.parameters if isinstance(request.parameters, Mapping) else {}
-        name = parameters.get("FunctionName")
-        target = name if isinstance(name, str) else ""
-    function = FunctionRef.parse(target) if target else None
-    if function is None:
-        return "FUNCTION"
-    return function.name[1:-1] if function.name.startswith("<") else function.name
-
-
-def _mock_config(args: argparse.Namespace, machine: MachineSource) -> MockConfig | None:
-    path = args.mock_config or os.environ.get(MOCK_CONFIG_ENV_VAR) or None
-    if path is None:
-        if args.test_case is not None:
-            raise UsageError(
-                f"--test-case {args.test_case}: needs a mock configuration; give --mock-config FILE "
-                f"or set {MOCK_CONFIG_ENV_VAR}"
-            )
-        return None
-    try:
-        config = MockConfig.from_path(path)
-        if args.test_case is not None:
-            config.test_case(machine.name, args.test_case)
-    except MockConfigError as error:
-        hint = " (--name sets the state machine's name)" if "has no state machine" in str(error) else ""
-        raise UsageError(f"{error}{hint}") from None
-    if args.test_case is None and args.mock_config is not None:
-        # As with Step Functions Local, mocks apply only to executions started for a test case.
-        emit("constructs-sfn: note: --mock-config without --test-case: no state is mocked", sys.stderr)
-    return config
-
-
-def _services(args: argparse.Namespace, machine: MachineSource) -> TaskServices:
-    sdk = None
-    if args.aws:
-        from constructs_sfn.integrations import Boto3Integrations
-
-        sdk = Boto3Integrations()
-    services = TaskServices(read_env=False, sdk=sdk)
-    for given in args.handlers:
-        spec = parse_handler_spec(given)
-        services.bind_lambda(resolve_function(spec, machine.machine), load_handler(spec))
-    return services
-
-
 def _checked(machine: MachineSource) -> None:
     checked = check_definition(machine.definition_text, state_machine_type=machine.state_machine_type)
     errors = checked.errors
@@ -221,40 +107,16 @@ def _checked(machine: MachineSource) -> None:
 
 def run_run(args: argparse.Namespace) -> int:
     """Run the state machine ``args`` name; print the timeline or JSON; return the exit status."""
-    from botocore.exceptions import ClientError, ParamValidationError
-
     machine = pick_machine(args.source, args.state_machine, state_machine_type=args.state_machine_type)
     if args.name is not None:
         machine = machine.renamed(args.name)
-    input_text = option_text(args.input)
     parse_json_option(args.input, "--input")
     _checked(machine)
     for note in machine.yaml_notes:
         emit(f"constructs-sfn: note: {machine.label}: {note}", sys.stderr)
-    config = _mock_config(args, machine)
     recorder = TimelineRecorder()
-    client = LocalStepFunctions(
-        services=_ExplainedUnbound(_services(args, machine), aws=args.aws),
-        mock_config=config,
-        observer=recorder,
-        express_history=True,
-    )
-    express = machine.state_machine_type == "EXPRESS"
-    try:
-        created = client.create_state_machine(
-            name=machine.name, definition=machine.definition_text, roleArn=_ROLE_ARN, type=machine.state_machine_type
-        )
-        arn = created["stateMachineArn"] + (f"#{args.test_case}" if args.test_case else "")
-        if express:
-            body = client.start_sync_execution(stateMachineArn=arn, input=input_text)
-        else:
-            started = client.start_execution(stateMachineArn=arn, input=input_text)
-            _let_time_pass(client, started["executionArn"], machine)
-            body = client.describe_execution(executionArn=started["executionArn"])
-    except (ClientError, ParamValidationError) as error:
-        raise UsageError(f"{machine.label}: {error}") from None
-    body.pop("ResponseMetadata", None)
-    execution = client.local_execution(body["executionArn"])
+    run = run_locally(machine, args.input, args, observer=recorder)
+    body, execution = run.body, run.execution
     if args.json:
         document = dict(body)
         if args.history:
@@ -272,23 +134,6 @@ def run_run(args: argparse.Namespace) -> int:
             for line in render_event_table(execution.events):
                 emit(line)
     return 0 if body["status"] == "SUCCEEDED" else 1
-
-
-def _let_time_pass(client: LocalStepFunctions, execution_arn: str, machine: MachineSource) -> None:
-    """An execution still running waits for a task token or an activity worker that a local run does
-    not have: say so, then let virtual time pass so its timeouts (at the latest the execution's own
-    one year) decide how it ends, as they would on AWS when nobody answers."""
-    execution = client.local_execution(execution_arn)
-    if execution.status != "RUNNING":
-        return
-    states = sorted({str(details.get("state", "?")) for details in execution.tokens.values()}) or ["?"]
-    emit(
-        f"constructs-sfn: note: {machine.label}: waiting for a task token at state(s) {', '.join(states)}, "
-        "which nothing answers in a local run (mock the state with --mock-config/--test-case); "
-        "letting virtual time pass until a timeout ends the wait",
-        sys.stderr,
-    )
-    client.advance_clock(_YEAR_SECONDS - execution.seconds_since_start())
 
 
 def _summary(body: dict[str, Any], execution: Any) -> None:

@@ -4,8 +4,10 @@ cloud assembly directory (``cdk.out``), read into state machines ready for the l
 JSON is read by AWS's rules (no ``NaN``, at most 1000 levels). Text that is not JSON is read as
 YAML, and a YAML mistake is reported with YAML's own message and line. YAML 1.1, which PyYAML
 follows, turns some unquoted values into other types: ``2024-01-01`` becomes a date (JSON has
-none, so the file is refused with a hint to quote it) and ``yes``/``no``/``on``/``off`` become
-booleans (kept, with a note that says to quote them if text was meant).
+none, so the file is refused with a hint to quote it); ``yes``/``no``/``on``/``off`` become
+booleans, and ``0755`` (octal), ``0x1F`` (hex), ``0b101`` (binary) and ``1:30`` (base 60)
+numbers other than the digits say (each kept, with a note that says to quote it if text was
+meant); ``~`` and an empty value become null (noted only where the definition is then invalid).
 """
 
 from __future__ import annotations
@@ -40,25 +42,52 @@ _YAML11_BOOLEANS = {"yes", "no", "on", "off", "y", "n"}
 _BOOLEAN_FIELDS = {"End", "BooleanEquals", "IsPresent", "IsNull", "IsString", "IsNumeric", "IsBoolean", "IsTimestamp"}
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+# Numbers whose value is not what their digits say in JSON: a leading zero (octal), 0x/0b, or
+# base 60 (1:30). Underscores (1_000) and signs read as they look and are left alone.
+_NOT_DECIMAL = re.compile(r"^[-+]?(0[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)$")
 
 
 @dataclass(frozen=True)
 class YamlSurprise:
-    """A plain YAML scalar that YAML 1.1 read as a boolean although it is not ``true``/``false``."""
+    """A plain YAML scalar that YAML 1.1 read as another value than its text suggests: a boolean that
+    is not ``true``/``false``, a number that is not decimal digits, or a null that is not ``null``."""
 
     line: int
     text: str
-    """The scalar as written (``yes``, ``on`` ...)."""
+    """The scalar as written (``yes``, ``0755``, ``1:30``, ``~`` ...)."""
     pointer: str
     """Where it ended up in the document (JSON pointer); for a mapping key, the key's pointer."""
+    kind: str = "boolean"
+    """``boolean``, ``number`` or ``null``: what YAML made of it."""
+    value: str = ""
+    """What it became, as JSON text (``true``, ``493``, ``null``)."""
 
     @property
     def note(self) -> str:
         """What to tell the user."""
-        value = str(self.text.lower() in ("yes", "on", "y")).lower()
+        if self.kind == "null":
+            written = "an empty value" if not self.text else self.text
+            return f"line {self.line}: YAML reads {written} as null; write the value, quoted if it is text"
         quoted = f'"{self.text}"'
-        read_as = f"YAML 1.1 reads {self.text} as the boolean {value}"
+        if self.kind == "number":
+            how = _NUMBER_BASES.get(self.text.lstrip("+-")[:2].lower(), "octal")
+            if ":" in self.text:
+                how = "base 60"
+            read_as = f"YAML 1.1 reads {self.text} as the number {self.value} ({how})"
+        else:
+            read_as = f"YAML 1.1 reads {self.text} as the boolean {self.value or _yaml11_boolean(self.text)}"
         return f"line {self.line}: {read_as}; quote it ({quoted}) if you meant text"
+
+    @property
+    def expected(self) -> bool:
+        """True when the value is what ASL expects at its place (``End: yes``): no note unless the
+        definition is invalid there."""
+        if self.kind == "null":
+            return True
+        return self.kind == "boolean" and self.pointer.rsplit("/", 1)[-1] in _BOOLEAN_FIELDS
 
     def concerns(self, location: str) -> bool:
         """True when a problem at ``location`` may come from this value."""
@@ -69,10 +98,17 @@ class YamlSurprise:
         )
 
 
+_NUMBER_BASES = {"0x": "hexadecimal", "0b": "binary"}
+
+
+def _yaml11_boolean(text: str) -> str:
+    return str(text.lower() in ("yes", "on", "y", "true")).lower()
+
+
 def _notes(surprises: tuple[YamlSurprise, ...], location: str | None) -> tuple[str, ...]:
     if location is None:
-        # Booleans where ASL expects one (End: yes) are what was meant; the others may not be.
-        return tuple(s.note for s in surprises if s.pointer.rsplit("/", 1)[-1] not in _BOOLEAN_FIELDS)
+        # Booleans where ASL expects one (End: yes) and nulls are most likely what was meant.
+        return tuple(s.note for s in surprises if not s.expected)
     return tuple(s.note for s in surprises if s.concerns(location))
 
 
@@ -86,7 +122,7 @@ class DefinitionFile:
 
     @property
     def yaml_notes(self) -> tuple[str, ...]:
-        """Notes on yes/no/on/off values outside ASL's boolean fields."""
+        """Notes on yes/no/on/off values outside ASL's boolean fields, and on non-decimal numbers."""
         return _notes(self.yaml_surprises, None)
 
     @property
@@ -119,7 +155,7 @@ class MachineSource:
 
     @property
     def yaml_notes(self) -> tuple[str, ...]:
-        """Notes on yes/no/on/off values outside ASL's boolean fields."""
+        """Notes on yes/no/on/off values outside ASL's boolean fields, and on non-decimal numbers."""
         return _notes(self.yaml_surprises, None)
 
     def with_notes(self, message: str, location: str | None = None) -> str:
@@ -186,7 +222,8 @@ def _yaml_problem(error: NotYamlMappingError) -> str:
 
 
 def _yaml11_surprises(text: str) -> tuple[list[tuple[int, str, str]], list[YamlSurprise]]:
-    """Plain scalars YAML 1.1 resolved to a date, or to a yes/no/on/off boolean, with lines and pointers."""
+    """Plain scalars YAML 1.1 resolved to a date, and the other :class:`YamlSurprise` values, with
+    lines and pointers."""
     import yaml
 
     try:
@@ -205,8 +242,10 @@ def _yaml11_surprises(text: str) -> tuple[list[tuple[int, str, str]], list[YamlS
         if isinstance(node, yaml.ScalarNode):
             if node.style is None and node.tag == _TIMESTAMP_TAG:
                 dates.append((node.start_mark.line + 1, node.value, pointer))
-            elif node.style is None and node.tag == _BOOL_TAG and node.value.lower() in _YAML11_BOOLEANS:
-                booleans.append(YamlSurprise(node.start_mark.line + 1, node.value, pointer))
+            elif node.style is None:
+                surprise = _scalar_surprise(node, pointer)
+                if surprise is not None:
+                    booleans.append(surprise)
         elif isinstance(node, yaml.SequenceNode):
             pending.extend((item, f"{pointer}/{index}") for index, item in enumerate(node.value))
         elif isinstance(node, yaml.MappingNode):
@@ -214,6 +253,26 @@ def _yaml11_surprises(text: str) -> tuple[list[tuple[int, str, str]], list[YamlS
                 name = _pointer_token(key)
                 pending.extend(((key, f"{pointer}/{name}"), (value, f"{pointer}/{name}")))
     return sorted(dates), sorted(booleans, key=lambda surprise: surprise.line)
+
+
+def _scalar_surprise(node: Any, pointer: str) -> YamlSurprise | None:
+    """The surprise a plain scalar holds: a yes/no/on/off boolean, a number in another base than
+    ten or in base 60, a ``~`` or empty null; None for a scalar that reads as it looks."""
+    line = node.start_mark.line + 1
+    text = node.value
+    if node.tag == _BOOL_TAG and text.lower() in _YAML11_BOOLEANS:
+        return YamlSurprise(line, text, pointer, "boolean", _yaml11_boolean(text))
+    if node.tag == _NULL_TAG and text in ("", "~"):
+        return YamlSurprise(line, text, pointer, "null", "null")
+    if node.tag in (_INT_TAG, _FLOAT_TAG) and _NOT_DECIMAL.match(text):
+        import yaml
+
+        try:
+            value = yaml.safe_load(text)
+        except yaml.YAMLError:  # pragma: no cover - the scalar was just resolved as a number
+            return None
+        return YamlSurprise(line, text, pointer, "number", json.dumps(value))
+    return None
 
 
 def _pointer_token(key: Any) -> str:
@@ -224,7 +283,7 @@ def _pointer_token(key: Any) -> str:
         return "?"
     text = key.value
     if key.style is None and key.tag == _BOOL_TAG:
-        text = str(text.lower() in ("yes", "on", "y", "true")).lower()
+        text = _yaml11_boolean(text)
     return str(text).replace("~", "~0").replace("/", "~1")
 
 
