@@ -440,7 +440,9 @@ def _jsonata_seconds(ex: Execution, value: Any, states: Any, variables: Any, fie
         return None
     if hasattr(value, "evaluate"):
         value = value.evaluate(states, variables, field=field, rng=ex.rng, now_millis=ex.now_millis())
-    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+    # Task page: "Must be a positive, non-zero integer" (a whole-valued JSONata number such as 2.0 is one).
+    whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+    if isinstance(value, bool) or not whole or value <= 0:
         raise StatesError(
             ErrorName.QUERY_EVALUATION_ERROR,
             f"The JSONata expression specified for the field '{field}' returned an unexpected result type. "

@@ -170,3 +170,38 @@ def test_timeout_and_heartbeat_must_be_positive_integers_heartbeat_below_timeout
 
     with pytest.raises(DefinitionError):
         parse_definition({"StartAt": "T", "States": {"T": state}})
+
+
+@pytest.mark.parametrize("field", ["TimeoutSeconds", "HeartbeatSeconds"])
+@pytest.mark.parametrize("value", ["{% 1.5 %}", "{% 0 %}", "{% -3 %}", "{% '10' %}"])
+def test_a_jsonata_timeout_must_evaluate_to_a_positive_integer(field: str, value: str) -> None:
+    """The same rule holds when a JSONata expression gives the value at run time: a fraction, zero, a
+    negative number or a string fails the state with ``States.QueryEvaluationError`` naming the field.
+    """
+    state: dict[str, Any] = {"Type": "Task", "Resource": ACTIVITY, field: value, "End": True}
+    if field == "HeartbeatSeconds":
+        state["TimeoutSeconds"] = 100
+    definition = {"QueryLanguage": "JSONata", "StartAt": "T", "States": {"T": state}}
+
+    execution = run(definition, {})
+
+    assert (execution.status, execution.error) == ("FAILED", "States.QueryEvaluationError")
+    assert f"'{field}'" in (execution.cause or "")
+
+
+@pytest.mark.parametrize("value", ["{% 2 %}", "{% 2.0 %}"])
+def test_a_jsonata_timeout_of_an_integer_value_applies(value: str) -> None:
+    """An expression giving 2 (JSONata numbers have no separate integer type, so ``2.0`` too) sets a
+    two-second timeout.
+    """
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "T",
+        "States": {"T": {"Type": "Task", "Resource": ACTIVITY, "TimeoutSeconds": value, "End": True}},
+    }
+
+    execution = run(definition, {})
+    execution.advance_clock(2)
+
+    assert (execution.status, execution.error) == ("FAILED", "States.Timeout")
+    assert seconds_of(execution, "ActivityTimedOut") == [2]
