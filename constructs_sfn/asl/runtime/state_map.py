@@ -268,7 +268,7 @@ def _path_number(path: Any, value: Any, context: Any, variables: Any, field: str
     if (
         isinstance(found, bool)
         or not isinstance(found, int | float)
-        or (isinstance(found, float) and not math.isfinite(found))
+        or (isinstance(found, float) and (kind == "integer" or not math.isfinite(found)))
     ):
         raise StatesError(
             ErrorName.RUNTIME,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from docs_support import FakeService, Worker, run, succeeded
 
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
@@ -138,3 +139,53 @@ def test_one_failing_iteration_fails_the_map_state() -> None:
     assert (execution.status, execution.error, execution.cause) == ("FAILED", "InvalidProduct", "S39 is not valid")
     # MaxConcurrency 1: nothing after the failing second item was started.
     assert [request.parameters["prod"] for request in worker.requests] == ["R31", "S39"]
+
+
+@pytest.mark.parametrize("value", [1.5, 2.0, "two"])
+def test_max_concurrency_from_a_path_must_be_an_integer(value: Any) -> None:
+    """``MaxConcurrency``'s value is an integer; read through ``MaxConcurrencyPath`` anything else
+    (a fraction, a JSON number written with a decimal point, a word) fails the state with
+    ``States.Runtime``, in the form the conformance corpus records for a non-number
+    ("The MaxConcurrencyPath field refers to value "NoNumber" which is not a valid integer: <path>").
+    """
+    definition = {
+        "StartAt": "M",
+        "States": {
+            "M": {
+                "Type": "Map",
+                "MaxConcurrencyPath": "$.limit",
+                "Iterator": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+                "ItemsPath": "$.items",
+                "End": True,
+            }
+        },
+    }
+
+    execution = run(definition, {"limit": value, "items": [1, 2]})
+
+    assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
+    assert f'The MaxConcurrencyPath field refers to value "{value}" which is not a valid integer: $.limit' in (
+        execution.cause or ""
+    )
+
+
+def test_max_concurrency_from_a_path_applies() -> None:
+    """An integer read through ``MaxConcurrencyPath`` limits the iterations like the static field."""
+    definition = {
+        "StartAt": "M",
+        "States": {
+            "M": {
+                "Type": "Map",
+                "MaxConcurrencyPath": "$.limit",
+                "Iterator": ITERATOR,
+                "ItemsPath": "$.items",
+                "End": True,
+            }
+        },
+    }
+    worker = Worker(lambda item: item["prod"])
+
+    output = succeeded(definition, {"limit": 1, "items": SHIPPED}, worker=worker)
+
+    assert worker.inputs == SHIPPED
+    assert output == [item["prod"] for item in SHIPPED]
