@@ -8,7 +8,6 @@ developer guide's "State machine aliases" page
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -16,13 +15,12 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
 
-from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 from constructs_sfn.integrations.nested import NestedExecutions
 from constructs_sfn.local import LocalStepFunctions
 from constructs_sfn.local.aliases import MAX_ALIASES
 from constructs_sfn.local.service_model import operation_model
 
-from .helpers import create, definition, error_of
+from .helpers import check_boto3_surface, create, definition, error_of
 
 SM = "arn:aws:states:us-east-1:123456789012:stateMachine"
 CREATE_DOC = "https://docs.aws.amazon.com/step-functions/latest/apireference/API_CreateStateMachineAlias.html"
@@ -413,32 +411,12 @@ OPERATIONS: list[tuple[str, Callable[[LocalStepFunctions, str], Any]]] = [
 ]
 
 
+def _with_prod_alias(client: LocalStepFunctions, machine_arn: str) -> None:
+    client.create_state_machine_alias(name="PROD", routingConfiguration=_route((f"{machine_arn}:1", 100)))
+
+
 @pytest.mark.parametrize(("name", "call"), OPERATIONS, ids=[name for name, _ in OPERATIONS])
 def test_called_as_boto3_calls_and_under_the_client_lock(name: str, call: Callable[..., Any]) -> None:
     """Keyword arguments only, boto3's ParamValidationError for unknown parameters, and the client's
     lock held: a call from another thread waits while an execution runs."""
-    blocked: list[bool] = []
-    holder: dict[str, Any] = {}
-
-    class Probe:
-        def invoke(self, request: TaskRequest) -> TaskOutcome:
-            worker = threading.Thread(target=lambda: holder.setdefault("answer", call(sfn, holder["arn"])))
-            worker.start()
-            worker.join(0.2)
-            blocked.append(worker.is_alive())
-            holder["worker"] = worker
-            return TaskOutcome.success({})
-
-    sfn = LocalStepFunctions(services=Probe())
-    task = definition({"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True}})
-    holder["arn"] = create(sfn, "m", text=task, publish=True)
-    sfn.create_state_machine_alias(name="PROD", routingConfiguration=_route((f"{holder['arn']}:1", 100)))
-    method = getattr(sfn, name)
-    with pytest.raises(TypeError, match="only accepts keyword arguments"):
-        method(holder["arn"])
-    with pytest.raises(ParamValidationError, match="Unknown parameter"):
-        method(bogus=1)
-    sfn.start_execution(stateMachineArn=holder["arn"])
-    holder["worker"].join(5)
-    assert blocked == [True]
-    assert holder["answer"]["ResponseMetadata"]["HTTPStatusCode"] == 200
+    check_boto3_surface(name, call, {"bogus": 1}, publish=True, prepare=_with_prod_alias)

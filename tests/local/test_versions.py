@@ -6,19 +6,17 @@ and DeleteStateMachineVersion, and from the developer guide's "State machine ver
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from botocore.exceptions import ClientError, ParamValidationError
+from botocore.exceptions import ClientError
 
-from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 from constructs_sfn.local import LocalStepFunctions
 from constructs_sfn.local.service_model import operation_model
 from constructs_sfn.local.versions import MAX_VERSIONS, is_version_qualifier
 
-from .helpers import CALLBACK, FAIL, PASS, RecordingService, create, definition, error_of
+from .helpers import CALLBACK, FAIL, PASS, RecordingService, check_boto3_surface, create, definition, error_of
 
 SM = "arn:aws:states:us-east-1:123456789012:stateMachine"
 PUBLISH_DOC = "https://docs.aws.amazon.com/step-functions/latest/apireference/API_PublishStateMachineVersion.html"
@@ -252,27 +250,12 @@ OPERATIONS: list[tuple[str, Callable[[LocalStepFunctions, str], Any]]] = [
 def test_called_as_boto3_calls_and_under_the_client_lock(name: str, call: Callable[..., Any]) -> None:
     """Keyword arguments only, boto3's ParamValidationError for unknown parameters, and the client's
     lock held: a call from another thread waits while an execution runs."""
-    blocked: list[bool] = []
-    holder: dict[str, Any] = {}
-
-    class Probe:
-        def invoke(self, request: TaskRequest) -> TaskOutcome:
-            worker = threading.Thread(target=lambda: holder.setdefault("answer", call(sfn, holder["arn"])))
-            worker.start()
-            worker.join(0.2)
-            blocked.append(worker.is_alive())
-            holder["worker"] = worker
-            return TaskOutcome.success({})
-
-    sfn = LocalStepFunctions(services=Probe())
-    task = definition({"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True}})
-    holder["arn"] = create(sfn, "m", text=task)
-    method = getattr(sfn, name)
-    with pytest.raises(TypeError, match="only accepts keyword arguments"):
-        method(holder["arn"])
-    with pytest.raises(ParamValidationError, match="Unknown parameter"):
-        method(stateMachineArn=holder["arn"], stateMachineVersionArn=holder["arn"], bogus=1)
-    sfn.start_execution(stateMachineArn=holder["arn"])
-    holder["worker"].join(5)
-    assert blocked == [True]
-    assert holder["answer"]["ResponseMetadata"]["HTTPStatusCode"] == 200
+    check_boto3_surface(
+        name,
+        call,
+        {
+            "stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m",
+            "stateMachineVersionArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m",
+            "bogus": 1,
+        },
+    )
