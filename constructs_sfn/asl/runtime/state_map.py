@@ -212,7 +212,7 @@ def max_concurrency_of(
             rng=ex.rng,
             now_millis=ex.now_millis(),
         )
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0 or value % 1 != 0:
         raise StatesError(
             ErrorName.RUNTIME, f"MaxConcurrency must be a non-negative integer, but was {to_json_text(value)}"
         )

@@ -189,3 +189,28 @@ def test_max_concurrency_from_a_path_applies() -> None:
 
     assert worker.inputs == SHIPPED
     assert output == [item["prod"] for item in SHIPPED]
+
+
+def test_a_jsonata_max_concurrency_must_be_a_whole_number() -> None:
+    """The same holds for a JSONata ``MaxConcurrency`` expression: 1.5 is no concurrency limit, so the
+    Map state fails instead of rounding it.
+    """
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "M",
+        "States": {
+            "M": {
+                "Type": "Map",
+                "Items": [1, 2],
+                "MaxConcurrency": "{% 1.5 %}",
+                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+                "End": True,
+            }
+        },
+    }
+
+    execution = run(definition, {})
+
+    assert execution.status == "FAILED"
+    assert "MaxConcurrency" in (execution.cause or "")
+    assert "1.5" in (execution.cause or "")
