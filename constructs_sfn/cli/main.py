@@ -9,6 +9,7 @@ reported as one line naming the file or option, with exit status 2; never a trac
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
@@ -27,9 +28,12 @@ from constructs_sfn.cli.validate_command import register_validate
 __all__ = ["main"]
 
 _DESCRIPTION = """\
-Run, test, validate and lint AWS Step Functions state machines locally: ASL definitions (JSON or
-YAML), CloudFormation templates and CDK cloud assemblies (cdk.out). Run 'constructs-sfn COMMAND
---help' for a command's options. Documentation: docs/cli.md in the repository.
+Run, test, validate, lint, draw and price AWS Step Functions state machines locally, and serve
+them to AWS tools: ASL definitions (JSON or YAML), CloudFormation templates and CDK cloud
+assemblies (cdk.out). Run 'constructs-sfn COMMAND --help' for a command's options.
+Documentation: docs/cli.md in the repository.
+
+Exit status: 0 success, 1 the workflow or check did not pass, 2 a usage error.
 """
 
 
@@ -69,3 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         emit("constructs-sfn: interrupted", sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`constructs-sfn run ... | head`): stop quietly, as a process that
+        # SIGPIPE ended would, and keep Python from complaining again when it flushes stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141

@@ -65,6 +65,8 @@ class StateVisit:
     caught: str | None = None
     failed: str | None = None
     left: bool = False
+    iteration: tuple[int, ...] = ()
+    """The Map iteration indexes the visit ran in, outermost first (``()`` outside any Map)."""
 
     @property
     def depth(self) -> int:
@@ -85,6 +87,8 @@ class TimelineRecorder:
         """Visits not kept (beyond the first 10,000)."""
         self._root: Execution | None = None
         self._open: dict[tuple[str, int], list[StateVisit]] = {}
+        self._iteration_of: dict[int, tuple[int, ...]] = {}
+        """Map iteration indexes by fiber: the iteration a fiber runs, inside its enclosing ones."""
 
     def on_event(self, execution: Execution, event: TraceEvent) -> None:
         """Record ``event`` when it belongs to the first execution this recorder saw."""
@@ -93,12 +97,25 @@ class TimelineRecorder:
         if execution is not self._root:
             return
         now = execution.clock.now()
-        key = (event.pointer, _fiber_of(execution))
+        fiber = _fiber_of(execution)
+        key = (event.pointer, fiber)
+        if event.kind in (TraceKind.ITERATION_STARTED, TraceKind.BRANCH_STARTED):
+            # The event comes from the new iteration's or branch's own fiber, which continues the
+            # iteration of the fiber that forked it.
+            enclosing = self._iteration_of.get(_parent_fiber_of(execution), ())
+            own = (event.index or 0,) if event.kind == TraceKind.ITERATION_STARTED else ()
+            self._iteration_of[fiber] = enclosing + own
+            return
         if event.kind == TraceKind.STATE_ENTERED:
             if len(self.visits) >= _MAX_RECORDED:
                 self.dropped += 1
                 return
-            visit = StateVisit(name=event.state or "", pointer=event.pointer, started=now)
+            visit = StateVisit(
+                name=event.state or "",
+                pointer=event.pointer,
+                started=now,
+                iteration=self._iteration_of.get(fiber, ()),
+            )
             self.visits.append(visit)
             self._open.setdefault(key, []).append(visit)
             return
@@ -124,11 +141,20 @@ class TimelineRecorder:
 def _fiber_of(execution: Execution) -> int:
     """Which Map iteration or Parallel branch is running: the scheduler's current fiber.
 
-    Concurrent iterations enter the same state; the fiber tells their visits apart. Without one
-    (an executor that does not say), visits of a state are matched first in, first out.
+    Concurrent iterations enter the same state; the fiber tells their visits apart. The trace
+    events themselves do not say which iteration they belong to, so this reads the scheduler's
+    (public) ``current`` attribute. Without one (an executor that does not say), visits of a state
+    are matched first in, first out.
     """
     scheduler = getattr(execution, "scheduler", None)
     return id(getattr(scheduler, "current", None))
+
+
+def _parent_fiber_of(execution: Execution) -> int:
+    """The fiber that forked the current one (a Map's or Parallel's): its join's parent."""
+    scheduler = getattr(execution, "scheduler", None)
+    join = getattr(getattr(scheduler, "current", None), "join", None)
+    return id(getattr(join, "parent", None))
 
 
 def _state_type(document: Any, pointer: str) -> str:
@@ -172,7 +198,9 @@ def render_timeline(recorder: TimelineRecorder, document: Any, *, start: datetim
     for visit in shown:
         offset = (visit.started - start).total_seconds()
         duration = "" if visit.ended is None else _seconds((visit.ended - visit.started).total_seconds())
-        name = "  " * visit.depth + visit.name
+        name = (
+            "  " * visit.depth + visit.name + (f" [{','.join(map(str, visit.iteration))}]" if visit.iteration else "")
+        )
         state_type = _state_type(document, visit.pointer)
         rows.append((f"+{_seconds(offset)}", name, state_type, duration, _outcome(visit, running=running)))
     widths = [max((len(row[i]) for row in rows), default=0) for i in range(4)]

@@ -417,11 +417,31 @@ def test_concurrent_map_iterations_keep_their_own_durations(cli: Cli, tmp_path: 
     rows = [line.split() for line in result.stdout.splitlines()[:7]]
     assert rows == [
         ["+0s", "Each", "Map", "3s", "end"],
-        ["+0s", "Nap", "Wait", "3s", "->", "Done"],
-        ["+0s", "Nap", "Wait", "1s", "->", "Done"],
-        ["+1s", "Done", "Pass", "0s", "end"],
-        ["+1s", "Nap", "Wait", "2s", "->", "Done"],
-        ["+3s", "Done", "Pass", "0s", "end"],
-        ["+3s", "Done", "Pass", "0s", "end"],
+        ["+0s", "Nap", "[0]", "Wait", "3s", "->", "Done"],
+        ["+0s", "Nap", "[1]", "Wait", "1s", "->", "Done"],
+        ["+1s", "Done", "[1]", "Pass", "0s", "end"],
+        ["+1s", "Nap", "[2]", "Wait", "2s", "->", "Done"],
+        ["+3s", "Done", "[0]", "Pass", "0s", "end"],
+        ["+3s", "Done", "[2]", "Pass", "0s", "end"],
     ]
     assert result.stdout.splitlines()[1].startswith("+0s    Nap")  # indented inside the Map
+
+
+def test_the_timeline_names_each_map_iteration(cli: Cli, tmp_path: Path, json_file: JsonFile) -> None:
+    """Map iterations run concurrently (up to MaxConcurrency):
+    https://docs.aws.amazon.com/step-functions/latest/dg/state-map-inline.html"""
+    processor = {
+        "StartAt": "W",
+        "States": {"W": {"Type": "Wait", "SecondsPath": "$.s", "Next": "P"}, "P": {"Type": "Pass", "End": True}},
+    }
+    each = {"Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 10, "ItemProcessor": processor, "End": True}
+    path = json_file(tmp_path / "mapper.asl.json", {"StartAt": "Each", "States": {"Each": each}})
+    result = cli("run", path, "--input", '{"items": [{"s": 3}, {"s": 1}]}')
+    assert result.returncode == 0, result.stderr
+    assert [line.split() for line in result.stdout.splitlines()[:5]] == [
+        ["+0s", "Each", "Map", "3s", "end"],
+        ["+0s", "W", "[0]", "Wait", "3s", "->", "P"],
+        ["+0s", "W", "[1]", "Wait", "1s", "->", "P"],
+        ["+1s", "P", "[1]", "Pass", "0s", "end"],
+        ["+3s", "P", "[0]", "Pass", "0s", "end"],
+    ]

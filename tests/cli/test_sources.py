@@ -108,3 +108,69 @@ def test_a_yaml_template_is_refused(cli: Cli, tmp_path: Path) -> None:
     result = cli("run", path)
     assert result.returncode == 2
     assert "a YAML CloudFormation template; use the JSON template 'cdk synth' writes" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("written", "value", "how"),
+    [("0755", "493", "octal"), ("0x1F", "31", "hexadecimal"), ("0b101", "5", "binary"), ("1:30", "90", "base 60")],
+)
+def test_a_number_yaml_reads_in_another_base_gets_a_note(
+    cli: Cli, tmp_path: Path, written: str, value: str, how: str
+) -> None:
+    """YAML 1.1 integers (https://yaml.org/type/int.html): a leading 0 is octal, 0x hex, 0b binary,
+    and colons make base 60; JSON has none of them, so the value differs from its digits."""
+    path = yaml_file(tmp_path, f"StartAt: P\nStates:\n  P: {{Type: Pass, Result: {{mode: {written}}}, End: true}}\n")
+    result = cli("run", path)
+    assert result.returncode == 0, result.stderr
+    assert f'output: {{"mode":{value}}}' in result.stdout
+    assert result.stderr == (
+        f"constructs-sfn: note: {path}: line 3: YAML 1.1 reads {written} as the number {value} ({how}); "
+        f'quote it ("{written}") if you meant text\n'
+    )
+    quoted = yaml_file(
+        tmp_path, f'StartAt: P\nStates:\n  P: {{Type: Pass, Result: {{mode: "{written}"}}, End: true}}\n'
+    )
+    plain = cli("run", quoted)
+    assert plain.returncode == 0
+    assert plain.stderr == ""
+    assert f'output: {{"mode":"{written}"}}' in plain.stdout
+
+
+def test_decimal_numbers_get_no_note(cli: Cli, tmp_path: Path) -> None:
+    path = yaml_file(
+        tmp_path, "StartAt: P\nStates:\n  P: {Type: Pass, Result: {a: 0, b: 10, c: -3, d: 1.5, e: 1_000}, End: true}\n"
+    )
+    result = cli("run", path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert 'output: {"a":0,"b":10,"c":-3,"d":1.5,"e":1000}' in result.stdout
+
+
+def test_an_octal_number_that_breaks_the_definition_gets_the_note_with_the_error(cli: Cli, tmp_path: Path) -> None:
+    path = yaml_file(tmp_path, "Comment: 0755\nStartAt: P\nStates:\n  P: {Type: Pass, End: true}\n")
+    validate = cli("validate", path)
+    assert validate.returncode == 1
+    assert validate.stdout.splitlines()[:2] == [
+        f"{path}: /Comment: SCHEMA_VALIDATION_FAILED: Expected value of type [STRING]",
+        f'{path}: note: line 1: YAML 1.1 reads 0755 as the number 493 (octal); quote it ("0755") if you meant text',
+    ]
+
+
+@pytest.mark.parametrize(("written", "shown"), [("~", "~"), ("", "an empty value")])
+def test_a_null_that_breaks_the_definition_gets_a_note(cli: Cli, tmp_path: Path, written: str, shown: str) -> None:
+    """``~`` and an empty value are YAML's null (https://yaml.org/type/null.html)."""
+    path = yaml_file(tmp_path, f"StartAt: P\nStates:\n  P:\n    Type: Pass\n    Next: {written}\n")
+    result = cli("run", path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"constructs-sfn: {path}: /States/P/Next: Expected value of type [STRING] "
+        f"(note: line 5: YAML reads {shown} as null; write the value, quoted if it is text)\n"
+    )
+
+
+def test_a_null_where_one_is_allowed_gets_no_note(cli: Cli, tmp_path: Path) -> None:
+    path = yaml_file(tmp_path, "StartAt: P\nStates:\n  P: {Type: Pass, Result: {none: ~}, End: true}\n")
+    result = cli("run", path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert 'output: {"none":null}' in result.stdout

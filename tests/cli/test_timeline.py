@@ -124,3 +124,63 @@ def test_event_table_columns() -> None:
         " 1     0  2024-01-01T00:00:00.000+00:00  ExecutionStarted",
         " 2     1  2024-01-01T00:00:01.000+00:00  ExecutionFailed   error=E",
     ]
+
+
+def test_map_iterations_are_labelled_by_index_nested_maps_by_both() -> None:
+    """Concurrent Map iterations enter the same states; each visit names its iteration, inside the
+    iteration of an enclosing Map (a Parallel branch continues the iteration it runs in)."""
+    cell = {
+        "Type": "Parallel",
+        "Branches": [{"StartAt": "L", "States": {"L": {"Type": "Pass", "End": True}}}],
+        "End": True,
+    }
+    machine = {
+        "StartAt": "Outer",
+        "States": {
+            "Outer": {
+                "Type": "Map",
+                "ItemsPath": "$.rows",
+                "ItemProcessor": {
+                    "StartAt": "Inner",
+                    "States": {
+                        "Inner": {
+                            "Type": "Map",
+                            "ItemProcessor": {
+                                "StartAt": "Hold",
+                                "States": {
+                                    "Hold": {"Type": "Wait", "SecondsPath": "$", "Next": "Cell"},
+                                    "Cell": cell,
+                                },
+                            },
+                            "End": True,
+                        }
+                    },
+                },
+                "End": True,
+            }
+        },
+    }
+    recorder, client, arn = _run(machine, '{"rows": [[3, 1], [2]]}')
+    execution = client.local_execution(arn)
+    assert execution.status == "SUCCEEDED", execution.cause
+    seen = sorted(
+        (visit.name, visit.iteration, (visit.ended - visit.started).total_seconds())
+        for visit in recorder.visits
+        if visit.ended
+    )
+    assert seen == [
+        ("Cell", (0, 0), 0.0),
+        ("Cell", (0, 1), 0.0),
+        ("Cell", (1, 0), 0.0),
+        ("Hold", (0, 0), 3.0),
+        ("Hold", (0, 1), 1.0),
+        ("Hold", (1, 0), 2.0),
+        ("Inner", (0,), 3.0),
+        ("Inner", (1,), 2.0),
+        ("L", (0, 0), 0.0),
+        ("L", (0, 1), 0.0),
+        ("L", (1, 0), 0.0),
+        ("Outer", (), 3.0),
+    ]
+    lines = render_timeline(recorder, machine, start=execution.start_date, running=False)
+    assert any(line.split()[:3] == ["+0s", "Hold", "[0,1]"] and line.endswith("1s  -> Cell") for line in lines), lines
