@@ -5,13 +5,32 @@ Page: https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-languag
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from docs_support import entered, run, succeeded
 
 from constructs_sfn.asl import DefinitionError, parse_definition
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
+from constructs_sfn.local import LocalStepFunctions
+
+ROLE = "arn:aws:iam::123456789012:role/StepFunctionsRole"
+
+
+class RecordingService:
+    """Answers every task with ``{}`` and keeps the task tokens it was given."""
+
+    def __init__(self) -> None:
+        self.tokens: list[str] = []
+
+    def invoke(self, request: TaskRequest) -> TaskOutcome:
+        """Record the token; the SQS send itself succeeds."""
+        if request.task_token:
+            self.tokens.append(request.task_token)
+        return TaskOutcome.success({"MessageId": "m-1"})
+
 
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:"
 SWF_TASK = "arn:aws:swf:us-east-1:123456789012:task:"
@@ -166,3 +185,62 @@ def test_a_branch_state_cannot_go_outside_its_branch() -> None:
         parse_definition(definition)
 
     assert "Outside" in str(raised.value)
+
+
+def test_callbacks_of_a_stopped_branch_are_refused() -> None:
+    """When one branch fails, the Parallel state fails and its other branches stop; a worker that
+    then answers a task token of a stopped branch gets an error back (the page's note on
+    SendTaskSuccess / SendTaskFailure / SendTaskHeartbeat after the state has failed).
+    """
+    definition = {
+        "StartAt": "P",
+        "States": {
+            "P": {
+                "Type": "Parallel",
+                "End": True,
+                "Branches": [
+                    {
+                        "StartAt": "Wait for approval",
+                        "States": {
+                            "Wait for approval": {
+                                "Type": "Task",
+                                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                                "Parameters": {
+                                    "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+                                    "MessageBody.$": "$$.Task.Token",
+                                },
+                                "End": True,
+                            }
+                        },
+                    },
+                    {
+                        "StartAt": "Later failure",
+                        "States": {
+                            "Later failure": {"Type": "Wait", "Seconds": 5, "Next": "Boom"},
+                            "Boom": {"Type": "Fail", "Error": "Branch.Failed", "Cause": "second branch"},
+                        },
+                    },
+                ],
+            }
+        },
+    }
+    service = RecordingService()
+    client = LocalStepFunctions(services=service, pause_at_timers=True)
+    arn = client.create_state_machine(name="parallel-callback", definition=json.dumps(definition), roleArn=ROLE)[
+        "stateMachineArn"
+    ]
+    run_arn = client.start_execution(stateMachineArn=arn)["executionArn"]
+    (token,) = service.tokens
+
+    client.advance_clock(5)
+
+    described = client.describe_execution(executionArn=run_arn)
+    assert (described["status"], described["error"]) == ("FAILED", "Branch.Failed")
+    for send in (
+        lambda: client.send_task_success(taskToken=token, output="{}"),
+        lambda: client.send_task_failure(taskToken=token, error="E"),
+        lambda: client.send_task_heartbeat(taskToken=token),
+    ):
+        with pytest.raises(ClientError) as raised:
+            send()
+        assert raised.value.response["Error"]["Code"] in {"TaskTimedOut", "TaskDoesNotExist"}
