@@ -5,12 +5,17 @@ Page: https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-languag
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from docs_support import FakeService, Worker, run, succeeded
 
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
+from constructs_sfn.local import LocalStepFunctions
+
+ROLE = "arn:aws:iam::123456789012:role/StepFunctionsRole"
 
 SHIP_VAL = "arn:aws:lambda:us-east-1:123456789012:function:ship-val"
 SHIPPED = [
@@ -214,3 +219,78 @@ def test_a_jsonata_max_concurrency_must_be_a_whole_number() -> None:
     assert execution.status == "FAILED"
     assert "MaxConcurrency" in (execution.cause or "")
     assert "1.5" in (execution.cause or "")
+
+
+def map_with_a_waiting_and_a_failing_iteration() -> tuple[LocalStepFunctions, str, list[str]]:
+    """A Map over ``[1, 2]``: item 1 waits for a callback, item 2 fails after a 5-second Wait. Returns
+    the client (the clock already past the failure), the execution ARN and the callback tokens.
+    """
+    tokens: list[str] = []
+
+    def answer(request: TaskRequest) -> TaskOutcome:
+        if request.task_token:
+            tokens.append(request.task_token)
+            return TaskOutcome.success({"MessageId": "m"})
+        return TaskOutcome.failure("Item.Invalid", f"item {request.parameters}")
+
+    waiting = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {
+            "QueueUrl": "https://sqs.us-east-1.amazonaws.com/123456789012/q",
+            "MessageBody.$": "$$.Task.Token",
+        },
+        "End": True,
+    }
+    iterator = {
+        "StartAt": "Route",
+        "States": {
+            "Route": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$", "NumericEquals": 1, "Next": "Ask"}],
+                "Default": "Slow",
+            },
+            "Ask": waiting,
+            "Slow": {"Type": "Wait", "Seconds": 5, "Next": "Check"},
+            "Check": {"Type": "Task", "Resource": SHIP_VAL, "End": True},
+        },
+    }
+    definition = {"StartAt": "M", "States": {"M": {"Type": "Map", "Iterator": iterator, "End": True}}}
+    client = LocalStepFunctions(services=FakeService(answer), pause_at_timers=True)
+    arn = client.create_state_machine(name="map-stop", definition=json.dumps(definition), roleArn=ROLE)[
+        "stateMachineArn"
+    ]
+    run_arn = client.start_execution(stateMachineArn=arn, input="[1, 2]")["executionArn"]
+    client.advance_clock(5)
+    return client, run_arn, tokens
+
+
+def test_a_failing_iteration_stops_the_others() -> None:
+    """ "If any iteration fails, the entire Map state fails, and all iterations are terminated": the
+    Map fails with the iteration's error, and the iteration still waiting for its callback is stopped,
+    so its task token is refused afterwards.
+    """
+    client, run_arn, tokens = map_with_a_waiting_and_a_failing_iteration()
+
+    described = client.describe_execution(executionArn=run_arn)
+    assert (described["status"], described["error"]) == ("FAILED", "Item.Invalid")
+    (token,) = tokens
+    with pytest.raises(ClientError):
+        client.send_task_success(taskToken=token, output="{}")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="state_map.py (helper H5) records nothing for the iterations it terminates; the history API "
+    "has a MapIterationAborted event for them (API_HistoryEvent.html, mapIterationAbortedEventDetails)",
+)
+def test_the_terminated_iterations_are_recorded_as_aborted() -> None:
+    """The terminated iteration shows in the history as ``MapIterationAborted`` (the event type the
+    API reference lists for "an iteration of a Map state that was aborted"), before ``MapStateFailed``.
+    """
+    client, run_arn, _tokens = map_with_a_waiting_and_a_failing_iteration()
+
+    history = [event["type"] for event in client.get_execution_history(executionArn=run_arn)["events"]]
+    assert "MapIterationFailed" in history
+    assert "MapIterationAborted" in history
+    assert history.index("MapIterationAborted") < history.index("MapStateFailed")
