@@ -72,7 +72,9 @@ def describe_map_run_shape(run: MapRun) -> dict[str, Any]:
     body["toleratedFailureCount"] = run.tolerated_failure_count
     body["itemCounts"] = run.items.as_dict()
     body["executionCounts"] = run.executions.as_dict()
-    body["redriveCount"] = 0
+    body["redriveCount"] = run.redrive_count
+    if run.redrive_date is not None:
+        body["redriveDate"] = run.redrive_date
     return body
 
 

@@ -157,3 +157,68 @@ def test_a_map_run_whose_parent_timed_out_is_aborted(sfn: LocalStepFunctions) ->
     map_run = sfn.describe_map_run(mapRunArn=listed["mapRunArn"])
     assert map_run["status"] == "ABORTED"
     assert map_run["stopDate"] == described["stopDate"]
+
+
+class FlakyWork:
+    """A task service that fails the items it was told to, until they are fixed."""
+
+    def __init__(self, broken: set[int]) -> None:
+        self.broken = broken
+        self.calls: list[int] = []
+
+    def invoke(self, request: Any) -> Any:
+        from constructs_sfn.asl.services import TaskOutcome
+
+        item = request.parameters["n"]
+        self.calls.append(item)
+        if item in self.broken:
+            return TaskOutcome.failure("Work.Broken", f"item {item} is broken")
+        return TaskOutcome.success({"done": item})
+
+
+def test_redriving_the_parent_redrives_only_the_unsuccessful_children() -> None:
+    # https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html
+    work = FlakyWork({2})
+    sfn = LocalStepFunctions(services=work)
+    processor = {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "Work",
+        "States": {
+            "Work": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"n.$": "$"},
+                "End": True,
+            }
+        },
+    }
+    text = definition({"Job": {"Type": "Map", "ItemProcessor": processor, "Label": "Rows", "End": True}})
+    execution = start(sfn, text, [1, 2, 3])
+    assert sfn.describe_execution(executionArn=execution)["status"] == "FAILED"
+    assert work.calls == [1, 2]  # no tolerance: the run stops at the first failure
+    [listed] = sfn.list_map_runs(executionArn=execution)["mapRuns"]
+    failed_child = next(
+        child["executionArn"]
+        for child in sfn.list_executions(mapRunArn=listed["mapRunArn"])["executions"]
+        if child["status"] == "FAILED"
+    )
+
+    work.broken.clear()
+    sfn.redrive_execution(executionArn=execution)
+    described = sfn.describe_execution(executionArn=execution)
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == [{"done": 1}, {"done": 2}, {"done": 3}]
+    assert work.calls == [1, 2, 2, 3]  # item 1 is not run again
+    assert sfn.list_map_runs(executionArn=execution)["mapRuns"] == [listed]  # the same Map Run
+    map_run = sfn.describe_map_run(mapRunArn=listed["mapRunArn"])
+    assert (map_run["status"], map_run["redriveCount"]) == ("SUCCEEDED", 1)
+    assert (map_run["itemCounts"]["succeeded"], map_run["itemCounts"]["failed"], map_run["itemCounts"]["total"]) == (
+        3,
+        0,
+        3,
+    )
+    history = [event["type"] for event in sfn.get_execution_history(executionArn=failed_child)["events"]]
+    assert "ExecutionRedriven" in history
+    assert history[-1] == "ExecutionSucceeded"
+    parent = [event["type"] for event in sfn.get_execution_history(executionArn=execution)["events"]]
+    assert "MapRunRedriven" in parent

@@ -66,6 +66,11 @@ class MapRunCounts:
         self.values["total"] += amount
         self.values["running"] += amount
 
+    def restarted(self, status: str, amount: int) -> None:
+        """``amount`` that had ended with ``status`` run again (a redriven Map Run)."""
+        self.values[_STATUS_COUNTERS.get(status, "failed")] -= amount
+        self.values["running"] += amount
+
     def ended(self, status: str, amount: int) -> None:
         """``amount`` running ones ended with ``status``."""
         self.values["running"] -= amount
@@ -97,6 +102,20 @@ class MapRun:
     children: deque[Execution] = field(default_factory=lambda: deque(maxlen=MAX_KEPT_CHILDREN))
     """The STANDARD child executions, in start order: the last :data:`MAX_KEPT_CHILDREN` of them."""
     parent: Execution | None = None
+    pointer: str = ""
+    """The Distributed Map state's JSON pointer (a redriven parent finds its Map Run by it)."""
+    redrive_count: int = 0
+    redrive_date: datetime | None = None
+    units_started: int = 0
+    """How many items (or batches) have had a child execution so far."""
+    failed_units: dict[int, tuple[str, Execution | None]] = field(default_factory=dict)
+    """Item (or batch) index -> the status its child ended with and, for STANDARD, the child to
+    redrive; only the unsuccessful ones."""
+    written: list[dict[str, Any]] = field(default_factory=list)
+    """The ResultWriter's SUCCEEDED files of earlier attempts (``{"Key", "Size"}``), kept in the
+    manifest of a redriven run."""
+    results: list[list[Any]] | None = None
+    """Without a ResultWriter: what each item (or batch) contributed to the Map's output, by index."""
 
     @property
     def run_id(self) -> str:

@@ -31,7 +31,14 @@ if TYPE_CHECKING:
     from constructs_sfn.asl.runtime.frame import Frame
     from constructs_sfn.asl.runtime.map_run import MapRun
 
-__all__ = ["MAX_CHILD_INPUT_BYTES", "ChildOutcome", "output_text_of", "run_child", "select_item"]
+__all__ = [
+    "MAX_CHILD_INPUT_BYTES",
+    "ChildOutcome",
+    "output_text_of",
+    "redrive_child",
+    "run_child",
+    "select_item",
+]
 
 MAX_CHILD_INPUT_BYTES = 256 * 1024
 """A child execution's input is a payload like any other: at most 256 KiB."""
@@ -53,6 +60,8 @@ class ChildOutcome:
     start_date: datetime
     stop_date: datetime
     execution_type: str
+    execution: Execution | None = None
+    """The child itself when it is kept (STANDARD), so that a redrive can continue it."""
 
     @property
     def succeeded(self) -> bool:
@@ -200,6 +209,27 @@ def run_child(ex: Execution, state: MapState, run: MapRun, value: Any, start_at:
             run.execution_type,
         )
     child.run()
+    _stop_if_paused(child)
+    if keep_history:
+        run.children.append(child)
+    return _outcome(child, run, start_at, kept=keep_history)
+
+
+def redrive_child(child: Execution, run: MapRun, start_at: datetime) -> ChildOutcome:
+    """Continue an unsuccessful STANDARD child from where it stopped (a redriven Map Run).
+
+    "A redriven parent workflow redrives all the unsuccessful states, including Distributed Map",
+    whose unsuccessful child executions are redriven in turn:
+    https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html
+    """
+    if isinstance(child.clock, VirtualClock) and child.clock.now() < start_at:
+        child.clock.advance_to(start_at)
+    child.redrive()
+    _stop_if_paused(child)
+    return _outcome(child, run, start_at, kept=True)
+
+
+def _stop_if_paused(child: Execution) -> None:
     if child.status == "RUNNING":
         # A child paused on a task token or an activity would need the client to route the
         # callback into it; the local Map Run does not do that yet, so it stops the child loudly.
@@ -208,12 +238,13 @@ def run_child(ex: Execution, state: MapState, run: MapRun, value: Any, start_at:
             "The local executor cannot pause a Distributed Map child execution for a callback "
             "(.waitForTaskToken or an activity); mock that state instead.",
         )
-    if keep_history:
-        run.children.append(child)
+
+
+def _outcome(child: Execution, run: MapRun, start_at: datetime, *, kept: bool) -> ChildOutcome:
     return ChildOutcome(
-        arn,
-        name,
-        machine_arn,
+        child.info.execution_arn,
+        child.info.execution_name,
+        child.info.state_machine_arn,
         child.status,
         child.input_text,
         child.output,
@@ -223,6 +254,7 @@ def run_child(ex: Execution, state: MapState, run: MapRun, value: Any, start_at:
         child.start_date,
         child.stop_date or start_at,
         run.execution_type,
+        child if kept else None,
     )
 
 

@@ -29,7 +29,7 @@ from constructs_sfn.asl.runtime.clock import VirtualClock
 from constructs_sfn.asl.runtime.finish import finish_with_result
 from constructs_sfn.asl.runtime.item_reader import Batch, evaluate_map_field, iter_batches, open_items
 from constructs_sfn.asl.runtime.map_run import MapRun, map_runs_of
-from constructs_sfn.asl.runtime.map_run_children import ChildOutcome, run_child, select_item
+from constructs_sfn.asl.runtime.map_run_children import ChildOutcome, redrive_child, run_child, select_item
 from constructs_sfn.asl.runtime.map_run_writer import ResultWriter, transformed_values, writer_config
 from constructs_sfn.asl.runtime.scheduler import Sleep
 from constructs_sfn.asl.runtime.trace import TraceEvent, TraceKind
@@ -99,24 +99,24 @@ def run_map_run(
     max_concurrency: int,
     tolerance: tuple[int | None, float | None],
 ) -> StateGen:
-    """Run a Distributed Map's Map Run; ``items`` is None when an ItemReader supplies them."""
-    label = state.label or state.name
-    info = ex.info
-    run = MapRun(
-        arn=_map_run_arn(ex, label),
-        execution_arn=info.execution_arn,
-        state_machine_arn=f"arn:{info.partition}:states:{info.region}:{info.account_id}:stateMachine:"
-        f"{info.state_machine_name}/{label}",
-        label=label,
-        execution_type=state.execution_type or "STANDARD",
-        start_date=ex.clock.now(),
-        max_concurrency=max_concurrency,
-        tolerated_failure_count=tolerance[0] or 0,
-        tolerated_failure_percentage=tolerance[1] or 0.0,
-        parent=ex,
-    )
-    map_runs_of(ex).append(run)
-    ex.event(frame, "MapRunStarted", {"mapRunArn": run.arn})
+    """Run a Distributed Map's Map Run; ``items`` is None when an ItemReader supplies them.
+
+    When the parent execution has been redriven since this state's Map Run failed (or was
+    stopped), that Map Run is redriven instead of a new one started: items whose child succeeded
+    are skipped, unsuccessful STANDARD children continue where they stopped, EXPRESS ones run
+    again, and items never started run for the first time
+    (https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html).
+    """
+    run = _redrivable(ex, state)
+    if run is not None:
+        run.redrive_count += 1
+        run.redrive_date = ex.clock.now()
+        run.status, run.stop_date = "RUNNING", None
+        ex.event(frame, "MapRunRedriven", {"mapRunArn": run.arn, "redriveCount": run.redrive_count})
+    else:
+        run = _new_run(ex, state, max_concurrency, tolerance)
+        map_runs_of(ex).append(run)
+        ex.event(frame, "MapRunStarted", {"mapRunArn": run.arn})
     source: Iterable[Any]
     if items is None:
         try:
@@ -136,7 +136,8 @@ def run_map_run(
     except StatesError as failure:
         raise _failed(ex, frame, run, failure) from None
     limits = _Tolerance(*tolerance, total=len(items) if items is not None else None)
-    results: list[Any] | None = None if writer is not None else []
+    if writer is None and run.results is None:
+        run.results = []
     # An observer may follow the run's counters (a command-line progress display): it is called
     # after every child with the MapRun, whose ``items`` counts are live.
     progress = getattr(ex.observer, "on_map_run_progress", None)
@@ -145,38 +146,53 @@ def run_map_run(
     base = ex.clock.now()
     latest = base
     free: list[datetime] = []
-    index = 0
+    earlier = run.units_started
+    total_items = 0
+    index = -1
     while True:
         try:
             unit = next(units, None)
         except StatesError as failure:
             raise _failed(ex, frame, run, failure) from None
         if unit is None:
-            limits.total = run.items.values["total"]
+            limits.total = total_items
             break
-        value = select_item(
-            ex, frame, state, effective, raw_input, context, index, unit.value,
-            None if item_keys is None else item_keys[index],
-        )  # fmt: skip
+        index += 1
+        total_items += unit.item_count
+        previous = run.failed_units.pop(index, None) if index < earlier else None
+        if index < earlier and previous is None:
+            continue  # its child succeeded in an earlier attempt
         start_at = heapq.heappop(free) if max_concurrency and len(free) >= max_concurrency else base
         if ex.observer is not None:
             ex.observer.on_event(ex, TraceEvent(TraceKind.ITERATION_STARTED, state.pointer, state.name, index=index))
-        run.items.started(unit.item_count)
-        run.executions.started(1)
-        outcome = run_child(ex, state, run, value, start_at)
+        if previous is None:
+            run.items.started(unit.item_count)
+            run.executions.started(1)
+            run.units_started = index + 1
+        else:
+            run.items.restarted(previous[0], unit.item_count)
+            run.executions.restarted(previous[0], 1)
+        if previous is not None and previous[1] is not None:
+            outcome = redrive_child(previous[1], run, start_at)
+        else:
+            value = select_item(
+                ex, frame, state, effective, raw_input, context, index, unit.value,
+                None if item_keys is None else item_keys[index],
+            )  # fmt: skip
+            outcome = run_child(ex, state, run, value, start_at)
         if max_concurrency:
             heapq.heappush(free, outcome.stop_date)
         latest = max(latest, outcome.stop_date)
         run.items.ended(outcome.status, unit.item_count)
         run.executions.ended(outcome.status, 1)
-        _collect(writer, results, outcome, state)
+        _collect(writer, run, index, outcome, state)
         if writer is not None:
             run.items.values["resultsWritten"] += unit.item_count
             run.executions.values["resultsWritten"] += 1
-        index += 1
         if progress is not None:
             progress(ex, run)
         if not outcome.succeeded:
+            run.failed_units[index] = (outcome.status, outcome.execution)
             failed_items += unit.item_count
             if first_error is None:
                 first_error = StatesError(outcome.error or ErrorName.RUNTIME, outcome.cause)
@@ -202,8 +218,45 @@ def run_map_run(
     ex.event(frame, "MapRunSucceeded", None, side=True)
     run.finish("SUCCEEDED", ex.clock.now())
     ex.event(frame, "MapStateSucceeded", None, side=True)
-    output: Any = {"MapRunArn": run.arn, "ResultWriterDetails": details} if details is not None else results
+    output: Any = (
+        {"MapRunArn": run.arn, "ResultWriterDetails": details}
+        if details is not None
+        else [value for contributed in run.results or () for value in contributed]
+    )
     return state.next, finish_with_result(ex, frame, state, raw_input, output, context)
+
+
+def _new_run(
+    ex: Execution, state: MapState, max_concurrency: int, tolerance: tuple[int | None, float | None]
+) -> MapRun:
+    label = state.label or state.name
+    info = ex.info
+    return MapRun(
+        arn=_map_run_arn(ex, label),
+        execution_arn=info.execution_arn,
+        state_machine_arn=f"arn:{info.partition}:states:{info.region}:{info.account_id}:stateMachine:"
+        f"{info.state_machine_name}/{label}",
+        label=label,
+        execution_type=state.execution_type or "STANDARD",
+        start_date=ex.clock.now(),
+        max_concurrency=max_concurrency,
+        tolerated_failure_count=tolerance[0] or 0,
+        tolerated_failure_percentage=tolerance[1] or 0.0,
+        parent=ex,
+        pointer=state.pointer,
+    )
+
+
+def _redrivable(ex: Execution, state: MapState) -> MapRun | None:
+    """This state's unsuccessful Map Run, when the parent has been redriven since it ended."""
+    redrives = ex.info.redrive_count
+    if not redrives:
+        return None
+    for run in reversed(map_runs_of(ex)):
+        if run.pointer == state.pointer:
+            unsuccessful = run.effective_status() in ("FAILED", "ABORTED")
+            return run if unsuccessful and run.redrive_count < redrives else None
+    return None
 
 
 def _open_writer(
@@ -217,14 +270,18 @@ def _open_writer(
     return ResultWriter(ex, state, context, run, parameters)
 
 
-def _collect(writer: ResultWriter | None, results: list[Any] | None, outcome: ChildOutcome, state: MapState) -> None:
+def _collect(writer: ResultWriter | None, run: MapRun, index: int, outcome: ChildOutcome, state: MapState) -> None:
     if writer is not None:
         writer.add(outcome)
         return
-    assert results is not None
+    assert run.results is not None
     transformation, _output_type = writer_config(state)
     if transformation is None or transformation == "COMPACT":
         # Without a ResultWriter a failed child contributes its error output, as an inline Map does.
-        results.append(outcome.output if outcome.succeeded else outcome.error_output())
-        return
-    results.extend(transformed_values(outcome, transformation))
+        contributed = [outcome.output if outcome.succeeded else outcome.error_output()]
+    else:
+        contributed = transformed_values(outcome, transformation)
+    if index < len(run.results):
+        run.results[index] = contributed
+    else:
+        run.results.append(contributed)

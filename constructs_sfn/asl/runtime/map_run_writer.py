@@ -2,7 +2,9 @@
 
 Under ``<Prefix>/<map run id>/`` the writer puts ``SUCCEEDED_0.json``, ``FAILED_0.json`` and
 ``PENDING_0.json`` (each only when it has entries; ``.jsonl`` with ``OutputType: JSONL``) and a
-``manifest.json`` naming them::
+``manifest.json`` naming them (a redriven Map Run adds ``SUCCEEDED_1.json``... for its attempt and
+lists the earlier SUCCEEDED files too; that redrive layout is ours, the pages read do not show
+AWS's)::
 
     {"DestinationBucket": ..., "MapRunArn": ...,
      "ResultFiles": {"FAILED": [{"Key": ..., "Size": ...}], "PENDING": [], "SUCCEEDED": [...]}}
@@ -111,7 +113,9 @@ class _StatusFile:
 
     def __init__(self, writer: ResultWriter, status: str) -> None:
         self.writer = writer
-        self.key = f"{writer.folder}{status}_0.{'jsonl' if writer.output_type == 'JSONL' else 'json'}"
+        # A redriven Map Run writes its attempt's files beside the earlier ones: <STATUS>_<redrives>.
+        attempt = writer.run.redrive_count
+        self.key = f"{writer.folder}{status}_{attempt}.{'jsonl' if writer.output_type == 'JSONL' else 'json'}"
         self.buffer: list[str] = []
         self.buffered = 0
         self.size = 0
@@ -214,9 +218,11 @@ class ResultWriter:
 
     def close(self) -> dict[str, str]:
         """Finish every file, write the manifest; returns ``ResultWriterDetails``."""
-        listed: dict[str, list[dict[str, Any]]] = {"FAILED": [], "PENDING": [], "SUCCEEDED": []}
+        listed: dict[str, list[dict[str, Any]]] = {"FAILED": [], "PENDING": [], "SUCCEEDED": list(self.run.written)}
         for status, file in self._files.items():
             listed[status].append(file.close())
+        # The failures of earlier attempts were redriven; their successes stay part of the results.
+        self.run.written = list(listed["SUCCEEDED"])
         manifest = {"DestinationBucket": self.bucket, "MapRunArn": self.run.arn, "ResultFiles": listed}
         self.put(self.manifest_key, to_json_text(manifest))
         return {"Bucket": self.bucket, "Key": self.manifest_key}

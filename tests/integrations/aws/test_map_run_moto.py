@@ -294,3 +294,25 @@ def test_a_missing_object_fails_the_map_with_item_reader_failed(sfn: LocalStepFu
 def test_a_missing_result_bucket_fails_the_map_with_result_writer_failed(sfn: LocalStepFunctions) -> None:
     described = run(sfn, map_job(None, PASS, ResultWriter=writer("no-such-bucket-here")), [1])
     assert (described["status"], described["error"]) == ("FAILED", "States.ResultWriterFailed")
+
+
+def test_a_redriven_map_run_adds_its_attempts_results(sfn: LocalStepFunctions, s3: Any, bucket: str) -> None:
+    # https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html: only the unsuccessful
+    # children run again (an EXPRESS child is started afresh, on the item as read again), and the
+    # redriven attempt's files sit beside the first attempt's.
+    reader = csv_rows(s3, bucket, bad={2}, rows=3)
+    described = run(sfn, map_job(reader, REJECT_BAD, execution_type="EXPRESS", ResultWriter=writer(bucket)))
+    assert described["status"] == "FAILED"
+    s3.put_object(Bucket=bucket, Key="in/rows.csv", Body=b"id,ok\n1,yes\n2,yes\n3,yes\n")  # the bad row fixed
+    sfn.redrive_execution(executionArn=described["executionArn"])
+    again = sfn.describe_execution(executionArn=described["executionArn"])
+    assert again["status"] == "SUCCEEDED", again.get("cause")
+    output = json.loads(again["output"])
+    run_id = output["MapRunArn"].rsplit(":", 1)[-1]
+    manifest, entries = written(s3, output)
+    assert [f["Key"] for f in manifest["ResultFiles"]["SUCCEEDED"]] == [
+        f"out/{run_id}/SUCCEEDED_0.json",
+        f"out/{run_id}/SUCCEEDED_1.json",
+    ]
+    assert manifest["ResultFiles"]["FAILED"] == []
+    assert sorted(json.loads(e["Output"])["id"] for e in entries["SUCCEEDED"]) == ["1", "2", "3"]
