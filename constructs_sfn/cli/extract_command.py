@@ -18,7 +18,8 @@ Write the plain ASL definition of the state machines of a synthesized app, as pr
 CDK tokens (function ARNs, queue URLs, ...) become readable placeholders named after their
 constructs, e.g. arn:aws:lambda:us-east-1:123456789012:function:<Orders/ChargeFn>.
 
-Without --out-dir the definition goes to stdout; that needs a single state machine (or --machine).
+Without --out-dir the definition goes to stdout; that needs a single state machine (or
+--state-machine).
 With --out-dir every machine is written to its own file, named after its construct path.
 """
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
@@ -36,12 +37,13 @@ def register_extract(commands: Any) -> None:
         "source", metavar="SOURCE", help="a CloudFormation template (JSON) or a cloud assembly directory (cdk.out)"
     )
     parser.add_argument(
-        "--machine",
         "--state-machine",
+        "--machine",
         dest="machine",
-        metavar="NAME",
+        metavar="ID",
         default=None,
-        help="only this state machine: a construct path (Stack/Orders), its last part (Orders) or a logical id",
+        help="only this state machine: a construct path (Stack/Orders), its last part (Orders) or a logical id "
+        "(--machine is the same option)",
     )
     parser.add_argument(
         "--out-dir",
@@ -62,6 +64,20 @@ def _pretty(definition: Any) -> str:
     """Pretty JSON; a lone surrogate (valid in a JSON escape, not in UTF-8) stays a ``\\udXXX`` escape."""
     text = json.dumps(definition, indent=2, ensure_ascii=False)
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _why_no_machine(source: Path) -> str:
+    """Why a source holds no state machine; an ASL definition is already what extract would write."""
+    try:
+        document = json.loads(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+        document = None
+    if isinstance(document, dict) and "States" in document and "Resources" not in document:
+        return (
+            "an ASL definition, not a template: it is already plain ASL (extract reads a CloudFormation "
+            "template or cdk.out)"
+        )
+    return "no AWS::StepFunctions::StateMachine resource"
 
 
 def run_extract(args: argparse.Namespace) -> int:
@@ -91,14 +107,14 @@ def run_extract(args: argparse.Namespace) -> int:
         emit(f"constructs-sfn: {source}: a template is nested too deeply to read", sys.stderr)
         return 2
     if not machines:
-        emit(f"constructs-sfn: {source}: no AWS::StepFunctions::StateMachine resource", sys.stderr)
+        emit(f"constructs-sfn: {source}: {_why_no_machine(source)}", sys.stderr)
         return 2
     if args.out_dir is None:
         if len(machines) > 1:
             names = ", ".join(m.name for m in machines)
             emit(
                 f"constructs-sfn: {source} holds {len(machines)} state machines ({names}); "
-                "choose one with --machine or write them all with --out-dir",
+                "choose one with --state-machine or write them all with --out-dir",
                 sys.stderr,
             )
             return 2

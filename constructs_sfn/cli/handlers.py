@@ -2,8 +2,9 @@
 
 The module is imported as ``python -m`` would from the current directory (which is put first on
 ``sys.path``). For a machine of a template or ``cdk.out`` the left-hand side may also be the
-function's construct path or logical id (``Shop/ChargeFn``), since the extracted definition names
-the function by a placeholder (``arn:aws:lambda:...:function:<Shop/ChargeFn>``).
+function's construct path (``Shop/ChargeFn``, or ``ChargeFn`` when no other function the machine
+calls ends so) or logical id, since the extracted definition names the function by a placeholder
+(``arn:aws:lambda:...:function:<Shop/ChargeFn>``).
 """
 
 from __future__ import annotations
@@ -82,8 +83,9 @@ def load_handler(spec: HandlerSpec) -> Callable[[Any, Any], Any]:
 
 
 def resolve_function(spec: HandlerSpec, machine: StateMachineUnderTest | None) -> str:
-    """The function name or ARN to bind: a template machine's construct path or logical id becomes
-    the placeholder name its definition uses; a Lambda name or ARN is taken as it is."""
+    """The function name or ARN to bind: a template machine's construct path, logical id or unique
+    last part of the path becomes the placeholder name its definition uses; a Lambda name or ARN is
+    taken as it is."""
     if machine is not None:
         called = machine.referenced(_LAMBDA)
         wanted = spec.function.strip("/")
@@ -94,6 +96,11 @@ def resolve_function(spec: HandlerSpec, machine: StateMachineUnderTest | None) -
         for placeholder in called:
             if placeholder.logical_id in logical_ids:
                 return f"<{placeholder.name}>"
+        # The last part of a construct path (ChargeFn for Shop/Functions/ChargeFn), when only one
+        # function the machine calls ends so, as --state-machine accepts a machine's.
+        ending = {placeholder.name for placeholder in called if placeholder.name.endswith(f"/{wanted}")}
+        if len(ending) == 1:
+            return f"<{ending.pop()}>"
     if FunctionRef.parse(spec.function) is None:
         hint = ""
         if machine is not None:

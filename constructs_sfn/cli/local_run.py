@@ -71,7 +71,7 @@ def add_task_options(parser: argparse.ArgumentParser, *, prefix: str = "") -> No
         metavar="FUNCTION=MODULE:CALLABLE",
         help=f"{prefix}serve a Lambda function with a Python handler(event, context), imported from the "
         "current directory; FUNCTION is a function name or ARN, or for a template the function's "
-        "construct path or logical id. Repeat for several functions",
+        "construct path (or its last part, when unique) or logical id. Repeat for several functions",
     )
     parser.add_argument(
         "--aws",

@@ -77,10 +77,22 @@ def test_several_machines_need_machine_or_out_dir(tmp_path: Path) -> None:
     result = run("extract", out)
     assert result.returncode == 2
     assert "2 state machines (Shop/Checkout, Shop/Orders)" in result.stderr
-    assert "--machine" in result.stderr
-    picked = run("extract", out, "--machine", "Orders")
-    assert picked.returncode == 0
-    assert json.loads(picked.stdout) == ORDERS
+    assert "choose one with --state-machine or write them all with --out-dir" in result.stderr
+    for option in ("--state-machine", "--machine"):  # the name every command uses, and the older one
+        picked = run("extract", out, option, "Orders")
+        assert picked.returncode == 0
+        assert json.loads(picked.stdout) == ORDERS
+
+
+def test_an_asl_definition_is_already_plain_asl(tmp_path: Path) -> None:
+    definition = tmp_path / "checkout.asl.json"
+    definition.write_text(json.dumps(ORDERS))
+    result = run("extract", definition)
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"constructs-sfn: {definition}: an ASL definition, not a template: it is already plain ASL "
+        "(extract reads a CloudFormation template or cdk.out)\n"
+    )
 
 
 def test_out_dir_writes_one_file_per_machine(tmp_path: Path) -> None:

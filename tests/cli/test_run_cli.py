@@ -309,7 +309,7 @@ class TestTemplates:
         assert result.returncode == 0, result.stderr
         assert 'output: "audited"' in result.stdout
 
-    @pytest.mark.parametrize("function", ["Shop/ChargeFn", "ChargeFn12AB"])
+    @pytest.mark.parametrize("function", ["Shop/ChargeFn", "ChargeFn", "ChargeFn12AB"])
     def test_handler_by_construct_path(self, cli: Cli, shop: Path, tmp_path: Path, function: str) -> None:
         handlers(tmp_path, failures=0)
         result = cli(
