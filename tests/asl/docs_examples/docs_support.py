@@ -7,15 +7,11 @@ reads as the page's input -> definition -> stated output.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from constructs_sfn.asl import Execution, VirtualClock, parse_definition
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
-
-DOCS = "https://docs.aws.amazon.com/step-functions/latest/dg/"
-"""Where the developer guide's pages live; each test cites ``DOCS + <page>.html``."""
 
 LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:HelloFunction"
 
@@ -83,12 +79,6 @@ def entered(execution: Execution) -> list[str]:
         for event in execution.events
         if event["type"].endswith("StateEntered")
     ]
-
-
-def decoded(text: str | None) -> Any:
-    """JSON text (an error output, a cause) decoded."""
-    assert text is not None
-    return json.loads(text)
 
 
 class FakeService:
