@@ -192,6 +192,7 @@ def _measure(endpoint: str, rows: int) -> dict[str, Any]:
         raise RuntimeError(f"the worker failed:\n{worker.stderr}")
     figures: dict[str, Any] = json.loads(worker.stdout.strip().splitlines()[-1])
     figures["rows"] = rows
+    figures["load_average"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     figures["csv_mib"] = csv_bytes / 2**20
     figures["check"] = (
         _check_results(s3, figures["output"], rows)
@@ -213,16 +214,18 @@ def _markdown(results: list[dict[str, Any]]) -> str:
         "A CSV of N rows in S3 (moto server on 127.0.0.1, its own process), `ItemBatcher` of 100 items, EXPRESS",
         "child executions of two Pass states, `ResultWriter` to S3 (Transformation NONE). One worker process per",
         "size; peak RSS is that process's `VmHWM`. The children run one after another in that process.",
+        "The machine is shared: the load average (1 min, when the size started) shows how busy it was, and the",
+        "wall time moves with it (at a load near 4 the million rows took about 16 s).",
         "",
-        "| rows | CSV | status | wall time | items/s | child executions | peak RSS | RSS before the run | results |",
-        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| rows | CSV | status | wall time | items/s | child executions | peak RSS | RSS before the run | load avg | results |",
+        "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for r in results:
         rate = r["rows"] / r["wall_seconds"] if r["wall_seconds"] else 0.0
         lines.append(
             f"| {r['rows']:,} | {r['csv_mib']:.1f} MiB | {r['status']} | {r['wall_seconds']:.1f} s | {rate:,.0f} | "
             f"{r['executions']['total']:,} | {r['peak_rss_kib'] / 1024:.0f} MiB | {r['rss_before_kib'] / 1024:.0f} MiB | "
-            f"{r['check']} |"
+            f"{r['load_average']:.1f} | {r['check']} |"
         )
     if len(results) >= 2:
         small, large = results[0], results[-1]
