@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from docs_support import entered, run, succeeded
+from docs_support import FakeService, entered, run, seconds_of, succeeded
 
 from constructs_sfn.asl import DefinitionError, parse_definition
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
@@ -244,3 +244,36 @@ def test_callbacks_of_a_stopped_branch_are_refused() -> None:
         with pytest.raises(ClientError) as raised:
             send()
         assert raised.value.response["Error"]["Code"] in {"TaskTimedOut", "TaskDoesNotExist"}
+
+
+def test_retry_on_a_parallel_state_runs_all_branches_again() -> None:
+    """A Parallel state's Retry (the page lists Retry among its fields): when a branch fails, the
+    whole state is retried, every branch from its start, after the retrier's interval.
+    """
+    attempts: list[str] = []
+
+    def answer(request: TaskRequest) -> TaskOutcome:
+        attempts.append(request.resource.rsplit(":", 1)[-1])
+        if request.resource.endswith("Flaky") and attempts.count("Flaky") == 1:
+            return TaskOutcome.failure("Transient.Error", "first try")
+        return TaskOutcome.success(request.resource.rsplit(":", 1)[-1])
+
+    definition = {
+        "StartAt": "P",
+        "States": {
+            "P": {
+                "Type": "Parallel",
+                "Retry": [{"ErrorEquals": ["Transient.Error"], "IntervalSeconds": 3}],
+                "ResultSelector": {"first.$": "$[0]", "second.$": "$[1]"},
+                "End": True,
+                "Branches": [branch("Steady", FUNCTION + "Steady"), branch("Flaky", FUNCTION + "Flaky")],
+            }
+        },
+    }
+
+    execution = run(definition, {}, worker=FakeService(answer))
+
+    assert execution.status == "SUCCEEDED", (execution.error, execution.cause)
+    assert sorted(attempts) == ["Flaky", "Flaky", "Steady", "Steady"]
+    assert execution.output == {"first": "Steady", "second": "Flaky"}
+    assert seconds_of(execution, "ParallelStateStarted") == [0, 3]
