@@ -17,6 +17,7 @@ from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
 __all__ = [
     "MAX_FILE_BYTES",
     "UsageError",
+    "api_error_text",
     "emit",
     "json_text",
     "one_line",
@@ -40,6 +41,17 @@ def emit(text: str, stream: TextIO | None = None) -> None:
     out = stream if stream is not None else sys.stdout
     encoding = getattr(out, "encoding", None) or "utf-8"
     out.write(text.encode(encoding, "backslashreplace").decode(encoding, "replace") + "\n")
+
+
+def api_error_text(error: Exception) -> str:
+    """What the local client refused, as a user reads it: ``<message> (<error code>)`` for a botocore
+    ``ClientError`` rather than botocore's "An error occurred ... when calling ..." sentence."""
+    response = getattr(error, "response", None)
+    details = response.get("Error") if isinstance(response, dict) else None
+    if isinstance(details, dict) and details.get("Message"):
+        code = details.get("Code")
+        return f"{details['Message']} ({code})" if code else str(details["Message"])
+    return str(error)
 
 
 def one_line(message: str) -> str:

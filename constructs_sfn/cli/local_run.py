@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName
 from constructs_sfn.asl.services import TaskOutcome, TaskRequest
-from constructs_sfn.cli.console import UsageError, emit, option_text, parse_json_option
+from constructs_sfn.cli.console import UsageError, api_error_text, emit, option_text, parse_json_option
 from constructs_sfn.cli.handlers import check_handler_is_called, load_handler, parse_handler_spec, resolve_function
 from constructs_sfn.cli.sources import MachineSource
 from constructs_sfn.integrations import MOCK_CONFIG_ENV_VAR, FunctionRef, MockConfig, MockConfigError, TaskServices
@@ -201,7 +201,7 @@ def run_locally(
             _let_time_pass(client, started["executionArn"], machine)
             body = client.describe_execution(executionArn=started["executionArn"])
     except (ClientError, ParamValidationError) as error:
-        raise UsageError(f"{machine.label}: {error}") from None
+        raise UsageError(f"{machine.label}: {api_error_text(error)}") from None
     body.pop("ResponseMetadata", None)
     return LocalRun(client, body, client.local_execution(body["executionArn"]))
 

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from constructs_sfn.cli.console import UsageError, emit, json_text, option_text, parse_json_option
+from constructs_sfn.cli.console import UsageError, api_error_text, emit, json_text, option_text, parse_json_option
 from constructs_sfn.cli.sources import load_definition_file, pick_machine
 from constructs_sfn.local import LocalStepFunctions
 
@@ -144,10 +144,15 @@ def run_test_state(args: argparse.Namespace) -> int:
     from botocore.exceptions import ClientError, ParamValidationError
 
     request = _request(args)
+    label = args.state_definition if args.state_definition is not None else args.source
     try:
         response = LocalStepFunctions().test_state(**request)
     except (ClientError, ParamValidationError) as error:
-        raise UsageError(f"test-state: {error}") from None
+        message = api_error_text(error)
+        if "does not exist in the definition" in message:
+            states = json.loads(request["definition"]).get("States", {})
+            message += f"; its top-level states: {', '.join(states) or 'none'}"
+        raise UsageError(f"{label}: {message}") from None
     response.pop("ResponseMetadata", None)
     if args.json:
         emit(json_text(response, indent=4))

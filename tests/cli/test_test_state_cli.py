@@ -83,3 +83,12 @@ def test_usage_errors(cli: Cli, machine: Path, args: tuple[str, ...], message: s
     assert result.returncode == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_an_unknown_state_names_the_file_and_the_states_it_has(cli: Cli, machine: Path) -> None:
+    result = cli("test-state", machine, "--state", "Chrage")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"constructs-sfn: {machine}: State 'Chrage' does not exist in the definition (ValidationException); "
+        "its top-level states: Charge, Refund, Done\n"
+    )
