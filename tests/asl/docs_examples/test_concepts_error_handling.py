@@ -219,3 +219,43 @@ def test_states_all_must_be_alone_and_last(field: dict[str, Any]) -> None:
     """``States.ALL`` must appear alone in its ``ErrorEquals`` and in the last retrier / catcher."""
     with pytest.raises(DefinitionError):
         parse_definition(hello_world(FAIL_FUNCTION, **field))
+
+
+@pytest.mark.parametrize("error_equals", ["States.DataLimitExceeded", "States.ALL"])
+def test_a_task_result_over_the_payload_quota_is_caught(error_equals: str) -> None:
+    """A result larger than the 256 KiB payload quota fails the task with ``States.DataLimitExceeded``.
+
+    The current error-handling.html calls that error terminal and says ``States.ALL`` cannot catch it.
+    The conformance corpus records otherwise for a Task's result: AWS caught it both by its name and
+    with ``States.ALL`` (service_cases.jsonl, TestStatesErrors::
+    test_task_lambda_catch_state_all_data_limit_exceeded_on_large_utf8_response and
+    test_task_lambda_data_limit_exceeded_on_large_utf8_response), so the corpus is followed.
+    """
+    big = FakeService(lambda _request: TaskOutcome.success("x" * (256 * 1024 + 1)))
+    definition = hello_world(FAIL_FUNCTION, Catch=[{"ErrorEquals": [error_equals], "Next": "fallback"}])
+
+    execution = run(definition, {}, worker=big)
+
+    assert entered(execution) == ["HelloWorld", "fallback"]
+    assert execution.status == "SUCCEEDED"
+    failed = [e for e in execution.events if e["type"] == "LambdaFunctionFailed"]
+    assert failed[0]["lambdaFunctionFailedEventDetails"]["error"] == "States.DataLimitExceeded"
+
+
+@pytest.mark.parametrize("error_equals", ["States.ALL", "States.Runtime"])
+def test_a_runtime_error_is_never_caught(error_equals: str) -> None:
+    """``States.Runtime`` (here a Parameters path that selects nothing) is not retriable and always
+    fails the execution: neither ``States.ALL`` nor its own name in a Retry or Catch handles it
+    (error-handling.html, "States.Runtime").
+    """
+    definition = hello_world(
+        FAIL_FUNCTION,
+        Parameters={"who.$": "$.missing"},
+        Retry=[{"ErrorEquals": [error_equals]}],
+        Catch=[{"ErrorEquals": [error_equals], "Next": "fallback"}],
+    )
+
+    execution = run(definition, {}, worker=fails("never", "called"))
+
+    assert (execution.status, execution.error) == ("FAILED", "States.Runtime")
+    assert "fallback" not in entered(execution)
