@@ -83,8 +83,13 @@ def test_missing_variable_fails_the_execution() -> None:
 
 
 def test_no_match_and_no_default_fails_with_states_no_choice_matched() -> None:
-    """Without a Default, a Choice state that matches nothing fails the execution
-    (``States.NoChoiceMatched``, amazon-states-language-errors.html).
+    """Without a Default, a Choice state that matches nothing fails the execution.
+
+    The error name is ambiguous in AWS's own texts: the States Language specification names it
+    ``States.NoChoiceMatched``, while the current error-handling.html lists that name as "reserved for
+    future use" and says such failures are reported as ``States.Runtime``. No case of the conformance
+    corpus records it; the executor keeps the specification's name (with cause "No Matches!"), which
+    is what this test pins, so a change of rule shows up here.
     """
     definition = {
         "StartAt": "C",
