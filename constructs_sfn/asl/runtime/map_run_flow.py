@@ -126,9 +126,12 @@ def run_map_run(
     else:
         source = items
     units: Iterator[Batch]
-    if state.item_batcher is not None:
-        units = iter_batches(ex, frame, state, source, raw_input, effective, context)
-        item_keys = None
+    batched = state.item_batcher is not None
+    if batched:
+        # States Language, "Batching Items": the ItemBatcher batches the *selected* items, so the
+        # ItemSelector is applied to each item (with its own $$.Map.Item) before batching.
+        selected = _selected(ex, frame, state, effective, raw_input, context, source, item_keys)
+        units = iter_batches(ex, frame, state, selected, raw_input, effective, context)
     else:
         units = (Batch(item, 1) for item in source)
     try:
@@ -153,6 +156,8 @@ def run_map_run(
         try:
             unit = next(units, None)
         except StatesError as failure:
+            if getattr(failure, "selector_failure", False):
+                raise  # the ItemSelector's own failure, as without batches
             raise _failed(ex, frame, run, failure) from None
         if unit is None:
             limits.total = total_items
@@ -175,7 +180,7 @@ def run_map_run(
         if previous is not None and previous[1] is not None:
             outcome = redrive_child(previous[1], run, start_at)
         else:
-            value = select_item(
+            value = unit.value if batched else select_item(
                 ex, frame, state, effective, raw_input, context, index, unit.value,
                 None if item_keys is None else item_keys[index],
             )  # fmt: skip
@@ -224,6 +229,27 @@ def run_map_run(
         else [value for contributed in run.results or () for value in contributed]
     )
     return state.next, finish_with_result(ex, frame, state, raw_input, output, context)
+
+
+def _selected(
+    ex: Execution,
+    frame: Frame,
+    state: MapState,
+    effective: Any,
+    raw_input: Any,
+    context: Any,
+    source: Iterable[Any],
+    item_keys: list[str] | None,
+) -> Iterator[Any]:
+    for index, item in enumerate(source):
+        try:
+            yield select_item(
+                ex, frame, state, effective, raw_input, context, index, item,
+                None if item_keys is None else item_keys[index],
+            )  # fmt: skip
+        except StatesError as failure:
+            failure.selector_failure = True  # type: ignore[attr-defined]
+            raise
 
 
 def _new_run(

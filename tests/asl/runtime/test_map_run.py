@@ -395,3 +395,20 @@ def test_only_the_newest_standard_children_are_kept(monkeypatch: pytest.MonkeyPa
     [run] = map_runs_of(execution)
     assert [child.input_value for child in run.children] == [4, 5]
     assert run.executions.values["total"] == 5
+
+
+def test_the_item_selector_picks_each_item_before_batching() -> None:
+    # https://states-language.net/spec.html#batching-items: "The ItemBatcher Configuration causes
+    # the interpreter to batch selected items into sub-arrays", the selected item being the
+    # ItemSelector's result for one element.
+    definition = distributed(
+        {"Batch": {"Type": "Pass", "End": True}},
+        ItemSelector={"at.$": "$$.Map.Item.Index", "v.$": "$$.Map.Item.Value.v", "tag.$": "$.tag"},
+        ItemBatcher={"MaxItemsPerBatch": 2, "BatchInput": {"run": 7}},
+        ItemsPath="$.rows",
+    )
+    execution = execute(definition, {"tag": "t", "rows": [{"v": "a"}, {"v": "b"}, {"v": "c"}]})
+    assert execution.output == [
+        {"BatchInput": {"run": 7}, "Items": [{"at": 0, "v": "a", "tag": "t"}, {"at": 1, "v": "b", "tag": "t"}]},
+        {"BatchInput": {"run": 7}, "Items": [{"at": 2, "v": "c", "tag": "t"}]},
+    ]
