@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Mapping
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 from constructs_sfn.cli.console import emit
+from constructs_sfn.cli.sources import load_definition_file
 from constructs_sfn.lint import (
     Finding,
     LintInputError,
     exit_status,
+    lint_definition,
     lint_path,
     render_json,
     render_sarif,
@@ -74,12 +78,15 @@ def _tool_version() -> str:
 def run_lint(args: argparse.Namespace) -> int:
     """Lint every FILE of ``args``; print the findings; return the exit status."""
     findings: list[Finding] = []
+    notes: list[str] = []
     for file in args.files:
         try:
-            findings.extend(lint_path(file, state_machine_type=args.state_machine_type))
+            findings.extend(_lint_file(file, args.state_machine_type, notes))
         except LintInputError as error:
             emit(f"constructs-sfn: {error}", sys.stderr)
             return 2
+    for note in notes:  # on stderr, so that json and sarif output stay one document
+        emit(f"constructs-sfn: note: {note}", sys.stderr)
     if args.output_format == "json":
         emit(render_json(findings))
     elif args.output_format == "sarif":
@@ -87,3 +94,19 @@ def run_lint(args: argparse.Namespace) -> int:
     else:
         emit(render_text(findings))
     return exit_status(findings)
+
+
+def _lint_file(file: str, state_machine_type: str | None, notes: list[str]) -> list[Finding]:
+    """The findings for one FILE. A definition file is read as every command reads one (JSON by
+    AWS's rules, else YAML with YAML's own error and line, and hints for values YAML 1.1 turns
+    into dates, booleans, numbers or nulls); the YAML notes behind an error finding go to ``notes``."""
+    path = Path(file)
+    if "\x00" in file or not path.is_file():
+        return lint_path(file, state_machine_type=state_machine_type)
+    loaded = load_definition_file(path)
+    if loaded.is_template or not isinstance(loaded.document, Mapping):
+        return lint_path(file, state_machine_type=state_machine_type)
+    found = lint_definition(loaded.document, state_machine_type=state_machine_type or "STANDARD")
+    blamed = {note for finding in found if finding.severity == "error" for note in loaded.notes_for(finding.pointer)}
+    notes.extend(f"{file}: {note}" for note in sorted(blamed))
+    return [finding.with_file(file) for finding in found]

@@ -137,6 +137,10 @@ class DefinitionFile:
         """``message`` and the YAML notes (those concerning ``location``, when it is given)."""
         return message + "".join(f" (note: {note})" for note in _notes(self.yaml_surprises, location))
 
+    def notes_for(self, location: str) -> tuple[str, ...]:
+        """The YAML notes concerning a problem at ``location`` (a JSON pointer)."""
+        return _notes(self.yaml_surprises, location)
+
 
 @dataclass(frozen=True)
 class MachineSource:

@@ -125,7 +125,10 @@ def test_template_file(tmp_path: Path) -> None:
     ("setup", "expected"),
     [
         (lambda d: d / "missing.json", "missing.json: no such file or directory"),
-        (lambda d: (d / "bad.json", (d / "bad.json").write_text("{oops")) and d / "bad.json", "bad.json: Invalid JSON"),
+        (
+            lambda d: (d / "bad.json", (d / "bad.json").write_text("{oops")) and d / "bad.json",
+            "bad.json: not JSON (line 1, column 3)",
+        ),
         (lambda d: d, "not a cloud assembly"),
     ],
     ids=["missing-file", "bad-json", "not-an-assembly"],
@@ -191,3 +194,39 @@ def test_lone_surrogate_is_shown_as_an_escape(tmp_path: Path) -> None:
     assert "(state '\\ud800')" in text.stdout
     [finding] = json.loads(run("lint", "--format", "json", path).stdout)["findings"]
     assert finding["state"] == "\ud800"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("StartAt: P\nStates:\n  P: {Type: Pass, End: true\n", "not YAML (line 4, column 1: expected ',' or '}'"),
+        (
+            "Comment: 2024-01-01\nStartAt: P\nStates:\n  P: {Type: Pass, End: true}\n",
+            "YAML 1.1 reads 2024-01-01 as a date",
+        ),
+    ],
+    ids=["yaml-syntax", "yaml-date"],
+)
+def test_a_yaml_mistake_is_reported_as_validate_and_run_report_it(tmp_path: Path, text: str, message: str) -> None:
+    """lint reads definition files as the other commands do: a YAML error is YAML's, not "Invalid JSON"."""
+    path = tmp_path / "machine.asl.yaml"
+    path.write_text(text)
+    linted = run("lint", path)
+    validated = run("validate", path)
+    assert linted.returncode == validated.returncode == 2
+    assert message in linted.stderr
+    assert linted.stderr == validated.stderr
+    assert "Invalid JSON" not in linted.stderr
+
+
+def test_the_yaml_value_behind_an_error_finding_gets_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "machine.asl.yaml"
+    path.write_text("Comment: 0755\nStartAt: P\nStates:\n  P: {Type: Pass, End: true}\n")
+    for output_format in ("text", "json"):
+        result = run("lint", "--format", output_format, path)
+        assert result.returncode == 1
+        assert result.stderr == (
+            f'constructs-sfn: note: {path}: line 1: YAML 1.1 reads 0755 as the number 493 (octal); quote it ("0755") '
+            "if you meant text\n"
+        )
+    assert json.loads(result.stdout)["findings"][0]["pointer"] == "/Comment"
