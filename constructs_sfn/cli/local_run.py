@@ -213,9 +213,12 @@ def _let_time_pass(client: LocalStepFunctions, execution_arn: str, machine: Mach
     execution = client.local_execution(execution_arn)
     if execution.status != "RUNNING":
         return
-    states = sorted({str(details.get("state", "?")) for details in execution.tokens.values()}) or ["?"]
+    waits = list(execution.tokens.values())
+    states = sorted({str(details.get("state", "?")) for details in waits}) or ["?"]
+    activity = bool(waits) and all(details.get("kind") == "activity" for details in waits)
+    what = "an activity worker" if activity else "a task token"
     emit(
-        f"constructs-sfn: note: {machine.label}: waiting for a task token at state(s) {', '.join(states)}, "
+        f"constructs-sfn: note: {machine.label}: waiting for {what} at state(s) {', '.join(states)}, "
         "which nothing answers in a local run (mock the state with --mock-config/--test-case); "
         "letting virtual time pass until a timeout ends the wait",
         sys.stderr,

@@ -5,12 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import datetime
 from typing import Any
 
 from constructs_sfn.cli.console import UsageError, emit, json_text, parse_json_option
 from constructs_sfn.cli.local_run import add_task_options, run_locally
 from constructs_sfn.cli.sources import MachineSource, pick_machine
-from constructs_sfn.cli.timeline import TimelineRecorder, aws_json_value, render_event_table, render_timeline
+from constructs_sfn.cli.timeline import (
+    TimelineRecorder,
+    aws_json_value,
+    render_event_table,
+    render_timeline,
+    seconds_text,
+)
 from constructs_sfn.local.definitions import check_definition
 
 __all__ = ["register_run", "run_run"]
@@ -138,8 +145,14 @@ def run_run(args: argparse.Namespace) -> int:
 
 def _summary(body: dict[str, Any], execution: Any) -> None:
     status = body["status"]
-    seconds = execution.seconds_since_start()
-    emit(f"{status} after {seconds:g}s of workflow time ({len(execution.events)} history events)")
+    # From the start to the stop date: the clock may have moved on since (a run that waited for an
+    # answer lets virtual time pass until the execution's own limit).
+    started, stopped = body.get("startDate"), body.get("stopDate")
+    if isinstance(started, datetime) and isinstance(stopped, datetime):
+        seconds = (stopped - started).total_seconds()
+    else:
+        seconds = execution.seconds_since_start()
+    emit(f"{status} after {seconds_text(seconds)} of workflow time ({len(execution.events)} history events)")
     if status == "SUCCEEDED":
         emit(f"output: {body.get('output', 'null')}")
         return

@@ -27,6 +27,7 @@ __all__ = [
     "aws_timestamp",
     "render_event_table",
     "render_timeline",
+    "seconds_text",
 ]
 
 MAX_TIMELINE_LINES = 200
@@ -170,7 +171,8 @@ def _state_type(document: Any, pointer: str) -> str:
     return state_type if isinstance(state_type, str) else "?"
 
 
-def _seconds(value: float) -> str:
+def seconds_text(value: float) -> str:
+    """``33s``, ``5.789s``: a duration in seconds, to the millisecond, without trailing zeros."""
     return f"{value:.3f}".rstrip("0").rstrip(".") + "s"
 
 
@@ -197,12 +199,12 @@ def render_timeline(recorder: TimelineRecorder, document: Any, *, start: datetim
     rows: list[tuple[str, str, str, str, str]] = []
     for visit in shown:
         offset = (visit.started - start).total_seconds()
-        duration = "" if visit.ended is None else _seconds((visit.ended - visit.started).total_seconds())
+        duration = "" if visit.ended is None else seconds_text((visit.ended - visit.started).total_seconds())
         name = (
             "  " * visit.depth + visit.name + (f" [{','.join(map(str, visit.iteration))}]" if visit.iteration else "")
         )
         state_type = _state_type(document, visit.pointer)
-        rows.append((f"+{_seconds(offset)}", name, state_type, duration, _outcome(visit, running=running)))
+        rows.append((f"+{seconds_text(offset)}", name, state_type, duration, _outcome(visit, running=running)))
     widths = [max((len(row[i]) for row in rows), default=0) for i in range(4)]
     lines = [
         f"{row[0]:>{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]:<{widths[2]}}  {row[3]:>{widths[3]}}  {row[4]}"

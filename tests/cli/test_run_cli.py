@@ -445,3 +445,19 @@ def test_the_timeline_names_each_map_iteration(cli: Cli, tmp_path: Path, json_fi
         ["+1s", "P", "[1]", "Pass", "0s", "end"],
         ["+3s", "P", "[0]", "Pass", "0s", "end"],
     ]
+
+
+def test_an_activity_nobody_works_on_times_out_after_its_timeout(cli: Cli, tmp_path: Path, json_file: JsonFile) -> None:
+    """An activity Task fails with States.Timeout after TimeoutSeconds without a worker:
+    https://docs.aws.amazon.com/step-functions/latest/dg/concepts-activities.html
+    The summary counts the execution's own duration (600 s), not the virtual time let pass after it."""
+    task = {"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:review", "TimeoutSeconds": 600}
+    path = json_file(tmp_path / "review.asl.json", {"StartAt": "Review", "States": {"Review": {**task, "End": True}}})
+    result = cli("run", path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[:3] == [
+        "+0s  Review  Task  600s  failed: States.Timeout",
+        "FAILED after 600s of workflow time (5 history events)",
+        "error: States.Timeout",
+    ]
+    assert "waiting for an activity worker at state(s) Review" in result.stderr
