@@ -220,6 +220,10 @@ def run_graph(args: argparse.Namespace) -> int:
     definition = machine_definition(machine)
     output = Path(args.output) if args.output else None
     suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+    if args.format is None and suffix not in ("", "html", "htm", "svg", "png"):
+        raise UsageError(
+            f"-o {output}: a .{suffix} file; graph writes html, svg or png (name the file so, or give --format)"
+        )
     chosen = args.format or (suffix if suffix in ("svg", "png") else "html")
     if output is None:
         output = Path(f"{machine.name}.{chosen}")

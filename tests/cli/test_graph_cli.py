@@ -141,6 +141,7 @@ def test_html_from_a_recorded_history(cli, json_file, tmp_path: Path) -> None:
         (["shop.asl.json", "--prices", "prices.json"], "prices.json: /cheap: unknown price field"),
         (["broken.asl.json"], "constructs-sfn: broken.asl.json: "),
         (["shop.asl.json", "-o", "no/such/dir/run.html"], "constructs-sfn: no/such/dir/run.html: cannot be written"),
+        (["shop.asl.json", "-o", "shop.jpg"], "-o shop.jpg: a .jpg file; graph writes html, svg or png"),
     ],
 )
 def test_mistakes_are_one_line_errors(cli, json_file, tmp_path: Path, args: list[str], message: str) -> None:
