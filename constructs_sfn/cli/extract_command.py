@@ -21,6 +21,9 @@ constructs, e.g. arn:aws:lambda:us-east-1:123456789012:function:<Orders/ChargeFn
 Without --out-dir the definition goes to stdout; that needs a single state machine (or
 --state-machine).
 With --out-dir every machine is written to its own file, named after its construct path.
+
+Exit status: 0 when the definitions were printed or written, 2 for a usage error (a missing or
+invalid source, an unknown state machine, several machines without --out-dir).
 """
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

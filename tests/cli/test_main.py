@@ -14,7 +14,7 @@ import pytest
 
 Cli = Callable[..., subprocess.CompletedProcess[str]]
 COMMANDS = ["run", "test-state", "validate", "demo", "lint", "extract", "graph", "cost", "serve"]
-WITH_EXIT_STATUS = {"run", "test-state", "validate", "demo", "lint"}
+WITH_EXIT_STATUS = {"run", "test-state", "validate", "demo", "lint", "extract", "graph", "cost"}
 SCRIPT = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "constructs-sfn"
 RST = re.compile(r"``|:func:|:class:|:meth:|:mod:|:attr:|:data:")
 
