@@ -9,6 +9,7 @@ from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
+from constructs_sfn.asl.jsonata.numeric import evaluate_integer, evaluate_number
 from constructs_sfn.asl.jsonpath.causes import invalid_path_cause
 from constructs_sfn.asl.jsonpath.jsontext import json_type_name, to_json_text
 from constructs_sfn.asl.model.states import MapState
@@ -231,7 +232,17 @@ def tolerance_of(
             state.tolerated_failure_count_path, effective, context, variables, "ToleratedFailureCountPath"
         )
     elif hasattr(count, "evaluate"):
-        count = count.evaluate(states, variables, field="ToleratedFailureCount", rng=ex.rng, now_millis=ex.now_millis())
+        # A JSONata threshold must be a number (an integer for the count): AWS's "unexpected result
+        # type" failure otherwise; the range is checked below with AWS's own causes.
+        count = evaluate_integer(
+            count,
+            states,
+            variables,
+            field="ToleratedFailureCount",
+            minimum=None,
+            rng=ex.rng,
+            now_millis=ex.now_millis(),
+        )
     if state.tolerated_failure_percentage_path is not None:
         pct = _path_number(
             state.tolerated_failure_percentage_path,
@@ -242,8 +253,8 @@ def tolerance_of(
             kind="float",
         )
     elif hasattr(pct, "evaluate"):
-        pct = pct.evaluate(
-            states, variables, field="ToleratedFailurePercentage", rng=ex.rng, now_millis=ex.now_millis()
+        pct = evaluate_number(
+            pct, states, variables, field="ToleratedFailurePercentage", rng=ex.rng, now_millis=ex.now_millis()
         )
     if count is not None and count < 0:
         raise StatesError(ErrorName.RUNTIME, "ToleratedFailureCount cannot be negative.")
