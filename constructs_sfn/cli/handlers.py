@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from constructs_sfn.asl.errors import StatesError
 from constructs_sfn.cli.console import UsageError
 from constructs_sfn.integrations import FunctionRef
 
@@ -78,8 +79,23 @@ def load_handler(spec: HandlerSpec) -> Callable[[Any, Any], Any]:
         raise UsageError(f"--handler {spec.given}: module '{spec.module}' has no attribute '{spec.attribute}'")
     if not callable(handler):
         raise UsageError(f"--handler {spec.given}: '{spec.module}:{spec.attribute}' is not callable")
-    bound: Callable[[Any, Any], Any] = handler
-    return bound
+    return _exit_is_an_error(handler)
+
+
+def _exit_is_an_error(handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """``handler``, with ``sys.exit()`` inside it reported as Lambda reports a runtime that exits
+    (``Runtime.ExitError``) instead of ending the command."""
+
+    def call(event: Any, context: Any) -> Any:
+        try:
+            return handler(event, context)
+        except SystemExit as exit_:
+            request_id = getattr(context, "aws_request_id", "")
+            message = f"RequestId: {request_id} Error: Runtime exited with error: exit status {exit_.code}"
+            cause = json.dumps({"errorType": "Runtime.ExitError", "errorMessage": message}, separators=(",", ":"))
+            raise StatesError("Runtime.ExitError", cause) from None
+
+    return call
 
 
 def resolve_function(spec: HandlerSpec, machine: StateMachineUnderTest | None) -> str:

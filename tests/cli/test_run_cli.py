@@ -461,3 +461,21 @@ def test_an_activity_nobody_works_on_times_out_after_its_timeout(cli: Cli, tmp_p
         "error: States.Timeout",
     ]
     assert "waiting for an activity worker at state(s) Review" in result.stderr
+
+
+def test_a_handler_that_exits_fails_its_task_as_lambda_reports_it(cli: Cli, checkout: Path, tmp_path: Path) -> None:
+    """A runtime that exits inside the handler is Lambda's Runtime.ExitError ("RequestId: <id> Error:
+    Runtime exited with error: exit status N", as in
+    https://www.tech-reader.blog/2025/11/aws-lambda-error-runtime-failed-to.html); the command
+    carries on, and the Catch routes the error."""
+    (tmp_path / "quitter.py").write_text("import sys\n\n\ndef charge(event, context):\n    sys.exit(3)\n")
+    result = cli(
+        "run", checkout, "--input", '{"amount": 1}', "--handler", "Charge=quitter:charge", "--json", "--history"
+    )
+    assert result.returncode == 1
+    body = json.loads(result.stdout)
+    [failed] = [event for event in body["events"] if event["type"] == "LambdaFunctionFailed"]
+    details = failed["lambdaFunctionFailedEventDetails"]
+    assert details["error"] == "Runtime.ExitError"
+    assert json.loads(details["cause"])["errorMessage"].endswith("Error: Runtime exited with error: exit status 3")
+    assert body["error"] == "Order.Refunded"
