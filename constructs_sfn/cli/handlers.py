@@ -9,6 +9,7 @@ calls ends so) or logical id, since the extracted definition names the function 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -84,11 +85,13 @@ def load_handler(spec: HandlerSpec) -> Callable[[Any, Any], Any]:
 
 def _exit_is_an_error(handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     """``handler``, with ``sys.exit()`` inside it reported as Lambda reports a runtime that exits
-    (``Runtime.ExitError``) instead of ending the command."""
+    (``Runtime.ExitError``) instead of ending the command, and what it prints sent to stderr (a
+    function's log, as CloudWatch keeps it apart), so that ``run --json`` stays one JSON document."""
 
     def call(event: Any, context: Any) -> Any:
         try:
-            return handler(event, context)
+            with contextlib.redirect_stdout(sys.stderr):
+                return handler(event, context)
         except SystemExit as exit_:
             request_id = getattr(context, "aws_request_id", "")
             message = f"RequestId: {request_id} Error: Runtime exited with error: exit status {exit_.code}"

@@ -479,3 +479,15 @@ def test_a_handler_that_exits_fails_its_task_as_lambda_reports_it(cli: Cli, chec
     assert details["error"] == "Runtime.ExitError"
     assert json.loads(details["cause"])["errorMessage"].endswith("Error: Runtime exited with error: exit status 3")
     assert body["error"] == "Order.Refunded"
+
+
+def test_what_a_handler_prints_goes_to_stderr(cli: Cli, checkout: Path, tmp_path: Path) -> None:
+    """A function's prints are its log (CloudWatch Logs on AWS), not the command's output: --json
+    stays one JSON document."""
+    (tmp_path / "chatty.py").write_text(
+        "def charge(event, context):\n    print('charging', event)\n    return {'paid': 1}\n"
+    )
+    result = cli("run", checkout, "--input", '{"amount": 1}', "--handler", "Charge=chatty:charge", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["output"] == '{"paid":1}'
+    assert "charging {'amount': 1}" in result.stderr
