@@ -24,6 +24,7 @@ from constructs_sfn.asl.errors import DefinitionError
 from constructs_sfn.asl.parse.json_text import JsonDecodeError, decode_json_text
 from constructs_sfn.asl.parse.yaml_text import NotYamlMappingError, load_yaml_document
 from constructs_sfn.cli.console import UsageError, read_text
+from constructs_sfn.cli.field_hints import field_hints
 
 if TYPE_CHECKING:
     from constructs_sfn.testing.definitions import StateMachineUnderTest
@@ -134,12 +135,15 @@ class DefinitionFile:
         )
 
     def with_notes(self, message: str, location: str | None = None) -> str:
-        """``message`` and the YAML notes (those concerning ``location``, when it is given)."""
-        return message + "".join(f" (note: {note})" for note in _notes(self.yaml_surprises, location))
+        """``message`` and the notes: the YAML ones (those concerning ``location`` and the field
+        hints there, when it is given)."""
+        notes = _notes(self.yaml_surprises, None) if location is None else self.notes_for(location)
+        return message + "".join(f" (note: {note})" for note in notes)
 
     def notes_for(self, location: str) -> tuple[str, ...]:
-        """The YAML notes concerning a problem at ``location`` (a JSON pointer)."""
-        return _notes(self.yaml_surprises, location)
+        """The notes on a problem at ``location`` (a JSON pointer): the YAML values there, and keys
+        there that look like misspelled ASL fields."""
+        return _notes(self.yaml_surprises, location) + field_hints(self.document, location)
 
 
 @dataclass(frozen=True)
@@ -163,12 +167,19 @@ class MachineSource:
         return _notes(self.yaml_surprises, None)
 
     def with_notes(self, message: str, location: str | None = None) -> str:
-        """``message`` and the YAML notes (those concerning ``location``, when it is given)."""
-        return message + "".join(f" (note: {note})" for note in _notes(self.yaml_surprises, location))
+        """``message`` and the notes: the YAML ones (those concerning ``location`` and the field
+        hints there, when it is given)."""
+        notes = _notes(self.yaml_surprises, None) if location is None else self.notes_for(location)
+        return message + "".join(f" (note: {note})" for note in notes)
 
     def notes_for(self, location: str) -> tuple[str, ...]:
-        """The YAML notes concerning a problem at ``location`` (a JSON pointer)."""
-        return _notes(self.yaml_surprises, location)
+        """The notes on a problem at ``location`` (a JSON pointer): the YAML values there, and keys
+        there that look like misspelled ASL fields."""
+        try:
+            document = json.loads(self.definition_text)
+        except ValueError:  # pragma: no cover - the text was written from a JSON document
+            document = None
+        return _notes(self.yaml_surprises, location) + field_hints(document, location)
 
     def renamed(self, name: str) -> MachineSource:
         """The same machine under another state machine name."""
