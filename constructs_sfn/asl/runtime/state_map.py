@@ -191,6 +191,11 @@ def _iteration(
             failure.map_cursor = child.cursor  # type: ignore[attr-defined]
             ex.event(child, "MapIterationFailed", names, side=True)
             raise
+        except GeneratorExit:
+            # The scheduler closes an iteration still running when another one fails the Map ("all
+            # iterations are terminated"); the history API records it as MapIterationAborted.
+            ex.event(child, "MapIterationAborted", names, side=True)
+            raise
         chain["last"] = child.cursor
         ex.event(child, "MapIterationSucceeded", names, side=True)
         return output

@@ -279,11 +279,6 @@ def test_a_failing_iteration_stops_the_others() -> None:
         client.send_task_success(taskToken=token, output="{}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="state_map.py (helper H5) records nothing for the iterations it terminates; the history API "
-    "has a MapIterationAborted event for them (API_HistoryEvent.html, mapIterationAbortedEventDetails)",
-)
 def test_the_terminated_iterations_are_recorded_as_aborted() -> None:
     """The terminated iteration shows in the history as ``MapIterationAborted`` (the event type the
     API reference lists for "an iteration of a Map state that was aborted"), before ``MapStateFailed``.
