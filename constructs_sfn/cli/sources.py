@@ -70,8 +70,12 @@ class YamlSurprise:
     def note(self) -> str:
         """What to tell the user."""
         if self.kind == "null":
-            written = "an empty value" if not self.text else self.text
-            return f"line {self.line}: YAML reads {written} as null; write the value, quoted if it is text"
+            if self.text:
+                return f"line {self.line}: YAML reads {self.text} as null; write the value, quoted if it is text"
+            return (
+                f"line {self.line}: YAML reads an empty value as null; write the value (quoted if it is text), "
+                "or indent the lines meant to be under it"
+            )
         quoted = f'"{self.text}"'
         if self.kind == "number":
             how = _NUMBER_BASES.get(self.text.lstrip("+-")[:2].lower(), "octal")

@@ -156,15 +156,26 @@ def test_an_octal_number_that_breaks_the_definition_gets_the_note_with_the_error
     ]
 
 
-@pytest.mark.parametrize(("written", "shown"), [("~", "~"), ("", "an empty value")])
-def test_a_null_that_breaks_the_definition_gets_a_note(cli: Cli, tmp_path: Path, written: str, shown: str) -> None:
+@pytest.mark.parametrize(
+    ("written", "note"),
+    [
+        ("~", "YAML reads ~ as null; write the value, quoted if it is text"),
+        (
+            "",
+            (
+                "YAML reads an empty value as null; write the value (quoted if it is text), or indent the lines "
+                "meant to be under it"
+            ),
+        ),
+    ],
+)
+def test_a_null_that_breaks_the_definition_gets_a_note(cli: Cli, tmp_path: Path, written: str, note: str) -> None:
     """``~`` and an empty value are YAML's null (https://yaml.org/type/null.html)."""
     path = yaml_file(tmp_path, f"StartAt: P\nStates:\n  P:\n    Type: Pass\n    Next: {written}\n")
     result = cli("run", path)
     assert result.returncode == 2
     assert result.stderr == (
-        f"constructs-sfn: {path}: /States/P/Next: Expected value of type [STRING] "
-        f"(note: line 5: YAML reads {shown} as null; write the value, quoted if it is text)\n"
+        f"constructs-sfn: {path}: /States/P/Next: Expected value of type [STRING] (note: line 5: {note})\n"
     )
 
 
