@@ -17,7 +17,7 @@ from constructs_sfn.cli.graph_command import (
     machine_definition,
     prices_option,
 )
-from constructs_sfn.cli.local_run import add_task_options
+from constructs_sfn.cli.local_run import add_task_options, refuse_task_options
 from constructs_sfn.cli.sources import pick_machine
 from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
 
@@ -113,6 +113,7 @@ def run_cost(args: argparse.Namespace) -> int:
     if all(histories):
         if args.inputs:
             raise UsageError("--input runs a state machine: give its definition as FILE, not history files")
+        refuse_task_options(args, "these serve the Task states of a local run, and history files are runs already")
         if args.definition is not None:
             machine = pick_machine(args.definition, args.state_machine)
             definition = machine_definition(machine)

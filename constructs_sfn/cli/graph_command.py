@@ -14,7 +14,7 @@ from typing import Any
 from constructs_sfn.asl import DefinitionError, parse_definition
 from constructs_sfn.asl.model.states import StateMachineDefinition
 from constructs_sfn.cli.console import UsageError, emit, read_text
-from constructs_sfn.cli.local_run import add_task_options, run_locally
+from constructs_sfn.cli.local_run import add_task_options, refuse_task_options, run_locally
 from constructs_sfn.cli.sources import MachineSource, pick_machine
 from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
 
@@ -231,6 +231,8 @@ def run_graph(args: argparse.Namespace) -> int:
     if args.layout_timeout <= 0 or args.layout_timeout != args.layout_timeout:
         raise UsageError(f"--layout-timeout {args.layout_timeout:g}: expected a number of seconds above 0")
     history: Any = None
+    if args.input is None:
+        refuse_task_options(args, "these serve the Task states of a local run; give --input to run the machine")
     if args.execution is not None:
         history = load_history_file(Path(args.execution))
         check_history_matches(history, definition, f"{args.execution}", machine.label)

@@ -37,6 +37,7 @@ __all__ = [
     "LocalRun",
     "add_task_options",
     "mock_config_of",
+    "refuse_task_options",
     "run_locally",
     "services_of",
 ]
@@ -79,6 +80,23 @@ def add_task_options(parser: argparse.ArgumentParser, *, prefix: str = "") -> No
         help=f"{prefix}send Task states that nothing else serves to AWS through boto3 (credentials, region "
         "and endpoint as boto3 finds them, e.g. AWS_ENDPOINT_URL for LocalStack or moto)",
     )
+
+
+def refuse_task_options(args: argparse.Namespace, why: str) -> None:
+    """A task option given where no local run happens would be silently ignored: a
+    :class:`UsageError` saying ``why`` instead (``"they serve the Tasks of an --input run"``)."""
+    given = [
+        option
+        for option, value in (
+            ("--mock-config", args.mock_config),
+            ("--test-case", args.test_case),
+            ("--handler", args.handlers),
+            ("--aws", args.aws),
+        )
+        if value
+    ]
+    if given:
+        raise UsageError(f"{', '.join(given)}: {why}")
 
 
 class ExplainedUnbound:

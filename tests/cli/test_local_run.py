@@ -158,3 +158,38 @@ def test_aws_reaches_the_endpoint_and_a_token_nobody_answers_times_out(
         assert "States.Timeout" in (tmp_path / "out.html").read_text()
     else:
         assert "1 state transitions, 300 s" in result.stdout  # the run lasted the Task's timeout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["graph", "checkout.asl.json", "--handler", "Charge=payments:charge", "-o", "out.svg"],
+            "--handler: these serve the Task states of a local run; give --input to run the machine",
+        ),
+        (
+            ["graph", "checkout.asl.json", "--execution", "history.json", "--aws", "--test-case", "X"],
+            "--test-case, --aws: these serve the Task states of a local run; give --input to run the machine",
+        ),
+        (
+            ["cost", "history.json", "--mock-config", "MockConfigFile.json"],
+            "--mock-config: these serve the Task states of a local run, and history files are runs already",
+        ),
+    ],
+    ids=["graph-static", "graph-history", "cost-history"],
+)
+def test_task_options_without_a_local_run_are_refused(
+    cli: Cli, tmp_path: Path, json_file: JsonFile, args: list[str], message: str
+) -> None:
+    """Options that would be ignored are a usage error, so nobody believes a mock was applied."""
+    json_file(tmp_path / "checkout.asl.json", CHARGE)
+    json_file(tmp_path / "MockConfigFile.json", {"StateMachines": {}, "MockedResponses": {}})
+    events = [
+        {"id": 1, "type": "ExecutionStarted", "timestamp": "2024-01-01T00:00:00Z", "executionStartedEventDetails": {}},
+        {"id": 2, "type": "ExecutionSucceeded", "timestamp": "2024-01-01T00:00:01Z", "previousEventId": 1},
+    ]
+    json_file(tmp_path / "history.json", {"events": events})
+    result = cli(*args)
+    assert result.returncode == 2
+    assert result.stderr == f"constructs-sfn: {message}\n"
+    assert not (tmp_path / "out.svg").exists()
