@@ -179,7 +179,8 @@ def seconds_text(value: float) -> str:
 def _outcome(visit: StateVisit, *, running: bool) -> str:
     parts: list[str] = []
     if visit.retries:
-        errors = ", ".join(visit.retries)
+        # One name when every retry had the same error; otherwise each, in order.
+        errors = visit.retries[0] if len(set(visit.retries)) == 1 else ", ".join(visit.retries)
         parts.append(f"retried {len(visit.retries)}x after {errors}")
     if visit.caught is not None:
         parts.append(f"caught {visit.caught} -> {visit.next}")

@@ -184,3 +184,30 @@ def test_map_iterations_are_labelled_by_index_nested_maps_by_both() -> None:
     ]
     lines = render_timeline(recorder, machine, start=execution.start_date, running=False)
     assert any(line.split()[:3] == ["+0s", "Hold", "[0,1]"] and line.endswith("1s  -> Cell") for line in lines), lines
+
+
+def test_retries_name_one_error_when_all_were_the_same_and_each_otherwise() -> None:
+    """Each Retry rule matches its own errors: https://states-language.net/spec.html#retrying-after-error"""
+    from constructs_sfn.asl.errors import StatesError
+
+    outcomes = iter(["Busy", "Limit", "Busy", None, "Busy", "Busy", None])  # None: the call succeeds
+
+    def flaky(event: object, context: object) -> object:
+        error = next(outcomes)
+        if error is not None:
+            raise StatesError(error, "try again")
+        return {}
+
+    retry = [{"ErrorEquals": ["Busy", "Limit"], "MaxAttempts": 3, "IntervalSeconds": 1, "BackoffRate": 1}]
+    task = {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:F", "Retry": retry}
+    machine = {"StartAt": "A", "States": {"A": {**task, "Next": "B"}, "B": {**task, "End": True}}}
+    recorder = TimelineRecorder()
+    services = TaskServices(read_env=False).bind_lambda("F", flaky)
+    client = LocalStepFunctions(observer=recorder, services=services)
+    arn = client.create_state_machine(name="m", definition=json.dumps(machine), roleArn=ROLE)["stateMachineArn"]
+    execution_arn = client.start_execution(stateMachineArn=arn, input="{}")["executionArn"]
+    execution = client.local_execution(execution_arn)
+    assert execution.status == "SUCCEEDED", execution.cause
+    lines = render_timeline(recorder, machine, start=execution.start_date, running=False)
+    assert lines[0].endswith("3s  retried 3x after Busy, Limit, Busy; -> B")
+    assert lines[1].endswith("2s  retried 2x after Busy; end")
