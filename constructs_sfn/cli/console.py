@@ -7,6 +7,7 @@ Text the terminal cannot show (lone surrogates in a state name) is printed as ``
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from pathlib import Path
@@ -87,14 +88,30 @@ def read_text(path: Path) -> str:
 
 
 def option_text(value: str) -> str:
-    """The text of an option given as text or as ``@file`` (the file's text)."""
+    """The text of an option given as text, as ``@file`` (the file's text) or as ``@-`` (standard
+    input, read once: ``aws ... | constructs-sfn run m.json --input @-``)."""
+    if value == "@-":
+        return _stdin_text()
     return read_text(Path(value[1:])) if value.startswith("@") else value
 
 
+@functools.cache
+def _stdin_text() -> str:
+    """Standard input as UTF-8 text, bounded like a file; cached, as an option is read twice."""
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise UsageError(f"stdin: larger than {MAX_FILE_BYTES // 2**20} MiB; not input this command reads")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"stdin: not UTF-8 text (byte {error.start}: {error.reason})") from None
+
+
 def parse_json_option(value: str, option: str) -> Any:
-    """The JSON value of an option given as JSON text or as ``@file``, read by AWS's JSON rules
-    (no ``NaN``, at most 1000 levels); errors name the option or file, the line and the column."""
-    source = value[1:] if value.startswith("@") else option
+    """The JSON value of an option given as JSON text, as ``@file`` or as ``@-`` (stdin), read by
+    AWS's JSON rules (no ``NaN``, at most 1000 levels); errors name the option or file, the line and
+    the column."""
+    source = ("stdin" if value == "@-" else value[1:]) if value.startswith("@") else option
     text = option_text(value)
     try:
         return parse_json_text(text)

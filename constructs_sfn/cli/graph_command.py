@@ -90,7 +90,7 @@ def register_graph(commands: Any) -> None:
         "--input",
         metavar="JSON",
         default=None,
-        help="run the state machine locally on this input (JSON text, or @FILE) and draw that run",
+        help="run the state machine locally on this input (JSON text, @FILE, or @- for stdin) and draw that run",
     )
     add_task_options(parser, prefix="for --input: ")
     parser.add_argument(

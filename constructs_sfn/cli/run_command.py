@@ -70,7 +70,7 @@ def register_run(commands: Any) -> None:
         "--input",
         default="{}",
         metavar="JSON",
-        help="the execution input as JSON text, or @FILE to read it from a file (default: {})",
+        help="the execution input as JSON text, @FILE to read it from a file, or @- from standard input (default: {})",
     )
     parser.add_argument(
         "--name",

@@ -69,7 +69,7 @@ def register_test_state(commands: Any) -> None:
         "--input",
         default="{}",
         metavar="JSON",
-        help="the state's input as JSON text, or @FILE to read it from a file (default: {})",
+        help="the state's input as JSON text, @FILE to read it from a file, or @- from standard input (default: {})",
     )
     parser.add_argument(
         "--inspection-level",

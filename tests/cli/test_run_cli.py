@@ -71,9 +71,7 @@ class TestTimeline:
         result = cli("run", checkout, "--input", '{"amount": 5}', "--handler", "Charge=payments:charge")
         assert result.returncode == 1
         lines = result.stdout.splitlines()
-        assert re.search(
-            r"Charge\s+Task\s+3s\s+retried 2x after RuntimeError; caught RuntimeError -> Refund", lines[1]
-        )
+        assert re.search(r"Charge\s+Task\s+3s\s+retried 2x after RuntimeError; caught RuntimeError -> Refund", lines[1])
         assert re.search(r"Refund\s+Fail\s+0s\s+failed: Order.Refunded", lines[2])
         assert lines[3].startswith("FAILED after 33s")
         assert lines[4:] == ["error: Order.Refunded", "cause: charge failed"]
@@ -491,3 +489,31 @@ def test_what_a_handler_prints_goes_to_stderr(cli: Cli, checkout: Path, tmp_path
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["output"] == '{"paid":1}'
     assert "charging {'amount': 1}" in result.stderr
+
+
+def test_input_from_standard_input(checkout: Path, tmp_path: Path) -> None:
+    """``--input @-`` reads the input from stdin (``... | constructs-sfn run m.json --input @-``)."""
+    handlers(tmp_path, failures=0)
+    script = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "constructs-sfn"
+    good = subprocess.run(
+        [str(script), "run", str(checkout), "--input", "@-", "--handler", "Charge=payments:charge"],
+        input='{"amount": 4}',
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert good.returncode == 0, good.stderr
+    assert 'output: {"paid":4}' in good.stdout
+    bad = subprocess.run(
+        [str(script), "run", str(checkout), "--input", "@-"],
+        input="{oops",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stderr.startswith("constructs-sfn: stdin: not JSON (line 1, column 3)")
