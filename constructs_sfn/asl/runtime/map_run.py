@@ -114,6 +114,10 @@ class MapRun:
     written: list[dict[str, Any]] = field(default_factory=list)
     """The ResultWriter's SUCCEEDED files of earlier attempts (``{"Key", "Size"}``), kept in the
     manifest of a redriven run."""
+    items_expected: int | None = None
+    """How many items the run has in all, once that is known: from the start for an array of items,
+    when the reader's stream ends for an ItemReader (a progress display shows the total and an ETA
+    only then)."""
     results: list[list[Any]] | None = None
     """Without a ResultWriter: what each item (or batch) contributed to the Map's output, by index."""
 

@@ -125,6 +125,7 @@ def run_map_run(
             raise _failed(ex, frame, run, failure) from None
     else:
         source = items
+        run.items_expected = len(items)
     units: Iterator[Batch]
     batched = state.item_batcher is not None
     if batched:
@@ -160,7 +161,7 @@ def run_map_run(
                 raise  # the ItemSelector's own failure, as without batches
             raise _failed(ex, frame, run, failure) from None
         if unit is None:
-            limits.total = total_items
+            limits.total = run.items_expected = total_items
             break
         index += 1
         total_items += unit.item_count
