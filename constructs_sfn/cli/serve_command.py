@@ -58,6 +58,14 @@ def register_serve(commands: Any) -> None:
         help="virtual: Wait states and back-off take no wall time (default); real: they take their wall time",
     )
     parser.add_argument(
+        "--max-executions",
+        type=_max_executions,
+        default=None,
+        metavar="N",
+        help="executions kept: beyond N the oldest closed ones are forgotten (never running ones); "
+        "0 keeps all (default: 10000, the local client's own bound)",
+    )
+    parser.add_argument(
         "--allow-remote",
         action="store_true",
         help="allow a --host that is not a loopback address (the endpoint has no authentication)",
@@ -76,6 +84,25 @@ def _port(text: str) -> int:
     if not 0 <= value <= 65535:
         raise argparse.ArgumentTypeError(f"port {value} is not between 0 and 65535")
     return value
+
+
+def _max_executions(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative (0 keeps every execution)")
+    return value
+
+
+def _retention(max_executions: int | None) -> int | None:
+    """The client's ``max_executions`` for ``--max-executions`` (not given: the client's default; 0: no bound)."""
+    from constructs_sfn.local.client import DEFAULT_MAX_EXECUTIONS
+
+    if max_executions is None:
+        return DEFAULT_MAX_EXECUTIONS
+    return max_executions or None
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -97,7 +124,11 @@ def run_serve(args: argparse.Namespace) -> int:
         )
     try:
         settings = EndpointSettings.from_environment(
-            region=args.region, account_id=args.account, mock_config=args.mock_config, time_mode=args.time
+            region=args.region,
+            account_id=args.account,
+            mock_config=args.mock_config,
+            time_mode=args.time,
+            max_executions=_retention(args.max_executions),
         )
         server = EndpointServer(host=args.host, port=args.port, settings=settings, allow_remote=args.allow_remote)
     except (EndpointConfigError, IntegrationConfigError) as error:

@@ -72,7 +72,11 @@ if TYPE_CHECKING:
 
     from constructs_sfn.local.host import ClientHost
 
-__all__ = ["LocalStepFunctions"]
+__all__ = ["DEFAULT_MAX_EXECUTIONS", "LocalStepFunctions"]
+
+DEFAULT_MAX_EXECUTIONS = 10_000
+"""How many executions a client keeps by default: enough for any test suite and a working day on
+``constructs-sfn serve``, while memory stays bounded (on the order of 100 MB for small workflows)."""
 
 
 def _millis(instant: datetime) -> datetime:
@@ -142,7 +146,13 @@ class LocalStepFunctions(
 
     **Memory.** The task tokens of an execution are forgotten when it ends; the last
     :data:`~constructs_sfn.local.records.RETIRED_TOKEN_MEMORY` of them are still recognized, so a
-    late ``send_task_*`` gets ``TaskTimedOut`` rather than ``InvalidToken``.
+    late ``send_task_*`` gets ``TaskTimedOut`` rather than ``InvalidToken``. AWS keeps a closed
+    execution for 90 days; a local client keeps at most ``max_executions`` executions (default:
+    :data:`DEFAULT_MAX_EXECUTIONS`). When one more starts, the oldest closed ones (by start) are
+    forgotten: their task tokens are already retired, and describing them, their history or their
+    Map Runs answers ``ExecutionDoesNotExist``, as AWS does after retention. A RUNNING execution is
+    never forgotten, so only running ones can make the count exceed the bound. ``None`` keeps every
+    execution (memory then grows with each one, about 12 KB for a small workflow).
     """
 
     def __init__(
@@ -158,7 +168,12 @@ class LocalStepFunctions(
         observer: ExecutionObserver | None = None,
         express_history: bool = False,
         pause_at_timers: bool = False,
+        max_executions: int | None = DEFAULT_MAX_EXECUTIONS,
     ) -> None:
+        if max_executions is not None and (
+            isinstance(max_executions, bool) or not isinstance(max_executions, int) or max_executions < 1
+        ):
+            raise ValueError(f"max_executions must be a whole number of at least 1, or None; got {max_executions!r}")
         if pause_at_timers and clock is not None and not isinstance(clock, VirtualClock):
             raise ValueError("pause_at_timers=True needs a VirtualClock (time passes only when the test says)")
         self.pause_at_timers = pause_at_timers
@@ -191,6 +206,8 @@ class LocalStepFunctions(
         """Activity task tokens not yet handed to a worker, oldest first (an ordered set)."""
         self._activity_started: set[str] = set()
         self._sequence = 0
+        self.max_executions = max_executions
+        """The most executions kept before the oldest closed ones are forgotten (None: no bound)."""
         self.meta = SimpleNamespace(region_name=region, partition=partition, service_name="stepfunctions")
         """Like ``client.meta`` of boto3: ``region_name``, ``partition``, ``service_name``."""
 
@@ -375,6 +392,30 @@ class LocalStepFunctions(
             self._activity_started.discard(token)
             self._retired_tokens.add(token)
         record.issued_tokens.clear()
+
+    def _enforce_retention(self, newest: ExecutionRecord) -> None:
+        """Forget the oldest closed executions while more than ``max_executions`` are kept.
+
+        ``newest`` (the execution just started) stays even when it has already ended, so its
+        starter can describe it. Executions are kept in start order, so the scan stops at the first
+        closed ones; it only steps over the RUNNING ones, which are never forgotten.
+        """
+        limit = self.max_executions
+        if limit is None:
+            return
+        excess = len(self._executions) - limit
+        if excess <= 0:
+            return
+        forgotten: list[ExecutionRecord] = []
+        for record in self._executions.values():
+            if record is not newest and record.execution.status != "RUNNING":
+                forgotten.append(record)
+                if len(forgotten) == excess:
+                    break
+        for record in forgotten:
+            if record.arn in self._token_holders:
+                self._retire_tokens(record)
+            del self._executions[record.arn]
 
 
 def _with_mocks(services: TaskService, mock_config: Any) -> TaskService:

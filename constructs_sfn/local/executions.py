@@ -320,6 +320,7 @@ class ExecutionOperations:
         self._executions[execution_arn] = record
         execution.run()
         self._track(record)
+        self._enforce_retention(record)
         return record
 
     def _execution(self: ClientHost, arn: str, operation: str) -> ExecutionRecord:

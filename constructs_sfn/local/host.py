@@ -116,6 +116,8 @@ class ClientHost(Protocol):
 
     def _execution(self, arn: str, operation: str) -> ExecutionRecord: ...
 
+    def _enforce_retention(self, newest: ExecutionRecord) -> None: ...
+
     def _start(
         self,
         state_machine_arn: str,

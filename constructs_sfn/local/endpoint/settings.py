@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.runtime import VirtualClock
-from constructs_sfn.local.client import LocalStepFunctions
+from constructs_sfn.local.client import DEFAULT_MAX_EXECUTIONS, LocalStepFunctions
 
 if TYPE_CHECKING:
     from constructs_sfn.integrations import TaskServices
@@ -68,8 +68,12 @@ class EndpointSettings:
     time_mode: str = "virtual"
     """``virtual``: Wait states and retry back-off complete at once; ``real``: executions pause at
     every timer and wall-clock time lets them go on, as in Step Functions Local."""
+    max_executions: int | None = DEFAULT_MAX_EXECUTIONS
+    """The most executions the endpoint keeps; the oldest closed ones are forgotten first (None: all)."""
 
     def __post_init__(self) -> None:
+        if self.max_executions is not None and self.max_executions < 1:
+            raise EndpointConfigError(f"max executions {self.max_executions} must be at least 1")
         if self.time_mode not in TIME_MODES:
             raise EndpointConfigError(f"time mode {self.time_mode!r} is not one of {', '.join(TIME_MODES)}")
         if not _REGION.match(self.region):
@@ -89,6 +93,7 @@ class EndpointSettings:
         account_id: str | None = None,
         mock_config: str | None = None,
         time_mode: str = "virtual",
+        max_executions: int | None = DEFAULT_MAX_EXECUTIONS,
     ) -> EndpointSettings:
         """Settings from ``environ`` (default: ``os.environ``); the keyword arguments win over it."""
         env = os.environ if environ is None else environ
@@ -105,6 +110,7 @@ class EndpointSettings:
             mock_config=_first(mock_config, env.get("SFN_MOCK_CONFIG")) or None,
             service_endpoints=endpoints,
             time_mode=time_mode,
+            max_executions=max_executions,
         )
 
     def build_client(self, *, start: datetime | None = None) -> LocalStepFunctions:
@@ -122,6 +128,7 @@ class EndpointSettings:
             services=self.task_services(),
             clock=VirtualClock(instant),
             pause_at_timers=self.time_mode == "real",
+            max_executions=self.max_executions,
         )
 
     def task_services(self) -> TaskServices:
