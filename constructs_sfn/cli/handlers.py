@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from constructs_sfn.asl.errors import StatesError
 from constructs_sfn.cli.console import UsageError
 from constructs_sfn.integrations import FunctionRef
 
@@ -80,23 +79,17 @@ def load_handler(spec: HandlerSpec) -> Callable[[Any, Any], Any]:
         raise UsageError(f"--handler {spec.given}: module '{spec.module}' has no attribute '{spec.attribute}'")
     if not callable(handler):
         raise UsageError(f"--handler {spec.given}: '{spec.module}:{spec.attribute}' is not callable")
-    return _exit_is_an_error(handler)
+    return _printing_to_stderr(handler)
 
 
-def _exit_is_an_error(handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """``handler``, with ``sys.exit()`` inside it reported as Lambda reports a runtime that exits
-    (``Runtime.ExitError``) instead of ending the command, and what it prints sent to stderr (a
-    function's log, as CloudWatch keeps it apart), so that ``run --json`` stays one JSON document."""
+def _printing_to_stderr(handler: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """``handler``, with what it prints sent to stderr (a function's log, as CloudWatch keeps it
+    apart), so that ``run --json`` stays one JSON document. (A ``sys.exit()`` inside it fails its
+    Task with Lambda's ``Runtime.ExitError``: the Lambda handler binding reports it.)"""
 
     def call(event: Any, context: Any) -> Any:
-        try:
-            with contextlib.redirect_stdout(sys.stderr):
-                return handler(event, context)
-        except SystemExit as exit_:
-            request_id = getattr(context, "aws_request_id", "")
-            message = f"RequestId: {request_id} Error: Runtime exited with error: exit status {exit_.code}"
-            cause = json.dumps({"errorType": "Runtime.ExitError", "errorMessage": message}, separators=(",", ":"))
-            raise StatesError("Runtime.ExitError", cause) from None
+        with contextlib.redirect_stdout(sys.stderr):
+            return handler(event, context)
 
     return call
 

@@ -260,6 +260,8 @@ class LambdaHandlers:
             return None, exc
         except Exception as exc:  # any handler failure is the function's error
             return None, _handler_error(exc, request_id)
+        except SystemExit as exit_:  # a handler that exits ends its runtime, not the caller's process
+            return None, _exit_error(exit_, request_id)
         try:
             return to_json_value(result), None
         except (TypeError, ValueError) as exc:
@@ -312,3 +314,9 @@ def _region_account_partition(request: TaskRequest) -> tuple[str, str, str]:
     if len(parts) >= 5 and parts[0] == "arn":
         return parts[3] or "us-east-1", parts[4] or "123456789012", parts[1] or "aws"
     return "us-east-1", "123456789012", "aws"
+
+
+def _exit_error(exit_: SystemExit, request_id: str) -> StatesError:
+    """What Lambda reports when a function's runtime exits (``sys.exit()`` in the handler)."""
+    message = f"RequestId: {request_id} Error: Runtime exited with error: exit status {exit_.code}"
+    return StatesError("Runtime.ExitError", compact_json({"errorType": "Runtime.ExitError", "errorMessage": message}))

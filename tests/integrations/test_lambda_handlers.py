@@ -145,6 +145,24 @@ def test_handler_exception_becomes_lambda_error(make_request: RequestFactory) ->
         assert frame.endswith("in _declined\n    raise PaymentDeclinedError(f\"card {event['card']} declined\")\n")
 
 
+def test_handler_that_exits_fails_with_runtime_exit_error(make_request: RequestFactory) -> None:
+    """A handler calling ``sys.exit`` ends its Lambda runtime, not the process running the executor:
+    the Task fails with ``Runtime.ExitError`` and the exit status in the message, as Lambda reports a
+    runtime that exits (https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-invocation.html)."""
+
+    def exits(event: Any, context: LambdaContext) -> Any:
+        raise SystemExit(3)
+
+    handlers = LambdaHandlers({"Charge": exits})
+    outcome = handlers.invoke(make_request(FUNCTION_ARN, {}))
+    assert outcome.error is not None
+    assert outcome.error.error == "Runtime.ExitError"
+    cause = json.loads(outcome.error.cause or "")
+    assert cause["errorType"] == "Runtime.ExitError"
+    assert cause["errorMessage"].startswith("RequestId: ")
+    assert cause["errorMessage"].endswith(" Error: Runtime exited with error: exit status 3")
+
+
 def test_exception_without_message_has_empty_error_message(make_request: RequestFactory) -> None:
     def fail(event: Any, context: LambdaContext) -> Any:
         raise PaymentDeclinedError
