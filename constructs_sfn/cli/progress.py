@@ -60,6 +60,8 @@ class MapRunProgress:
         self._started: dict[str, float] = {}
         self._drawn_at = float("-inf")
         self._width = 0
+        self._undrawn: tuple[MapRun, float] | None = None
+        """The newest counts, when they came too soon after the last drawing to be drawn."""
 
     def on_event(self, execution: Execution, event: TraceEvent) -> None:
         """Pass ``event`` on to the inner observer."""
@@ -71,12 +73,18 @@ class MapRunProgress:
         now = self._now()
         started = self._started.setdefault(run.arn, now)
         if now - self._drawn_at < self._interval:
+            self._undrawn = (run, now - started)
             return
         self._drawn_at = now
+        self._undrawn = None
         self._draw(progress_line(run, now - started))
 
     def finish(self) -> None:
-        """End the display's line, if one was drawn, so what is printed next starts on its own line."""
+        """Draw the last counts if they were not drawn yet, then end the line, so what is printed
+        next starts on its own line."""
+        if self._undrawn is not None:
+            self._draw(progress_line(*self._undrawn))
+            self._undrawn = None
         if self._width:
             self._stream.write("\n")
             self._stream.flush()

@@ -10,6 +10,7 @@ from typing import Any
 
 from constructs_sfn.cli.console import UsageError, emit, json_text, parse_json_option
 from constructs_sfn.cli.local_run import add_task_options, run_locally
+from constructs_sfn.cli.progress import MapRunProgress
 from constructs_sfn.cli.sources import MachineSource, pick_machine
 from constructs_sfn.cli.timeline import (
     TimelineRecorder,
@@ -99,6 +100,12 @@ def register_run(commands: Any) -> None:
         help="print the result as JSON shaped like DescribeExecution (timestamps in ISO 8601 with "
         "milliseconds, as the AWS CLI shows them)",
     )
+    parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="do not draw the progress line of a Distributed Map run (items done, failed, rate, time "
+        "left); it is drawn only when standard error is a terminal",
+    )
     parser.set_defaults(handler=run_run)
 
 
@@ -122,7 +129,12 @@ def run_run(args: argparse.Namespace) -> int:
     for note in machine.yaml_notes:
         emit(f"constructs-sfn: note: {machine.label}: {note}", sys.stderr)
     recorder = TimelineRecorder()
-    run = run_locally(machine, args.input, args, observer=recorder)
+    progress = None if args.no_progress or not sys.stderr.isatty() else MapRunProgress(recorder, sys.stderr)
+    try:
+        run = run_locally(machine, args.input, args, observer=progress or recorder)
+    finally:
+        if progress is not None:
+            progress.finish()
     body, execution = run.body, run.execution
     if args.json:
         document = dict(body)

@@ -6,12 +6,17 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import os
+import pty
+import subprocess
+from pathlib import Path
 
 from constructs_sfn.asl.runtime.map_run import map_runs_of
 from constructs_sfn.cli.progress import MapRunProgress, progress_line
 from constructs_sfn.local import LocalStepFunctions
 
 ROLE = "arn:aws:iam::123456789012:role/StepFunctionsRole"
+SCRIPT = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "constructs-sfn"
 
 
 def distributed(items_path: str = "$.rows", tolerated: int = 5) -> str:
@@ -93,3 +98,55 @@ def test_a_streamed_run_shows_no_total_or_eta_until_its_reader_ends() -> None:
     assert progress_line(run, 2.0) == (
         "Map Run Rows: 3 items · 0 failed · 2 items/s · total not known until the item reader ends"
     )
+
+
+def test_counts_that_came_too_soon_to_draw_are_drawn_when_the_run_ends() -> None:
+    stream = io.StringIO()
+    progress = MapRunProgress(None, stream, now=lambda: 0.0, interval=10)  # everything "too soon"
+    client = LocalStepFunctions(observer=progress)
+    arn = client.create_state_machine(name="m", definition=distributed(), roleArn=ROLE)["stateMachineArn"]
+    client.start_execution(stateMachineArn=arn, input=json.dumps({"rows": [{"bad": False}] * 4}))
+    assert stream.getvalue() == "\rMap Run Rows: 1/4 items · 0 failed · 0 items/s"
+    progress.finish()
+    assert stream.getvalue().split("\r")[-1] == "Map Run Rows: 4/4 items · 0 failed · 0 items/s\n"
+
+
+def _cli_run(tmp_path: Path, *extra: str, terminal: bool) -> str:
+    """``constructs-sfn run`` on a 40-row Distributed Map; what it wrote to standard error, which is
+    a pseudo-terminal when ``terminal``."""
+    definition = tmp_path / "rows.json"
+    definition.write_text(distributed(), encoding="utf-8")
+    rows = json.dumps({"rows": [{"bad": index == 7} for index in range(40)]})
+    command = [str(SCRIPT), "run", str(definition), "--input", rows, *extra]
+    if not terminal:
+        return subprocess.run(command, capture_output=True, text=True, timeout=120, check=True).stderr
+    leader, follower = pty.openpty()
+    try:
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=follower, timeout=120, check=True)
+        os.close(follower)
+        follower = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal's other end is closed: everything has been read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        return b"".join(chunks).decode("utf-8")
+    finally:
+        os.close(leader)
+        if follower >= 0:
+            os.close(follower)
+
+
+def test_run_draws_the_line_on_a_terminal(tmp_path: Path) -> None:
+    drawn = _cli_run(tmp_path, terminal=True)
+    assert "\rMap Run Rows: " in drawn
+    assert "Map Run Rows: 40/40 items · 1 failed · " in drawn
+
+
+def test_run_stays_silent_off_a_terminal_and_with_no_progress(tmp_path: Path) -> None:
+    assert "Map Run" not in _cli_run(tmp_path, terminal=False)
+    assert "Map Run" not in _cli_run(tmp_path, "--no-progress", terminal=True)
