@@ -1,9 +1,12 @@
 """The execution: one :class:`Execution` runs one definition on one input.
 
 A failed execution is a returned result (status, error, cause, history), never a Python
-exception. Every thread of control is a generator run by the :class:`Scheduler`; the state loop,
-Retry/Catch, history recording and the context object live here, and each state type's behaviour
-lives in its own module (``state_*.py``). Those modules receive the execution, so this module does
+exception. Every thread of control is a generator run by the :class:`Scheduler`; the execution's
+lifecycle (start, callbacks, time, redrive, stop, its end), the state loop with Retry/Catch, history
+recording live here. What a state records (history events, payloads, variables, the context
+object) is in :mod:`.recording`, AWS's limits in :mod:`.limits`, how a failure is described in
+:mod:`.failures`, what a Catch makes of an error in :mod:`.catching`, and each state type's
+behaviour in its own module (``state_*.py``). Those modules receive the execution, so this module does
 not import them: :mod:`constructs_sfn.asl.runtime.interpreter` binds them with
 :func:`register_state_handlers` when the package is imported.
 """
@@ -11,14 +14,12 @@ not import them: :mod:`constructs_sfn.asl.runtime.interpreter` binds them with
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from constructs_sfn.asl.errors import ErrorName, FailStateError, StatesError
-from constructs_sfn.asl.jsonpath.jsontext import to_json_text as _shared_json_text
 from constructs_sfn.asl.model.states import (
     Catcher,
     FailState,
@@ -28,11 +29,19 @@ from constructs_sfn.asl.model.states import (
     State,
     StateMachineDefinition,
 )
+from constructs_sfn.asl.runtime.catching import caught_outcome
 from constructs_sfn.asl.runtime.clock import Clock, VirtualClock
-from constructs_sfn.asl.runtime.context import ExecutionContextInfo, format_timestamp
-from constructs_sfn.asl.runtime.dataflow import apply_result_path, evaluate_assignment
-from constructs_sfn.asl.runtime.frame import RETRYABLE_STATES, Frame, StateGen, StateOutcome, to_json_text
+from constructs_sfn.asl.runtime.context import ExecutionContextInfo
+from constructs_sfn.asl.runtime.failures import (
+    error_details,
+    evaluation_failed_details,
+    execution_failure,
+    located_error,
+)
+from constructs_sfn.asl.runtime.frame import Frame, StateGen, StateOutcome, to_json_text
 from constructs_sfn.asl.runtime.history import History
+from constructs_sfn.asl.runtime.limits import EXPRESS_MAX_SECONDS, STANDARD_MAX_SECONDS, execution_time_limit
+from constructs_sfn.asl.runtime.recording import ExecutionRecording
 from constructs_sfn.asl.runtime.retry_policy import find_catcher, retrier_index, retry_delay
 from constructs_sfn.asl.runtime.scheduler import Scheduler, Sleep
 from constructs_sfn.asl.runtime.trace import TraceEvent, TraceKind
@@ -47,16 +56,6 @@ __all__ = [
     "register_state_handlers",
 ]
 
-MAX_PAYLOAD_BYTES = 256 * 1024
-MAX_VARIABLE_BYTES = 256 * 1024
-"""AWS: one variable, and all variables of one Assign field together, hold at most 256 KiB."""
-MAX_STORED_VARIABLE_BYTES = 10 * 1024 * 1024
-"""AWS: the variables one execution stores total at most 10 MiB (counted as assigned here)."""
-EXPRESS_MAX_SECONDS = 300
-"""AWS: an EXPRESS execution lasts at most five minutes; then it times out (``States.Timeout``)."""
-STANDARD_MAX_SECONDS = 365 * 24 * 3600
-"""AWS: a STANDARD execution lasts at most one year; then it times out (``States.Timeout``)."""
-_FIELD_RE = re.compile(r"specified for the field '([^']+)'")
 FORKING_STATES = (MapState, ParallelState)
 """The states that run children (branches, iterations): a redrive resumes those children too."""
 
@@ -78,7 +77,7 @@ class ExecutionObserver(Protocol):
         ...
 
 
-class Execution:
+class Execution(ExecutionRecording):
     """Runs a parsed definition; see the module docstring."""
 
     def __init__(
@@ -242,35 +241,24 @@ class Execution:
         return now
 
     def _start_timeout(self) -> None:
-        # The state machine's TimeoutSeconds (counted afresh by each redriven attempt), capped by
-        # the longest an execution of the type may stay open, counted from its start.
-        declared = self.definition.timeout_seconds
-        longest = EXPRESS_MAX_SECONDS if self.info.state_machine_type == "EXPRESS" else STANDARD_MAX_SECONDS
-        limit = max(longest - self.seconds_since_start(), 0.0) if self.info.redrive_count else longest
-        self.scheduler.guard_timer(limit if declared is None else min(declared, limit), self._on_execution_timeout)
+        redriven = bool(self.info.redrive_count)
+        limit = execution_time_limit(
+            self.definition.timeout_seconds,
+            self.info.state_machine_type,
+            redriven=redriven,
+            elapsed_seconds=self.seconds_since_start() if redriven else 0.0,
+        )
+        self.scheduler.guard_timer(limit, self._on_execution_timeout)
 
     def stop(self, error: str | None = None, cause: str | None = None) -> None:
         """Abort the execution (``StopExecution``)."""
         if self.status != "RUNNING":
             return
-        details: dict[str, Any] = {}
-        if error is not None:
-            details["error"] = error
-        if cause is not None:
-            details["cause"] = cause
+        details = error_details(error, cause)
         self.history.add("ExecutionAborted", self.clock.now(), self.history.last_id, details)
         self.scheduler.finish_root(StatesError("States.Aborted", cause))
         self.status, self.error, self.cause = "ABORTED", error, cause
         self._finish()
-
-    def now_millis(self) -> int:
-        """The execution clock in epoch milliseconds (JSONata's ``$now()`` and ``$millis()``)."""
-        return int(self.clock.now().timestamp() * 1000)
-
-    def inspect(self, key: str, value: Any) -> None:
-        """Record an intermediate value for TestState's inspectionData (no-op in executions)."""
-        if self.inspection is not None:
-            self.inspection[key] = value
 
     # -- the state loop -------------------------------------------------------------------------
     def _root_fiber(self, frame: Frame) -> Generator[Any, Any, Any]:
@@ -382,24 +370,7 @@ class Execution:
 
     def locate(self, error: StatesError, state: State, entered_id: int) -> StatesError:
         """Prefix evaluation failures with AWS's 'An error occurred while executing...' text."""
-        if getattr(error, "located", False) or error.error not in (
-            ErrorName.RUNTIME,
-            ErrorName.QUERY_EVALUATION_ERROR,
-        ):
-            return error
-        cause = error.cause or ""
-        if not cause.startswith("An error occurred while executing the state"):
-            cause = (
-                f"An error occurred while executing the state '{state.name}' "
-                f"(entered at the event id #{entered_id}). {cause}"
-            )
-        located = StatesError(error.error, cause)
-        located.located = True  # type: ignore[attr-defined]
-        for attribute in ("field", "branch_failure"):
-            if hasattr(error, attribute):
-                setattr(located, attribute, getattr(error, attribute))
-        located.evaluation = getattr(error, "evaluation", True)  # type: ignore[attr-defined]
-        return located
+        return located_error(error, state, entered_id)
 
     def state_failed_event(self, frame: Frame, state: State, error: StatesError, entered_id: int) -> None:
         """EvaluationFailed for a JSONata evaluation failure, then Map/Parallel's ...StateFailed.
@@ -409,14 +380,7 @@ class Execution:
         """
         if error.error != ErrorName.QUERY_EVALUATION_ERROR or getattr(error, "reported", False):
             return
-        details: dict[str, Any] = {"cause": error.cause or "", "error": error.error}
-        location = getattr(error, "field", None)
-        if location is None:
-            match = _FIELD_RE.search(error.cause or "")
-            location = match.group(1) if match else None
-        if location is not None:
-            details["location"] = location
-        details["state"] = state.name
+        details = evaluation_failed_details(error, state)
         if frame.record:
             # AWS links a Map's EvaluationFailed to the event before MapStateEntered, and every
             # other state's to its ...StateEntered event.
@@ -442,139 +406,11 @@ class Execution:
         self, frame: Frame, state: State, catcher: Catcher, raw_input: Any, error: StatesError, context: Any
     ) -> StateOutcome:
         """Apply a catcher: error output -> ResultPath/Output, Assign, exit event."""
-        error_output = error.as_output()
-        if state.is_jsonata:
-            states = {"input": raw_input, "errorOutput": error_output, "context": context}
-            output = (
-                catcher.output.evaluate(
-                    states, frame.variables, field="Output", rng=self.rng, now_millis=self.now_millis()
-                )
-                if catcher.output is not None
-                else error_output
-            )
-            assigned = (
-                evaluate_assignment(
-                    catcher.assign, states=states, variables=frame.variables, rng=self.rng, now_millis=self.now_millis()
-                )
-                if catcher.assign is not None
-                else None
-            )
-        else:
-            assigned = (
-                evaluate_assignment(
-                    catcher.assign, jsonpath_value=error_output, context=context, variables=frame.variables
-                )
-                if catcher.assign is not None
-                else None
-            )
-            if catcher.discard_result:
-                output = raw_input
-            else:
-                output = apply_result_path(catcher.result_path, False, raw_input, error_output)
+        output, assigned = caught_outcome(
+            state, catcher, raw_input, error, context, frame.variables, rng=self.rng, now_millis=self.now_millis
+        )
         self.exit_state(frame, state, output, assigned)
         return catcher.next, output
-
-    # -- helpers used by state modules ----------------------------------------------------------
-    def context(self, state: State, entered_time: datetime, attempt: int, frame: Frame) -> dict[str, Any]:
-        """The context object for one attempt of one state."""
-        cached = self._timestamp_cache
-        if cached is not None and cached[0] == entered_time:
-            entered_text = cached[1]
-        else:
-            entered_text = format_timestamp(entered_time)
-            self._timestamp_cache = (entered_time, entered_text)
-        state_obj: dict[str, Any] = {"Name": state.name, "EnteredTime": entered_text}
-        if isinstance(state, RETRYABLE_STATES):
-            # The states that may carry a Retry field always show the count (0 on the first attempt).
-            state_obj["RetryCount"] = attempt
-        ctx: dict[str, Any] = {
-            "Execution": self.execution_object,
-            "StateMachine": self.state_machine_object,
-            "State": state_obj,
-        }
-        return ctx
-
-    def event(self, frame: Frame, event_type: str, details: dict[str, Any] | None, *, side: bool = False) -> int:
-        """Append a history event on ``frame``'s chain; returns its id.
-
-        A ``side`` event (MapStateSucceeded, MapRunSucceeded...) links to the newest event and
-        leaves the chain where it was, as AWS records them.
-        """
-        if not frame.record:
-            return frame.cursor
-        previous = self.history.last_id if side else frame.cursor
-        event_id = self.history.add(event_type, self.clock.now(), previous, details)
-        if not side:
-            frame.cursor = event_id
-        if event_id > self.history.limit:
-            raise StatesError(
-                ErrorName.RUNTIME,
-                f"The execution reached the maximum number of history events ({self.history.limit}).",
-            )
-        return event_id
-
-    def check_payload(self, value: Any, state: State | None) -> str:
-        """Serialise a payload, enforcing the 256 KiB limit with States.DataLimitExceeded.
-
-        A state's output is the next state's input, the very same object: the text of the last
-        payload is remembered so each value is serialised once (values are never mutated).
-        """
-        last = self._last_payload
-        if last is not None and last[0] is value:
-            return last[1]
-        text = _shared_json_text(value)
-        self._last_payload = (value, text)
-        if len(text) > MAX_PAYLOAD_BYTES // 4 and len(text.encode("utf-8")) > MAX_PAYLOAD_BYTES:
-            name = state.name if state is not None else "execution"
-            raise StatesError(
-                ErrorName.DATA_LIMIT_EXCEEDED,
-                f"The state/task '{name}' returned a result with a size exceeding the maximum number of "
-                "bytes service limit.",
-            )
-        return text
-
-    def apply_assignments(self, frame: Frame, assigned: dict[str, Any] | None) -> dict[str, str] | None:
-        """Write variables into ``frame``'s own scope; returns ``assignedVariables`` for history."""
-        if not assigned:
-            return None
-        texts = {name: to_json_text(value) for name, value in assigned.items()}
-        sizes = {name: len(text.encode("utf-8")) for name, text in texts.items()}
-        for name, size in sizes.items():
-            if size > MAX_VARIABLE_BYTES:
-                raise StatesError(
-                    ErrorName.RUNTIME,
-                    f"The value assigned to the variable '{name}' is {size} bytes, more than the "
-                    f"{MAX_VARIABLE_BYTES} bytes a variable can hold.",
-                )
-        if sum(sizes.values()) > MAX_VARIABLE_BYTES:
-            raise StatesError(
-                ErrorName.RUNTIME,
-                f"The variables assigned in one Assign field total {sum(sizes.values())} bytes, more than "
-                f"the {MAX_VARIABLE_BYTES} bytes allowed.",
-            )
-        frame.own_variables.update(assigned)
-        self.variable_bytes += sum(sizes.values())
-        if self.variable_bytes > MAX_STORED_VARIABLE_BYTES:
-            raise StatesError(
-                ErrorName.RUNTIME,
-                f"The execution's variables reached {self.variable_bytes} bytes, more than the "
-                f"{MAX_STORED_VARIABLE_BYTES} bytes one execution can store.",
-            )
-        return texts
-
-    def exit_state(self, frame: Frame, state: State, output: Any, assigned: dict[str, Any] | None) -> None:
-        """Apply assignments and append the ...StateExited event."""
-        output_text = self.check_payload(output, state)
-        recorded = self.apply_assignments(frame, assigned)
-        details: dict[str, Any] = {
-            "name": state.name,
-            "output": output_text,
-            "outputDetails": {"truncated": False},
-        }
-        if recorded is not None:
-            details["assignedVariables"] = recorded
-            details["assignedVariablesDetails"] = {"truncated": False}
-        self.event(frame, f"{state.type}StateExited", details)
 
     # -- ending ---------------------------------------------------------------------------------
     def _on_execution_timeout(self) -> None:
@@ -610,15 +446,9 @@ class Execution:
                     {"output": text, "outputDetails": {"truncated": False}},
                 )
         if error is not None:
-            states_error = error if isinstance(error, StatesError) else StatesError(ErrorName.RUNTIME, str(error))
-            if hasattr(states_error, "recorded_error"):
-                states_error = StatesError(states_error.recorded_error, states_error.cause)
+            states_error = execution_failure(error)
             self.status, self.error, self.cause = "FAILED", states_error.error, states_error.cause
-            details: dict[str, Any] = {}
-            if states_error.error is not None:
-                details["error"] = states_error.error
-            if states_error.cause is not None:
-                details["cause"] = states_error.cause
+            details = error_details(states_error.error, states_error.cause)
             self.history.add("ExecutionFailed", ended, self.history.last_id, details)
         self._finish(ended)
 
