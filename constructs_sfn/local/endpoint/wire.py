@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from constructs_sfn.asl.parse.json_text import MAX_NESTING_DEPTH, json_text_depth
+
 __all__ = [
     "CONTENT_TYPE",
     "TARGET_PREFIX",
@@ -128,6 +130,14 @@ def _decode_object(body: bytes) -> dict[str, Any]:
         raise WireError(
             "SerializationException", f"The request body is not UTF-8 (byte {error.start}: {error.reason})"
         ) from None
+    depth = json_text_depth(text)
+    if depth > MAX_NESTING_DEPTH:
+        # Refused by the limit itself, never by whatever recursion limit the process has (a library
+        # loaded earlier may have raised it), so the same body always gets the same answer.
+        raise WireError(
+            "SerializationException",
+            f"The request body cannot be read as JSON: it nests {depth} levels, more than {MAX_NESTING_DEPTH}",
+        )
     try:
         value = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -87,6 +88,20 @@ def test_bad_json_is_a_serialization_exception(server: EndpointServer) -> None:
     assert_error(send(server, b'{"maxResults": NaN}'), 400, "SerializationException", "NaN")
     too_deep = b"[" * 2000 + b"]" * 2000  # nested deeper than any JSON parser here follows
     assert_error(send(server, too_deep), 400, "SerializationException", "cannot be read as JSON")
+
+
+def test_too_deep_json_is_refused_whatever_the_recursion_limit(server: EndpointServer) -> None:
+    """The nesting limit decides, not Python's recursion limit, which a library loaded earlier (the
+    JSONata engine raises it) may have raised: the same body gets the same answer in any process."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 20_000))
+    try:
+        answer = send(server, b"[" * 2000 + b"]" * 2000)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert_error(answer, 400, "SerializationException", "cannot be read as JSON", "2000 levels")
+    shallow_enough = b'{"notAMember": ' + b"[" * 50 + b"]" * 50 + b"}"  # read; a member the API lacks is ignored
+    assert send(server, shallow_enough)[0] == 200
 
 
 def test_missing_or_unknown_target_is_an_unknown_operation(server: EndpointServer) -> None:
