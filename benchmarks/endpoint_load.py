@@ -83,7 +83,14 @@ def client(url: str) -> Any:
 # -- servers -------------------------------------------------------------------------------------
 def start_ours() -> tuple[subprocess.Popen[str], str]:
     process = subprocess.Popen(
-        [str(BIN / "constructs-sfn"), "serve", "--port", "0"],
+        [
+            str(BIN / "constructs-sfn"),
+            "serve",
+            "--port",
+            "0",
+            "--max-executions",
+            "0",
+        ],  # every execution kept: a missing one is lost
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
