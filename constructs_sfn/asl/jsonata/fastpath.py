@@ -17,55 +17,50 @@ model) raises :class:`Fallback`, and the caller then evaluates the whole express
 engine, which reports any error in its own words. The closures have no side effects, so running
 the engine afterwards is always safe. A budget error (:mod:`~constructs_sfn.asl.jsonata.budget`)
 is final: it propagates instead of falling back.
+
+This module recognizes the shapes and compiles them; the closures that evaluate paths, operators
+and calls are built by :mod:`.fastwalk`, :mod:`.fastoperators` and :mod:`.fastapply`.
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from jsonata.jsonata import Jsonata
 from jsonata.parser import Parser
-from jsonata.utils import Utils
 
-from constructs_sfn.asl.jsonata.budget import CHECK_INTERVAL, BudgetExceeded, checkpoint
+from constructs_sfn.asl.jsonata.budget import BudgetExceeded
 from constructs_sfn.asl.jsonata.engine import builtin_function
-from constructs_sfn.asl.jsonata.fastcall import UNSAFE_FUNCTIONS, BuiltinCall, Fallback
+from constructs_sfn.asl.jsonata.fastapply import builtin_call, higher_order_call
+from constructs_sfn.asl.jsonata.fastcall import UNSAFE_FUNCTIONS, Fallback
+from constructs_sfn.asl.jsonata.fastoperators import (
+    ORDERINGS,
+    arithmetic,
+    array_constructor,
+    equality,
+    negation,
+    object_constructor,
+    ordering,
+)
 from constructs_sfn.asl.jsonata.fastsequence import (
     NULL,
-    JList,
-    finish_step,
     index_filter,
     lookup,
     predicate_filter,
-    sequence,
-    symbol,
     truthy,
     unwrap,
 )
+from constructs_sfn.asl.jsonata.fasttypes import Call, Node, Scope, Step
+from constructs_sfn.asl.jsonata.fastwalk import general_path, walking_path
 
 __all__ = ["Fallback", "FastEvaluator", "compile_fast"]
 
 FastEvaluator = Callable[[Mapping[str, Any], Mapping[str, Any]], Any]
 
-
-# What names resolve to: ``($states, workflow variables, parameters of the functions being
-# applied)``. A tuple, not an object: one is made per evaluation and per function application.
-Scope = tuple[Mapping[str, Any], Mapping[str, Any], dict[str, Any]]
-
-
-# A compiled node: (context value, scope) -> the engine's value for that node.
-_Node = Callable[[Any, Scope], Any]
-# A compiled call: (context value, scope, the context the signature may substitute) -> raw result.
-_Call = Callable[[Any, Scope, Any], Any]
-
 _MISSING: Final = object()
 _NO_PARAMETERS: Final[frozenset[str]] = frozenset()
 _UNBOUND: Final[dict[str, Any]] = {}
-# Function applications left before the next look at the budget, counted over every loop (nested
-# loops of a few hundred members each multiply). Shared by threads: a race only moves a look.
-_COUNTDOWN = [CHECK_INTERVAL]
 # Node attributes that add behaviour the subset does not model.
 _UNSUPPORTED_DECORATIONS = (
     "stages",
@@ -81,21 +76,6 @@ _UNSUPPORTED_DECORATIONS = (
 # Names the engine's root frame answers itself.
 _FRAME_NAMES = frozenset(("", "$", "__evaluate_entry", "__evaluate_exit"))
 _ARITHMETIC = frozenset("+-*/%")
-_SCALAR_TYPES = frozenset((str, int, float, bool))
-_EXACT_INTEGER = 1 << 53
-_INTEGER_OPERATIONS: dict[str, Callable[[int, int], int]] = {
-    "+": operator.add,
-    "-": operator.sub,
-    "*": operator.mul,
-}
-_ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
-    "<": operator.lt,
-    "<=": operator.le,
-    ">": operator.gt,
-    ">=": operator.ge,
-}
-_is_numeric = Utils.is_numeric
-_convert_number = Utils.convert_number
 
 
 class _Context:
@@ -138,7 +118,7 @@ def compile_fast(ast: Any, engine: Any) -> FastEvaluator | None:
     return evaluate
 
 
-def _compile_root(node: Any, context: _Context) -> _Node | None:
+def _compile_root(node: Any, context: _Context) -> Node | None:
     # ``$name := value`` as the whole expression binds a name nothing else reads: it is its value.
     if (
         isinstance(node, Parser.Symbol)
@@ -155,7 +135,7 @@ def _decorated(node: Any, *, as_step: bool = False) -> bool:
     return any(getattr(node, name, None) for name in _UNSUPPORTED_DECORATIONS if not (as_step and name == "stages"))
 
 
-def _compile(node: Any, context: _Context, *, as_step: bool = False) -> _Node | None:
+def _compile(node: Any, context: _Context, *, as_step: bool = False) -> Node | None:
     """The node as the engine evaluates it: its own value, its predicates, then unwrapping.
 
     ``as_step``: the node is a path step, whose stages the path applies.
@@ -184,7 +164,7 @@ def _compile(node: Any, context: _Context, *, as_step: bool = False) -> _Node | 
     return filtered
 
 
-def _compile_bare(node: Any, context: _Context, *, settle: bool) -> _Node | None:
+def _compile_bare(node: Any, context: _Context, *, settle: bool) -> Node | None:
     """The node's own evaluation; ``settle``: unwrap a sequence result as the engine then does."""
     kind = node.type
     if kind in ("string", "number", "value"):
@@ -236,7 +216,7 @@ def _compile_filter(stage: Any, context: _Context) -> Callable[[Any, Scope], Any
 # Variables and paths ------------------------------------------------------------------------------
 
 
-def _compile_variable(node: Any, context: _Context, *, settle: bool) -> _Node | None:
+def _compile_variable(node: Any, context: _Context, *, settle: bool) -> Node | None:
     name = node.value
     if not isinstance(name, str):
         return None
@@ -263,11 +243,7 @@ def _compile_variable(node: Any, context: _Context, *, settle: bool) -> _Node | 
     return read
 
 
-# A path step: its evaluation, its stages, and its key when it is a field name (read inline).
-_Step = tuple[_Node, tuple[Callable[[Any, Scope], Any], ...], str | None]
-
-
-def _compile_step(step: Any, context: _Context, *, first: bool) -> _Step | None:
+def _compile_step(step: Any, context: _Context, *, first: bool) -> Step | None:
     if not isinstance(step, Parser.Symbol) or getattr(step, "type", None) == "sort":
         return None
     if first and getattr(step, "consarray", False):
@@ -284,10 +260,6 @@ def _compile_step(step: Any, context: _Context, *, first: bool) -> _Step | None:
     plain = step.type == "name" and isinstance(step.value, str) and not getattr(step, "predicate", None)
     key = step.value if plain else None
     return evaluate, tuple(filters), key
-
-
-def _unchanged(value: Any) -> Any:
-    return value
 
 
 def _walk_key(step: Any) -> tuple[str, int | None] | None:
@@ -308,36 +280,7 @@ def _walk_key(step: Any) -> tuple[str, int | None] | None:
     return key, int(expression.value)
 
 
-def _run_steps(steps: tuple[_Step, ...], start: int, members: Any, scope: Scope) -> Any:
-    """``Jsonata.evaluate_path`` from step ``start`` on, given that step's input sequence."""
-    last = len(steps) - 1
-    current = members
-    for index in range(start, last + 1):
-        evaluate, stages, key = steps[index]
-        results = []
-        for member in current:
-            if key is not None and type(member) is dict:
-                # ``lookup`` on an object, inline.
-                value = member.get(key, _MISSING)
-                if value is None:
-                    value = NULL
-                elif value is _MISSING:
-                    value = None
-                elif type(value) is JList:
-                    value = unwrap(value)
-            else:
-                value = evaluate(member, scope)
-            for stage in stages:
-                value = stage(value, scope)
-            if value is not None:
-                results.append(value)
-        current = finish_step(results, last=index == last)
-        if not current:
-            break
-    return current
-
-
-def _compile_path(node: Any, context: _Context, *, settle: bool) -> _Node | None:
+def _compile_path(node: Any, context: _Context, *, settle: bool) -> Node | None:
     raw_steps = list(getattr(node, "steps", None) or ())
     if not raw_steps:
         return None
@@ -346,125 +289,27 @@ def _compile_path(node: Any, context: _Context, *, settle: bool) -> _Node | None
         return None
     steps = tuple(step for step in compiled if step is not None)
     from_variable = raw_steps[0].type == "variable"
-
-    finish: Callable[[Any], Any] = unwrap if settle else _unchanged
-
-    def general(value: Any, scope: Scope) -> Any:
-        members = value if isinstance(value, list) and not from_variable else sequence((value,))
-        return finish(_run_steps(steps, 0, members, scope))
-
-    # Most paths are a variable or a name followed by field names (perhaps with an index); walk
-    # those through objects directly and hand over to the general rules where an array or another
-    # predicate appears.
     head = raw_steps[0]
     head_walk = _walk_key(head)
     head_key = head_walk[0] if head_walk is not None and head_walk[1] is None else None
     if head_key is None and not (
         from_variable and not getattr(head, "stages", None) and not getattr(head, "predicate", None)
     ):
-        return general
+        return general_path(steps, from_variable=from_variable, settle=settle)
     keys: list[tuple[str, int | None]] = []
     for step in raw_steps[1:]:
         walk_key = _walk_key(step)
         if walk_key is None:
             break
         keys.append(walk_key)
-    walked = tuple(keys)
-    last = len(steps) - 1
-    head_step = steps[0][0]
     from_states = from_variable and head.value == "states" and "states" not in context.parameters
-
-    def hand_over(found: Any, index: int, scope: Scope) -> Any:
-        # Step ``index`` produced exactly ``found`` (not undefined): continue as the engine does.
-        current = finish_step([found], last=index == last)
-        if not current or index == last:
-            return finish(current)
-        return finish(_run_steps(steps, index + 1, current, scope))
-
-    def walk(value: Any, scope: Scope) -> Any:
-        if head_key is not None:
-            if isinstance(value, list):
-                return finish(_run_steps(steps, 0, value, scope))
-            if not isinstance(value, dict):
-                return None
-            found = value.get(head_key, _MISSING)
-            if found is _MISSING:
-                return None
-            found = NULL if found is None else found
-        elif from_states:
-            found = scope[0]
-        else:
-            found = head_step(value, scope)
-            if found is None:
-                return None
-        index = 0
-        for key, position in walked:
-            if isinstance(found, list):
-                return hand_over(found, index, scope)
-            if not isinstance(found, dict):
-                return None
-            found = found.get(key, _MISSING)
-            if found is _MISSING:
-                return None
-            if found is None:
-                found = NULL
-            index += 1
-            if position is not None:
-                # ``index_filter``: a picked array is the step's value as it is.
-                if isinstance(found, list):
-                    at = position + len(found) if position < 0 else position
-                    if not 0 <= at < len(found):
-                        return None
-                    found = found[at]
-                    if found is None:
-                        found = NULL
-                elif position not in (0, -1):
-                    return None
-        if index < last or (isinstance(found, list) and type(found) is not list):
-            return hand_over(found, index, scope)
-        return found
-
-    if head_key is not None or len(walked) != last:
-        return walk
-    # The commonest shape of all, ``$states.a.b[0].c``: a loop over plain objects and arrays, with
-    # the walk above taking over wherever it would do anything else.
-
-    def walk_plain(value: Any, scope: Scope) -> Any:
-        found: Any = scope[0] if from_states else head_step(value, scope)
-        for key, position in walked:
-            if type(found) is not dict:
-                if found is None or found is NULL or type(found) in _SCALAR_TYPES:
-                    return None
-                return walk(value, scope)
-            found = found.get(key, _MISSING)
-            if found is None:
-                found = NULL
-            elif found is _MISSING:
-                return None
-            if position is not None:
-                if type(found) is list:
-                    at = position + len(found) if position < 0 else position
-                    if not 0 <= at < len(found):
-                        return None
-                    found = found[at]
-                    if found is None:
-                        found = NULL
-                elif isinstance(found, list):
-                    return walk(value, scope)
-                elif position not in (0, -1):
-                    return None
-        if type(found) is not list and isinstance(found, list):
-            return walk(value, scope)
-        # A plain array at the end is the path's value as it is (``finish_step``).
-        return found
-
-    return walk_plain
+    return walking_path(steps, tuple(keys), head_key=head_key, from_states=from_states, settle=settle)
 
 
 # Operators ----------------------------------------------------------------------------------------
 
 
-def _compile_binary(node: Any, context: _Context) -> _Node | None:
+def _compile_binary(node: Any, context: _Context) -> Node | None:
     left = _compile(node.lhs, context)
     right = _compile(node.rhs, context)
     if left is None or right is None:
@@ -476,11 +321,11 @@ def _compile_binary(node: Any, context: _Context) -> _Node | None:
     if op == "or":
         return lambda value, scope: truthy(left(value, scope)) or truthy(right(value, scope))
     if op in _ARITHMETIC:
-        return _arithmetic(left, right, op, engine.evaluate_numeric_expression)
+        return arithmetic(left, right, op, engine.evaluate_numeric_expression)
     if op in ("=", "!="):
-        return _equality(left, right, op == "=", engine.evaluate_equality_expression)
-    if op in _ORDERINGS:
-        return _ordering(left, right, op, engine.evaluate_comparison_expression)
+        return equality(left, right, op == "=", engine.evaluate_equality_expression)
+    if op in ORDERINGS:
+        return ordering(left, right, op, engine.evaluate_comparison_expression)
     if op == "&":
         concat = engine.evaluate_string_concat
         return lambda value, scope: concat(left(value, scope), right(value, scope))
@@ -490,67 +335,15 @@ def _compile_binary(node: Any, context: _Context) -> _Node | None:
     return None
 
 
-def _arithmetic(left: _Node, right: _Node, op: str, numeric: Callable[[Any, Any, str], Any]) -> _Node:
-    exact = _INTEGER_OPERATIONS.get(op)
-
-    def arithmetic(value: Any, scope: Scope) -> Any:
-        a = left(value, scope)
-        b = right(value, scope)
-        if exact is not None and type(a) is int and type(b) is int:
-            # The engine computes in doubles; within 2**53 that is the integer result.
-            result = exact(a, b)
-            if abs(a) <= _EXACT_INTEGER and abs(b) <= _EXACT_INTEGER and abs(result) <= _EXACT_INTEGER:
-                return result
-        return numeric(a, b, op)
-
-    return arithmetic
-
-
-def _equality(left: _Node, right: _Node, equal: bool, general: Callable[[Any, Any, str], Any]) -> _Node:
-    op = "=" if equal else "!="
-
-    def compare(value: Any, scope: Scope) -> Any:
-        a = left(value, scope)
-        b = right(value, scope)
-        kind = type(a)
-        if kind is type(b) and (kind is str or kind is bool):
-            return (a == b) is equal
-        return general(a, b, op)
-
-    return compare
-
-
-def _ordering(left: _Node, right: _Node, op: str, general: Callable[[Any, Any, str], Any]) -> _Node:
-    order = _ORDERINGS[op]
-
-    def compare(value: Any, scope: Scope) -> Any:
-        a = left(value, scope)
-        b = right(value, scope)
-        kind = type(a)
-        if kind is type(b) and (kind is int or kind is str or kind is float):
-            return order(a, b)
-        return general(a, b, op)
-
-    return compare
-
-
-def _compile_negation(node: Any, context: _Context) -> _Node | None:
+def _compile_negation(node: Any, context: _Context) -> Node | None:
     operand = _compile(node.expression, context)
     if operand is None:
         return None
 
-    def negate(value: Any, scope: Scope) -> Any:
-        result = operand(value, scope)
-        if result is None:
-            return None
-        if _is_numeric(result):
-            return _convert_number(-float(result))
-        raise Fallback
-
-    return negate
+    return negation(operand)
 
 
-def _compile_condition(node: Any, context: _Context, *, tail: bool) -> _Node | None:
+def _compile_condition(node: Any, context: _Context, *, tail: bool) -> Node | None:
     branch = _compile_tail if tail else _compile
     test = _compile(node.condition, context)
     then = branch(node.then, context)
@@ -566,7 +359,7 @@ def _compile_condition(node: Any, context: _Context, *, tail: bool) -> _Node | N
     return choose
 
 
-def _compile_block(node: Any, context: _Context, *, tail: bool) -> _Node | None:
+def _compile_block(node: Any, context: _Context, *, tail: bool) -> Node | None:
     # Blocks scope the variables bound inside them; bindings are outside the subset, so a block
     # is its expressions in turn.
     expressions = list(node.expressions or ())
@@ -591,36 +384,20 @@ def _compile_block(node: Any, context: _Context, *, tail: bool) -> _Node | None:
 # Constructors -------------------------------------------------------------------------------------
 
 
-def _compile_array(node: Any, context: _Context) -> _Node | None:
+def _compile_array(node: Any, context: _Context) -> Node | None:
     # An item that is itself an array constructor stays one member; other arrays are spliced in.
-    members: list[tuple[_Node, bool]] = []
+    members: list[tuple[Node, bool]] = []
     for source in node.expressions or ():
         item = _compile(source, context)
         if item is None:
             return None
         members.append((item, str(source.value) == "["))
-    plan = tuple(members)
-    constructed = bool(getattr(node, "consarray", False))
-
-    def build(value: Any, scope: Scope) -> Any:
-        result = JList()
-        for item, nested in plan:
-            member = item(value, scope)
-            if member is not None:
-                if nested or not isinstance(member, list):
-                    result.append(member)
-                else:
-                    result.extend(member)
-        if constructed:
-            result.cons = True
-        return result
-
-    return build
+    return array_constructor(tuple(members), constructed=bool(getattr(node, "consarray", False)))
 
 
-def _compile_object(node: Any, context: _Context) -> _Node | None:
+def _compile_object(node: Any, context: _Context) -> Node | None:
     pairs = list(getattr(node, "lhs_object", None) or ())
-    members: list[tuple[str, _Node]] = []
+    members: list[tuple[str, Node]] = []
     for pair in pairs:
         key_node, value_node = pair
         # Only literal keys: computed keys group their values, and a repeated key is an error.
@@ -633,19 +410,7 @@ def _compile_object(node: Any, context: _Context) -> _Node | None:
         if compiled is None:
             return None
         members.append((key, compiled))
-    plan = tuple(members)
-
-    def build(value: Any, scope: Scope) -> Any:
-        if isinstance(value, list):
-            raise Fallback  # over an array the engine groups the members by key
-        result = {}
-        for key, member in plan:
-            found = member(value, scope)
-            if found is not None:
-                result[key] = found
-        return result
-
-    return build
+    return object_constructor(tuple(members))
 
 
 # Function calls -----------------------------------------------------------------------------------
@@ -663,7 +428,7 @@ def _procedure_name(node: Any, context: _Context) -> str | None:
     return name
 
 
-def _compile_call_node(node: Any, context: _Context, *, settle: bool) -> _Node | None:
+def _compile_call_node(node: Any, context: _Context, *, settle: bool) -> Node | None:
     if node.type == "apply":
         # ``value ~> $f(args)`` is ``$f(value, args)``; any other right side applies a function value.
         target = node.rhs
@@ -681,32 +446,7 @@ def _compile_call_node(node: Any, context: _Context, *, settle: bool) -> _Node |
     return lambda value, scope: call(value, scope, value)
 
 
-def _count(argument: Any) -> int:
-    # <a:n>: undefined (or null, whose symbol is "m") counts 0, a single value is an array of one.
-    if argument is None or argument is NULL:
-        return 0
-    return len(argument) if isinstance(argument, list) else 1
-
-
-def _boolean(argument: Any) -> bool | None:
-    return None if argument is None else truthy(argument)
-
-
-def _not(argument: Any) -> bool | None:
-    return None if argument is None else not truthy(argument)
-
-
-# Built-ins whose one-argument form (any argument type) is simple enough to answer here; each is
-# ``Functions``' implementation after the signature's argument handling.
-_ONE_ARGUMENT: dict[str, Callable[[Any], Any]] = {
-    "exists": lambda argument: argument is not None,
-    "count": _count,
-    "boolean": _boolean,
-    "not": _not,
-}
-
-
-def _compile_call(node: Any, context: _Context, *, applied_to: Any = None) -> _Call | None:
+def _compile_call(node: Any, context: _Context, *, applied_to: Any = None) -> Call | None:
     """A call of a built-in, as ``(context value, scope, signature context) -> raw result``.
 
     ``applied_to``: the left side of ``~>``, which becomes the first argument.
@@ -724,33 +464,7 @@ def _compile_call(node: Any, context: _Context, *, applied_to: Any = None) -> _C
     if any(item is None for item in compiled):
         return None
     parts = tuple(item for item in compiled if item is not None)
-    call = BuiltinCall(function)
-    if len(parts) == 1:
-        only = parts[0]
-        direct = _ONE_ARGUMENT.get(name)
-        if direct is not None:
-            implementation = direct
-
-            def call_direct(value: Any, scope: Scope, signature_context: Any) -> Any:
-                if name in scope[1]:
-                    raise Fallback
-                return implementation(only(value, scope))
-
-            return call_direct
-
-        def call_one(value: Any, scope: Scope, signature_context: Any) -> Any:
-            if name in scope[1]:
-                raise Fallback  # a workflow variable shadows the built-in
-            return call((only(value, scope),), signature_context)
-
-        return call_one
-
-    def call_many(value: Any, scope: Scope, signature_context: Any) -> Any:
-        if name in scope[1]:
-            raise Fallback
-        return call([part(value, scope) for part in parts], signature_context)
-
-    return call_many
+    return builtin_call(name, function, parts)
 
 
 def _lambda_parameters(node: Any) -> list[str] | None:
@@ -764,7 +478,7 @@ def _lambda_parameters(node: Any) -> list[str] | None:
     return [str(name) for name in names]
 
 
-def _compile_higher_order(name: str, arguments: list[Any], context: _Context) -> _Call | None:
+def _compile_higher_order(name: str, arguments: list[Any], context: _Context) -> Call | None:
     """``$map`` / ``$filter`` with a function literal: the lambda is applied directly."""
     if len(arguments) != 2:
         return None
@@ -775,43 +489,10 @@ def _compile_higher_order(name: str, arguments: list[Any], context: _Context) ->
     body = _compile_tail(arguments[1].body, context.inside(parameters))
     if body is None:
         return None
-    arity = len(parameters)
-    keeps_results = name == "map"
-
-    def apply(value: Any, scope: Scope, signature_context: Any) -> Any:
-        if name in scope[1]:
-            raise Fallback
-        members = array(value, scope)
-        kind = symbol(members)
-        if kind == "m":
-            return None
-        if kind != "a":
-            members = [members]
-        results = sequence()
-        for index, member in enumerate(members):
-            _COUNTDOWN[0] -= 1
-            if _COUNTDOWN[0] <= 0:
-                _COUNTDOWN[0] = CHECK_INTERVAL
-                checkpoint()
-            bound = dict(scope[2])
-            bound[parameters[0]] = member
-            if arity > 1:
-                bound[parameters[1]] = index
-                if arity > 2:
-                    bound[parameters[2]] = members
-            # The function body sees the context the function literal was written in.
-            outcome = body(value, (scope[0], scope[1], bound))
-            if keeps_results:
-                if outcome is not None:
-                    results.append(outcome)
-            elif truthy(outcome):
-                results.append(member)
-        return results
-
-    return apply
+    return higher_order_call(name, array, body, parameters)
 
 
-def _compile_tail(node: Any, context: _Context) -> _Node | None:
+def _compile_tail(node: Any, context: _Context) -> Node | None:
     """A function body: the parser turned its tail calls into thunks, whose result is not unwrapped."""
     if not isinstance(node, Parser.Symbol):
         return None
