@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from constructs_sfn.asl.runtime import Execution, ExecutionContextInfo, VirtualClock
+from constructs_sfn.asl.runtime.limits import EXPRESS_MAX_SECONDS
 from constructs_sfn.local.aliases import routed_version
 from constructs_sfn.local.arns import ResourceKind
 from constructs_sfn.local.errors import AwsErrorCode
@@ -39,7 +40,6 @@ from constructs_sfn.local.shapes import (
 
 __all__ = ["ExecutionOperations"]
 
-_EXPRESS_MAX_SECONDS = 300
 _NOT_SUPPORTED = "This operation is not supported by this type of state machine"
 _CHILD_TIMER_LIMIT = 100_000
 """With pause_at_timers, the most timers a nested child execution fires on its own before it stays RUNNING."""
@@ -91,7 +91,7 @@ class ExecutionOperations:
         status, error, cause = execution.status, execution.error, execution.cause
         if status == "RUNNING":
             # An express workflow lasts at most five minutes; let that time pass.
-            remaining = _EXPRESS_MAX_SECONDS - execution.seconds_since_start()
+            remaining = EXPRESS_MAX_SECONDS - execution.seconds_since_start()
             if remaining > 0:
                 execution.advance_clock(remaining)
             status, error, cause = execution.status, execution.error, execution.cause
