@@ -134,6 +134,7 @@ class LocalStepFunctions(
     (:meth:`advance_clock`, :meth:`advance_to_next_timer`, :meth:`run_until_finished`), so a
     RUNNING execution can be described, stopped, heartbeaten or answered midway (default: False,
     run to completion).
+    ``max_executions`` bounds how many executions the client keeps (see **Memory** below).
 
     **Threads.** One client may be shared by any number of threads. Every public method holds a
     re-entrant lock of the client for its whole call, executions (which run inside the calls that
@@ -149,10 +150,10 @@ class LocalStepFunctions(
     late ``send_task_*`` gets ``TaskTimedOut`` rather than ``InvalidToken``. AWS keeps a closed
     execution for 90 days; a local client keeps at most ``max_executions`` executions (default:
     :data:`DEFAULT_MAX_EXECUTIONS`). When one more starts, the oldest closed ones (by start) are
-    forgotten: their task tokens are already retired, and describing them, their history or their
-    Map Runs answers ``ExecutionDoesNotExist``, as AWS does after retention. A RUNNING execution is
-    never forgotten, so only running ones can make the count exceed the bound. ``None`` keeps every
-    execution (memory then grows with each one, about 12 KB for a small workflow).
+    forgotten: their task tokens are already retired, describing them or reading their history
+    answers ``ExecutionDoesNotExist`` as AWS does after retention, and their Map Runs go with them.
+    A RUNNING execution is never forgotten, so only running ones can make the count exceed the
+    bound. ``None`` keeps every execution (memory then grows by about 9-12 KB per small execution).
     """
 
     def __init__(
