@@ -20,7 +20,7 @@ from constructs_sfn.asl.runtime import Execution
 from constructs_sfn.local import LocalStepFunctions
 from constructs_sfn.local.client import DEFAULT_MAX_EXECUTIONS
 
-from .helpers import CALLBACK, RecordingService, create, error_of
+from .helpers import CALLBACK, RecordingService, create, definition, error_of
 
 
 def _listed(sfn: LocalStepFunctions, arn: str) -> list[str]:
@@ -145,3 +145,25 @@ def test_fifty_thousand_executions_keep_memory_bounded() -> None:
     assert _live_executions() - baseline == 100
     # Unbounded, 5,000 more executions would hold more than 10 MB more.
     assert after_50_thousand - after_45_thousand < 500_000
+
+
+def test_a_forgotten_executions_map_runs_go_with_it() -> None:
+    """A Distributed Map's Map Run and child executions belong to their parent execution."""
+    processor = {
+        "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+        "StartAt": "Each",
+        "States": {"Each": {"Type": "Pass", "End": True}},
+    }
+    job = definition({"Job": {"Type": "Map", "ItemProcessor": processor, "End": True}})
+    sfn = LocalStepFunctions(max_executions=1)
+    parent = sfn.start_execution(stateMachineArn=create(sfn, "job", text=job), input="[1, 2]")["executionArn"]
+    map_run = sfn.list_map_runs(executionArn=parent)["mapRuns"][0]["mapRunArn"]
+    child = sfn.list_executions(mapRunArn=map_run)["executions"][0]["executionArn"]
+    assert sfn.describe_execution(executionArn=child)["status"] == "SUCCEEDED"
+    sfn.start_execution(stateMachineArn=create(sfn))
+    with pytest.raises(ClientError) as gone:
+        sfn.describe_map_run(mapRunArn=map_run)
+    assert error_of(gone)[0] == "ResourceNotFound"
+    with pytest.raises(ClientError) as forgotten:
+        sfn.describe_execution(executionArn=child)
+    assert error_of(forgotten)[0] == "ExecutionDoesNotExist"
