@@ -385,9 +385,7 @@ class Execution(ExecutionRecording):
             # AWS links a Map's EvaluationFailed to the event before MapStateEntered, and every
             # other state's to its ...StateEntered event.
             previous = (
-                self.history.events[entered_id - 1]["previousEventId"]
-                if state.type == "Map" and self.history.enabled
-                else frame.cursor
+                self.history.previous_of(entered_id) if state.type == "Map" and self.history.enabled else frame.cursor
             )
             frame.cursor = self.history.add("EvaluationFailed", self.clock.now(), previous, details)
         error.reported = True  # type: ignore[attr-defined]

@@ -253,3 +253,60 @@ class TestParallelChains:
         for exited in of_type(execution, "WaitStateExited"):
             assert by_id[exited["previousEventId"]]["type"] == "WaitStateEntered"
             assert details(by_id[exited["previousEventId"]])["name"] == details(exited)["name"]
+
+
+_NESTED_DETAILS = {
+    "name": "A",
+    "input": '{"a":1}',
+    "inputDetails": {"truncated": False},
+    "assignedVariables": {"x": "1", "nested": {"deeper": [1, {"k": None}, []]}},
+    "list": [{"a": [2, 3]}, (4, 5), {}],
+    "empty": {},
+}
+
+
+class TestCompactStorage:
+    """Events are kept compact until read, so the cycle collector does not walk thousands of dicts."""
+
+    def test_details_come_back_as_given_and_a_fresh_copy_each_time(self) -> None:
+        history = History()
+        history.add("PassStateEntered", EPOCH, 0, _NESTED_DETAILS)
+        expected = {**_NESTED_DETAILS, "list": [{"a": [2, 3]}, [4, 5], {}]}  # a tuple reads as JSON's array
+        assert history.events[0]["stateEnteredEventDetails"] == expected
+        fresh = History()
+        fresh.add("PassStateEntered", EPOCH, 0, _NESTED_DETAILS)
+        fresh.events[0]["stateEnteredEventDetails"]["inputDetails"]["truncated"] = True
+        assert history.events[0]["stateEnteredEventDetails"]["inputDetails"] == {"truncated": False}
+
+    def test_reading_between_additions_keeps_one_list_in_order(self) -> None:
+        history = History()
+        history.add("ExecutionStarted", EPOCH, 0, {"input": "{}"})
+        first_read = history.events
+        history.add("PassStateEntered", EPOCH, 1, {"name": "A"})
+        history.add("PassStateExited", EPOCH, 2, {"name": "A", "output": "{}"})
+        assert history.events is first_read
+        assert [event["id"] for event in first_read] == [1, 2, 3]
+        assert [history.previous_of(event_id) for event_id in (1, 2, 3)] == [0, 1, 2]
+
+    def test_previous_of_an_event_not_read_yet(self) -> None:
+        history = History()
+        history.add("ExecutionStarted", EPOCH, 0, None)
+        history.add("PassStateEntered", EPOCH, 1, {"name": "A"})
+        assert history.previous_of(2) == 1
+        assert history.events[1]["previousEventId"] == 1
+
+    def test_an_unread_history_gives_the_collector_almost_nothing_to_track(self) -> None:
+        import gc
+
+        gc.collect()
+        before = len(gc.get_objects())
+        history = History()
+        for index in range(2_000):
+            history.add("PassStateEntered", EPOCH, index, {"name": "A", "inputDetails": {"truncated": False}})
+        gc.collect()
+        gc.collect()  # the collector untracks a tuple once the tuples inside it are untracked
+        unread = len(gc.get_objects()) - before
+        assert unread < 400  # the History, its lists and unrelated objects; not 4,000 event dicts
+        assert len(history.events) == 2_000
+        gc.collect()
+        assert len(gc.get_objects()) - before > 4_000  # read: GetExecutionHistory's dicts
