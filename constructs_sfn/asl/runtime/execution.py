@@ -39,7 +39,7 @@ from constructs_sfn.asl.runtime.failures import (
     located_error,
 )
 from constructs_sfn.asl.runtime.frame import Frame, StateGen, StateOutcome, to_json_text
-from constructs_sfn.asl.runtime.history import History
+from constructs_sfn.asl.runtime.history import NOT_TRUNCATED, History
 from constructs_sfn.asl.runtime.limits import EXPRESS_MAX_SECONDS, STANDARD_MAX_SECONDS, execution_time_limit
 from constructs_sfn.asl.runtime.recording import ExecutionRecording
 from constructs_sfn.asl.runtime.retry_policy import find_catcher, retrier_index, retry_delay
@@ -297,7 +297,7 @@ class Execution(ExecutionRecording):
         entered_id = self.event(
             frame,
             f"{state.type}StateEntered",
-            {"name": state.name, "input": input_text, "inputDetails": {"truncated": False}},
+            {"name": state.name, "input": input_text, "inputDetails": NOT_TRUNCATED},
         )
         entered_time = self.clock.now()
         observer = self.observer

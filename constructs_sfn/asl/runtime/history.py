@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
-__all__ = ["DETAILS_KEY", "History"]
+__all__ = ["DETAILS_KEY", "NOT_TRUNCATED", "History"]
 
 # Event type -> the key its details live under, for the types whose key is not derivable.
 DETAILS_KEY: dict[str, str] = {}
@@ -66,7 +67,7 @@ class History:
                     "previousEventId": previous,
                 }
                 if key is not None:
-                    event[key] = _thaw(frozen)
+                    event[key] = _thaw(frozen) if type(frozen) is tuple else _copied(frozen)
                 events.append(event)
             pending.clear()
         return self._events
@@ -79,16 +80,26 @@ class History:
         return int(self._pending[event_id - materialized - 1][2])
 
     def add(self, event_type: str, timestamp: datetime, previous: int, details: dict[str, Any] | None = None) -> int:
-        """Append an event; returns its id."""
+        """Append an event; returns its id.
+
+        ``details`` holding only plain values (and :data:`NOT_TRUNCATED` for a ``...Details`` value)
+        is kept as it is; one holding other dicts or lists is frozen into tuples.
+        """
         self._count += 1
         if self.enabled:
             if details is None:
                 self._pending.append((event_type, timestamp, previous, None, None))
             else:
                 key = DETAILS_KEY.get(event_type) or _details_key(event_type)
-                self._pending.append((event_type, timestamp, previous, key, _freeze(details)))
+                kept = _freeze(details) if gc.is_tracked(details) else details
+                self._pending.append((event_type, timestamp, previous, key, kept))
         return self._count
 
+
+NOT_TRUNCATED: Final = "\x00not truncated"
+"""Stands for ``{"truncated": False}`` as the value of an ``inputDetails``/``outputDetails``/
+``assignedVariablesDetails`` key: a details dict holding only plain values is not tracked by the
+cycle collector and is kept without freezing (the events of every state carry one)."""
 
 _DICT = "\x00dict"
 _LIST = "\x00list"
@@ -118,6 +129,11 @@ def _frozen_value(value: Any) -> Any:
     return value
 
 
+def _copied(details: dict[str, Any]) -> dict[str, Any]:
+    """A fresh copy of details kept as they were given, :data:`NOT_TRUNCATED` made a dict."""
+    return {key: {"truncated": False} if item is NOT_TRUNCATED else item for key, item in details.items()}
+
+
 def _thaw(frozen: tuple[Any, ...], start: int = 0) -> dict[str, Any]:
     """The details dict :func:`_freeze` froze (``start``: where its pairs begin in ``frozen``)."""
     details: dict[str, Any] = {}
@@ -125,6 +141,8 @@ def _thaw(frozen: tuple[Any, ...], start: int = 0) -> dict[str, Any]:
         item = frozen[index + 1]
         if type(item) is tuple:
             item = _thawed_value(item)
+        elif item is NOT_TRUNCATED:
+            item = {"truncated": False}
         details[frozen[index]] = item
     return details
 

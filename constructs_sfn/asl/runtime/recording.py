@@ -17,7 +17,7 @@ from constructs_sfn.asl.model.states import State
 from constructs_sfn.asl.runtime.clock import Clock
 from constructs_sfn.asl.runtime.context import format_timestamp
 from constructs_sfn.asl.runtime.frame import RETRYABLE_STATES, Frame
-from constructs_sfn.asl.runtime.history import History
+from constructs_sfn.asl.runtime.history import NOT_TRUNCATED, History
 from constructs_sfn.asl.runtime.limits import (
     MAX_PAYLOAD_BYTES,
     assigned_variable_texts,
@@ -124,9 +124,9 @@ class ExecutionRecording:
         details: dict[str, Any] = {
             "name": state.name,
             "output": output_text,
-            "outputDetails": {"truncated": False},
+            "outputDetails": NOT_TRUNCATED,
         }
         if recorded is not None:
             details["assignedVariables"] = recorded
-            details["assignedVariablesDetails"] = {"truncated": False}
+            details["assignedVariablesDetails"] = NOT_TRUNCATED
         self.event(frame, f"{state.type}StateExited", details)

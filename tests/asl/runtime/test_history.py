@@ -8,7 +8,7 @@ import pytest
 from runtime_support import EPOCH, chain, details, execute, machine, of_type, one, single, types
 
 from constructs_sfn.asl import ExecutionContextInfo
-from constructs_sfn.asl.runtime.history import History
+from constructs_sfn.asl.runtime.history import NOT_TRUNCATED, History
 
 
 class TestHistoryRecord:
@@ -294,6 +294,24 @@ class TestCompactStorage:
         history.add("PassStateEntered", EPOCH, 1, {"name": "A"})
         assert history.previous_of(2) == 1
         assert history.events[1]["previousEventId"] == 1
+
+    def test_the_not_truncated_marker_reads_as_the_dict_it_stands_for(self) -> None:
+        history = History()
+        history.add("PassStateExited", EPOCH, 0, {"name": "A", "output": "{}", "outputDetails": NOT_TRUNCATED})
+        history.add(
+            "PassStateExited",
+            EPOCH,
+            1,
+            {"name": "B", "assignedVariables": {"x": "1"}, "assignedVariablesDetails": NOT_TRUNCATED},
+        )
+        first, second = (event["stateExitedEventDetails"] for event in history.events)
+        assert first == {"name": "A", "output": "{}", "outputDetails": {"truncated": False}}
+        assert second == {
+            "name": "B",
+            "assignedVariables": {"x": "1"},
+            "assignedVariablesDetails": {"truncated": False},
+        }
+        assert first["outputDetails"] is not second["assignedVariablesDetails"]
 
     def test_an_unread_history_gives_the_collector_almost_nothing_to_track(self) -> None:
         import gc
