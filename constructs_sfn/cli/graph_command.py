@@ -15,7 +15,7 @@ from constructs_sfn.asl import DefinitionError, parse_definition
 from constructs_sfn.asl.model.states import StateMachineDefinition
 from constructs_sfn.cli.console import UsageError, emit, read_text
 from constructs_sfn.cli.local_run import add_task_options, refuse_task_options, run_locally
-from constructs_sfn.cli.sources import MachineSource, pick_machine
+from constructs_sfn.cli.sources import MachineSource, add_machine_arguments, pick_machine
 from constructs_sfn.local.json_text import JsonSyntaxError, parse_json_text
 
 __all__ = [
@@ -66,19 +66,7 @@ def register_graph(commands: Any) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "source",
-        metavar="SOURCE",
-        help="an ASL definition (JSON or YAML), a CloudFormation template (JSON) or a cloud assembly "
-        "directory (cdk.out)",
-    )
-    parser.add_argument(
-        "--state-machine",
-        metavar="ID",
-        default=None,
-        help="which state machine of a template or cdk.out to draw: its logical id or construct path; "
-        "needed when there are several",
-    )
+    add_machine_arguments(parser, purpose="to draw")
     run = parser.add_mutually_exclusive_group()
     run.add_argument(
         "--execution",

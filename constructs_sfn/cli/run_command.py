@@ -11,7 +11,7 @@ from typing import Any
 from constructs_sfn.cli.console import UsageError, emit, json_text, parse_json_option
 from constructs_sfn.cli.local_run import add_task_options, run_locally
 from constructs_sfn.cli.progress import MapRunProgress
-from constructs_sfn.cli.sources import MachineSource, pick_machine
+from constructs_sfn.cli.sources import MachineSource, add_machine_arguments, pick_machine
 from constructs_sfn.cli.timeline import (
     TimelineRecorder,
     aws_json_value,
@@ -54,19 +54,7 @@ def register_run(commands: Any) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "source",
-        metavar="SOURCE",
-        help="an ASL definition (JSON or YAML), a CloudFormation template (JSON) or a cloud assembly "
-        "directory (cdk.out)",
-    )
-    parser.add_argument(
-        "--state-machine",
-        metavar="ID",
-        default=None,
-        help="which state machine of a template or cdk.out to run: its logical id or construct path "
-        "(Shop/Orders, or just Orders when that is unique); needed when there are several",
-    )
+    add_machine_arguments(parser, purpose="to run")
     parser.add_argument(
         "--input",
         default="{}",

@@ -356,6 +356,30 @@ def _from_app(path: Path, origin: str, state_machine_type: str | None, *, assemb
     return found
 
 
+SOURCE_HELP = (
+    "an ASL definition (JSON or YAML), a CloudFormation template (JSON) or a cloud assembly directory (cdk.out)"
+)
+
+
+def add_machine_arguments(parser: Any, *, purpose: str, optional_source: bool = False, source_note: str = "") -> None:
+    """The ``SOURCE`` argument and the ``--state-machine ID`` option of a command that works on one
+    state machine (``purpose``: "to run", "to draw", ...), with the same wording everywhere."""
+    parser.add_argument(
+        "source",
+        metavar="SOURCE",
+        nargs="?" if optional_source else None,
+        default=None,
+        help=SOURCE_HELP + source_note,
+    )
+    parser.add_argument(
+        "--state-machine",
+        metavar="ID",
+        default=None,
+        help=f"which state machine of a template or cdk.out {purpose}: its logical id or construct path "
+        "(Shop/Orders, or just Orders when that is unique); needed when there are several",
+    )
+
+
 def pick_machine(source: str, key: str | None, *, state_machine_type: str | None = None) -> MachineSource:
     """The one state machine of ``source`` that ``key`` names (a logical id or construct path).
 

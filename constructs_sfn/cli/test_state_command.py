@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from constructs_sfn.cli.console import UsageError, api_error_text, emit, json_text, option_text, parse_json_option
-from constructs_sfn.cli.sources import load_definition_file, pick_machine
+from constructs_sfn.cli.sources import add_machine_arguments, load_definition_file, pick_machine
 from constructs_sfn.local import LocalStepFunctions
 
 __all__ = ["register_test_state", "run_test_state"]
@@ -44,13 +44,8 @@ def register_test_state(commands: Any) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "source",
-        metavar="SOURCE",
-        nargs="?",
-        default=None,
-        help="an ASL definition (JSON or YAML), a CloudFormation template (JSON) or a cloud assembly "
-        "directory (cdk.out) holding the state",
+    add_machine_arguments(
+        parser, purpose="that holds the state", optional_source=True, source_note=" holding the state"
     )
     parser.add_argument("--state", metavar="NAME", default=None, help="the name of the state to run (with SOURCE)")
     parser.add_argument(
@@ -58,12 +53,6 @@ def register_test_state(commands: Any) -> None:
         metavar="FILE",
         default=None,
         help="a JSON or YAML file holding one state's definition, instead of SOURCE and --state",
-    )
-    parser.add_argument(
-        "--state-machine",
-        metavar="ID",
-        default=None,
-        help="which state machine of a template or cdk.out holds the state: its logical id or construct path",
     )
     parser.add_argument(
         "--input",
