@@ -54,6 +54,7 @@ __all__ = [
     "ExecutionObserver",
     "StateHandler",
     "register_state_handlers",
+    "state_handler",
 ]
 
 FORKING_STATES = (MapState, ParallelState)
@@ -67,6 +68,11 @@ _STATE_HANDLERS: dict[type[State], StateHandler] = {}
 def register_state_handlers(handlers: Mapping[type[State], StateHandler]) -> None:
     """Bind state types to the functions that run them (done once, by the interpreter module)."""
     _STATE_HANDLERS.update(handlers)
+
+
+def state_handler(state: State) -> StateHandler:
+    """The function that runs ``state`` (bound by the interpreter module; TestState runs through it too)."""
+    return _STATE_HANDLERS[type(state)]
 
 
 class ExecutionObserver(Protocol):

@@ -28,14 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
 from constructs_sfn.asl.parse.json_text import JsonDecodeError, decode_json_text
-from constructs_sfn.asl.services import TaskRequest
+from constructs_sfn.asl.services import TaskOutcome, TaskRequest
 
 if TYPE_CHECKING:
     from constructs_sfn.asl.model.states import MapState
     from constructs_sfn.asl.runtime.execution import Execution
     from constructs_sfn.asl.runtime.frame import Frame
 
-__all__ = ["Batch", "batch_items", "evaluate_map_field", "iter_batches", "open_items", "read_items"]
+__all__ = ["Batch", "batch_items", "evaluate_map_field", "invoke_for_map", "iter_batches", "open_items", "read_items"]
 
 _CHUNK_BYTES = 1 << 20
 """How much of a streamed object body is read at once."""
@@ -103,22 +103,27 @@ class _Reader:
         self.context = context
 
     def invoke(self, resource: str, parameters: Any) -> Any:
-        ex = self.ex
-        request = TaskRequest(
-            resource=resource,
-            parameters=parameters,
-            state_name=self.state.name,
-            execution_arn=ex.info.execution_arn,
-            state_machine_arn=ex.info.state_machine_arn,
-            context=self.context,
-            test_case=ex.info.test_case,
-            query_language=self.state.query_language,
-            host=ex.host,
-        )
-        outcome = ex.services.invoke(request)
+        outcome = invoke_for_map(self.ex, self.state, self.context, resource, parameters)
         if outcome.error is not None:
             raise _fail(outcome.error.cause or outcome.error.error)
         return outcome.output
+
+
+def invoke_for_map(ex: Execution, state: MapState, context: Any, resource: str, parameters: Any) -> TaskOutcome:
+    """One request the Map state makes itself (its ItemReader's or ResultWriter's S3 calls), through
+    the execution's task service, so that mocks and bound clients apply to it as to a Task."""
+    request = TaskRequest(
+        resource=resource,
+        parameters=parameters,
+        state_name=state.name,
+        execution_arn=ex.info.execution_arn,
+        state_machine_arn=ex.info.state_machine_arn,
+        context=context,
+        test_case=ex.info.test_case,
+        query_language=state.query_language,
+        host=ex.host,
+    )
+    return ex.services.invoke(request)
 
 
 def open_items(

@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Any
 from constructs_sfn.asl.errors import ErrorName, StatesError
 from constructs_sfn.asl.jsonpath.jsontext import to_json_text
 from constructs_sfn.asl.runtime.context import format_timestamp
+from constructs_sfn.asl.runtime.item_reader import invoke_for_map
 from constructs_sfn.asl.runtime.map_run_children import ChildOutcome, output_text_of
-from constructs_sfn.asl.services import TaskRequest
 
 if TYPE_CHECKING:
     from constructs_sfn.asl.model.states import MapState
@@ -240,19 +240,7 @@ class ResultWriter:
         return self._invoke(f"{_SDK}{action}", parameters)
 
     def _invoke(self, resource: str, parameters: dict[str, Any]) -> Any:
-        ex = self.ex
-        request = TaskRequest(
-            resource=resource,
-            parameters=parameters,
-            state_name=self.state.name,
-            execution_arn=ex.info.execution_arn,
-            state_machine_arn=ex.info.state_machine_arn,
-            context=self.context,
-            test_case=ex.info.test_case,
-            query_language=self.state.query_language,
-            host=ex.host,
-        )
-        outcome = ex.services.invoke(request)
+        outcome = invoke_for_map(self.ex, self.state, self.context, resource, parameters)
         if outcome.error is not None:
             raise self.failure(outcome.error.cause or outcome.error.error)
         return outcome.output

@@ -28,21 +28,17 @@ from typing import Any
 
 from constructs_sfn.asl.errors import DefinitionError, ErrorName, StatesError
 from constructs_sfn.asl.model.states import (
-    ChoiceState,
     FailState,
     MapState,
     ParallelState,
-    PassState,
     Retrier,
     State,
     StateMachineDefinition,
-    SucceedState,
     TaskState,
-    WaitState,
 )
 from constructs_sfn.asl.parse.parser import parse_state
-from constructs_sfn.asl.runtime import state_flow, state_map, state_parallel, state_task
 from constructs_sfn.asl.runtime.clock import Clock
+from constructs_sfn.asl.runtime.execution import state_handler
 from constructs_sfn.asl.runtime.frame import Frame, StateOutcome, to_json_text
 from constructs_sfn.asl.runtime.retry_policy import retrier_index
 from constructs_sfn.asl.services import TaskService
@@ -62,16 +58,6 @@ __all__ = ["TestStateScope", "run_test_state"]
 
 # AWS stops a TestState call after five minutes with States.Timeout.
 _TIME_LIMIT_SECONDS = 300.0
-_HANDLERS: Mapping[type[State], Any] = {
-    PassState: state_flow.run_pass,
-    ChoiceState: state_flow.run_choice,
-    WaitState: state_flow.run_wait,
-    SucceedState: state_flow.run_succeed,
-    FailState: state_flow.run_fail,
-    TaskState: state_task.run_task,
-    ParallelState: state_parallel.run_parallel,
-    MapState: state_map.run_map,
-}
 
 
 def run_test_state(
@@ -193,7 +179,7 @@ class _TestRun:
             )
         if self.answer is not None and isinstance(state, ParallelState):
             return (yield from run_mocked_parallel(ex, self.frame, state, value, self.context, self.answer))
-        handler = _HANDLERS[type(state)]
+        handler = state_handler(state)
         outcome: StateOutcome = yield from handler(ex, self.frame, state, value, self.context)
         return outcome
 
