@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from loans_template import loans_template
 
 pytest_plugins = ["pytester"]
 
@@ -50,22 +51,7 @@ scenarios:
 
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
-    template = {
-        "Resources": {
-            "ScoreFn93DD6C82": {
-                "Type": "AWS::Lambda::Function",
-                "Metadata": {"aws:cdk:path": "Loans/ScoreFn/Resource"},
-            },
-            "Machine6FC8AE80": {
-                "Type": "AWS::StepFunctions::StateMachine",
-                "Metadata": {"aws:cdk:path": "Loans/Decide/Resource"},
-                "Properties": {
-                    "DefinitionString": json.dumps(DEFINITION),
-                    "DefinitionSubstitutions": {"fn": {"Fn::GetAtt": ["ScoreFn93DD6C82", "Arn"]}},
-                },
-            },
-        }
-    }
+    template = loans_template(DEFINITION)
     (pytester.path / "Loans.template.json").write_text(json.dumps(template), encoding="utf-8")
     pytester.makepyfile(loan_app=APP)
     pytester.makeini("[pytest]\nsfn_app = loan_app.py:build_app\n")

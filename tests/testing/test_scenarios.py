@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from loans_template import loans_template
 
 from constructs_sfn.integrations import Return, Throw
 from constructs_sfn.testing import (
@@ -47,22 +48,7 @@ DEFINITION = {
 
 @pytest.fixture
 def machine(tmp_path: Path) -> StateMachineUnderTest:
-    template = {
-        "Resources": {
-            "ScoreFn93DD6C82": {
-                "Type": "AWS::Lambda::Function",
-                "Metadata": {"aws:cdk:path": "Loans/ScoreFn/Resource"},
-            },
-            "Machine6FC8AE80": {
-                "Type": "AWS::StepFunctions::StateMachine",
-                "Metadata": {"aws:cdk:path": "Loans/Decide/Resource"},
-                "Properties": {
-                    "DefinitionString": json.dumps(DEFINITION),
-                    "DefinitionSubstitutions": {"fn": {"Fn::GetAtt": ["ScoreFn93DD6C82", "Arn"]}},
-                },
-            },
-        }
-    }
+    template = loans_template(DEFINITION)
     path = tmp_path / "Loans.template.json"
     path.write_text(json.dumps(template), encoding="utf-8")
     return SynthesizedApp.from_template(path).state_machine("Loans/Decide")
