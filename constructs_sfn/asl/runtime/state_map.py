@@ -9,7 +9,6 @@ from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from constructs_sfn.asl.errors import ErrorName, StatesError
-from constructs_sfn.asl.jsonata.numeric import evaluate_integer, evaluate_number
 from constructs_sfn.asl.jsonpath.causes import invalid_path_cause
 from constructs_sfn.asl.jsonpath.jsontext import json_type_name, to_json_text
 from constructs_sfn.asl.model.states import MapState
@@ -231,6 +230,10 @@ def tolerance_of(
     """The tolerated failure count and percentage (None when not set), validated as AWS does."""
     count = state.tolerated_failure_count
     pct = state.tolerated_failure_percentage
+    if state.is_jsonata:
+        # Imported here, as the parser does: the JSONata engine loads only for JSONata definitions,
+        # not with `import constructs_sfn.asl` (it would double that import's time).
+        from constructs_sfn.asl.jsonata.numeric import evaluate_integer, evaluate_number
     states = {"input": raw_input, "context": context}
     if state.tolerated_failure_count_path is not None:
         count = _path_number(
