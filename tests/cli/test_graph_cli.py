@@ -13,7 +13,9 @@ import pytest
 
 from constructs_sfn.local import LocalStepFunctions
 
-pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is installed by scripts/bootstrap.sh")
+pytestmark = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="needs Graphviz's dot, which scripts/bootstrap.sh installs (CI has it)"
+)
 
 FN = "arn:aws:lambda:us-east-1:123456789012:function:"
 SHOP = {

@@ -15,7 +15,9 @@ from loans_template import loans_template
 
 pytest_plugins = ["pytester"]
 
-pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is installed by scripts/bootstrap.sh")
+pytestmark = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="needs Graphviz's dot, which scripts/bootstrap.sh installs (CI has it)"
+)
 
 DEFINITION = {
     "StartAt": "Score",

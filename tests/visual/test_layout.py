@@ -12,7 +12,9 @@ from constructs_sfn.visual.layout import render_svg
 
 from .shop import shop_definition
 
-pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is installed by scripts/bootstrap.sh")
+pytestmark = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="needs Graphviz's dot, which scripts/bootstrap.sh installs (CI has it)"
+)
 
 
 def test_svg_has_every_state_and_no_xml_prolog() -> None:

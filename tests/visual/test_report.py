@@ -14,7 +14,9 @@ from constructs_sfn.visual.report import TEXT_LIMIT, VISIT_LIMIT
 
 from .shop import shop_definition, shop_run
 
-pytestmark = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz is installed by scripts/bootstrap.sh")
+pytestmark = pytest.mark.skipif(
+    shutil.which("dot") is None, reason="needs Graphviz's dot, which scripts/bootstrap.sh installs (CI has it)"
+)
 
 
 def report_data(page: str) -> dict:

@@ -34,7 +34,7 @@ ARGS = [
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists() or shutil.which("dot") is None,
-    reason="chromium and graphviz are installed by scripts/bootstrap.sh",
+    reason="needs Debian's chromium and Graphviz's dot, which scripts/bootstrap.sh installs (CI has them)",
 )
 
 
